@@ -1,0 +1,18 @@
+"use server";
+import { z } from "zod";
+import { defineAction } from "@/lib/server/actions/define-action";
+import { issueApiToken, revokeToken } from "@/lib/server/services/api-tokens";
+import { roles } from "@/lib/server/auth/roles";
+
+export const createTokenAction = defineAction(
+  { name: "token.create", role: "viewer", input: z.object({ name: z.string().min(1).max(100), role: z.enum(roles).optional() }) },
+  (input, who) => issueApiToken(input, who),
+);
+
+export const revokeTokenAction = defineAction(
+  { name: "token.revoke", role: "viewer", input: z.object({ id: z.string().uuid() }) },
+  async ({ id }, who) => {
+    await revokeToken(id, who);
+    return { id };
+  },
+);

@@ -1,0 +1,160 @@
+/**
+ * Domain vocabulary for Syncline, defined once. Everything in lib/engine is pure:
+ * it receives file contents and stored state as plain data and returns plans as data.
+ * No next, react, prisma, isomorphic-git or node:fs imports anywhere under lib/engine.
+ */
+
+export type Scope = "Namespaced" | "Cluster";
+
+export interface GitOpsSpec {
+  repoURL: string;
+  branch: string; // default "main"
+  path: string; // normalised, always starts with "/", default "/"
+  secretName?: string;
+  interval: number; // seconds, default 300
+}
+
+export interface SyncPolicy {
+  automated: boolean;
+  prune: boolean;
+  selfHeal: boolean;
+  /** any invalid file fails the whole run and nothing is applied */
+  atomic: boolean;
+  /** allow prune when the desired set is empty */
+  allowEmpty: boolean;
+}
+
+/** The seed's ResourceDefinition JSON, with defaults filled in. */
+export interface DefinitionSpec {
+  group: string;
+  version: string;
+  names: { kind: string; plural: string; singular?: string };
+  scope: Scope;
+  handler?: { executorType?: string; functionName?: string } & Record<string, unknown>;
+  schema?: Record<string, unknown>;
+  gitops?: GitOpsSpec;
+  syncPolicy: SyncPolicy;
+  /** production definitions need the name typed to confirm a sync */
+  production?: boolean;
+  /** JSON pointers into spec whose values are masked in diffs, runs, API answers and logs */
+  secretPaths?: string[];
+}
+
+export interface Definition {
+  metadata: { name: string };
+  spec: DefinitionSpec;
+}
+
+/** (kind, namespace, name); namespace is "" for Cluster-scoped resources. */
+export interface ResourceKey {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+export interface GitSyncStatus {
+  lastSyncTime: string | null;
+  lastCommitSHA: string | null;
+  syncError: string;
+}
+
+/** The seed's resource shape, as the API and the CLI show it. */
+export interface ResourceDoc {
+  kind: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    generation?: number;
+  };
+  spec: unknown;
+  status?: { gitSync: GitSyncStatus };
+}
+
+/** A file read from Git at a commit. */
+export interface SourceFile {
+  path: string; // repo-relative, no leading slash
+  oid: string; // blob SHA, used as a cache key for parse results
+  content: Uint8Array;
+}
+
+/** A problem tied to a place in a file. line/column are 1-based when known. */
+export interface FileProblem {
+  path: string;
+  line?: number;
+  column?: number;
+  message: string;
+}
+
+/** One document of the definition's kind found in Git. */
+export interface DesiredResource {
+  key: ResourceKey;
+  doc: ResourceDoc;
+  sourcePath: string;
+  sourceLine: number;
+  /** set when the document is of our kind but unusable (missing name, schema errors, duplicate) */
+  error?: string;
+}
+
+/** A resource as stored. */
+export interface LiveResource {
+  key: ResourceKey;
+  spec: unknown;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  generation: number;
+  managedBy: string | null;
+  appliedSpecHash: string | null;
+  liveSpecHash: string;
+  lastCommitSHA: string | null;
+  lastSyncTime: string | null;
+  syncError: string | null;
+  sourcePath: string | null;
+}
+
+export type ResourceSyncStatus = "Synced" | "OutOfSync" | "Missing" | "Orphaned" | "Error";
+export type DefinitionSyncStatus = "Synced" | "OutOfSync" | "Unknown";
+export type RunPhase = "Pending" | "Running" | "Succeeded" | "Failed" | "Interrupted";
+export type RunTrigger = "manual" | "auto" | "webhook" | "rollback" | "api" | "cli";
+export type ChangeAction = "create" | "update" | "delete" | "unchanged" | "invalid" | "skipped";
+
+export interface FieldChange {
+  /** JSON pointer, e.g. /spec/replicas */
+  path: string;
+  op: "added" | "modified" | "removed";
+  old?: unknown;
+  new?: unknown;
+}
+
+export interface PlannedChange {
+  key: ResourceKey;
+  action: ChangeAction;
+  /** status of the resource before applying */
+  status: ResourceSyncStatus;
+  drifted: boolean;
+  diff: FieldChange[];
+  /** canonical YAML of both sides for a side-by-side view ("" when absent) */
+  liveYaml: string;
+  desiredYaml: string;
+  error?: string;
+  sourcePath?: string;
+  sourceLine?: number;
+  /** the desired document to write, for create/update */
+  desired?: DesiredResource;
+}
+
+export type ActionCounts = Record<ChangeAction, number>;
+
+export interface Plan {
+  changes: PlannedChange[];
+  counts: ActionCounts;
+  /** file-level problems (parse errors, symlinks, limits) */
+  fileProblems: FileProblem[];
+  /** documents of other kinds found under the path, by kind */
+  otherKinds: Record<string, number>;
+  /** true when atomic policy and any invalid → nothing may be applied */
+  blocked: boolean;
+  /** why prune was withheld, when it was requested but not safe */
+  pruneWithheld?: string;
+}

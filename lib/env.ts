@@ -1,0 +1,49 @@
+/**
+ * Environment, validated once. Every other module reads settings from here, never from
+ * process.env directly, so a typo in a variable name fails at start and not at 3 a.m.
+ */
+import path from "node:path";
+import { z } from "zod";
+
+const envSchema = z.object({
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// URL (leave it unset for the embedded store)")
+    .optional(),
+  SYNCLINE_DATA_DIR: z.string().default("./data"),
+  SYNCLINE_SECRET_KEY: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, "SYNCLINE_SECRET_KEY must be 64 hex characters (32 bytes)")
+    .optional(),
+  SYNCLINE_ADMIN_PASSWORD: z.string().min(8).optional(),
+  SYNCLINE_PUBLIC_URL: z.string().url().optional(),
+  SYNCLINE_DEMO: z.enum(["0", "1"]).default("1"),
+  SYNCLINE_SCHEDULER: z.enum(["0", "1"]).default("1"),
+  SYNCLINE_ALLOW_HOSTS: z.string().optional(),
+  SYNCLINE_DENY_HOSTS: z.string().optional(),
+  PORT: z.coerce.number().int().positive().default(3000),
+  LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof envSchema> & { dataDir: string };
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  if (cached) return cached;
+  const raw = { ...process.env };
+  // An empty DATABASE_URL means "unset" (shells and CI often export empty values).
+  if (raw.DATABASE_URL === "" || raw.DATABASE_URL?.startsWith("postgresql://unused@")) delete raw.DATABASE_URL;
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  cached = { ...parsed.data, dataDir: path.resolve(parsed.data.SYNCLINE_DATA_DIR) };
+  return cached;
+}
+
+/** Tests change the environment between suites. */
+export function resetEnvForTests(): void {
+  cached = undefined;
+}

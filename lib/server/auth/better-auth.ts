@@ -1,0 +1,49 @@
+/**
+ * Accounts and sessions through better-auth over our own database (Prisma adapter):
+ * password hashing, session cookies and sign-in are the library's, not ours. Users sign in
+ * with a username (username plugin); sign-up is closed: admins create users.
+ */
+import "server-only";
+import { betterAuth } from "better-auth";
+import { prismaAdapter } from "better-auth/adapters/prisma";
+import { username } from "better-auth/plugins/username";
+import { nextCookies } from "better-auth/next-js";
+import { getDb } from "@/lib/server/db";
+import { getEnv } from "@/lib/env";
+import { deriveKey } from "@/lib/server/crypto/secret-box";
+
+function build(prisma: Awaited<ReturnType<typeof getDb>>) {
+  const env = getEnv();
+  const baseURL = env.SYNCLINE_PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+  return betterAuth({
+    appName: "Syncline",
+    baseURL,
+    basePath: "/api/auth",
+    secret: deriveKey("better-auth").toString("hex"),
+    database: prismaAdapter(prisma, { provider: "postgresql" }),
+    trustedOrigins: [baseURL, `http://localhost:${env.PORT}`, `http://127.0.0.1:${env.PORT}`],
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8 },
+    user: {
+      additionalFields: {
+        role: { type: "string", required: false, defaultValue: "viewer", input: false },
+      },
+    },
+    session: { expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
+    telemetry: { enabled: false },
+    advanced: { useSecureCookies: baseURL.startsWith("https://") },
+    plugins: [username(), nextCookies()],
+  });
+}
+
+export type Auth = ReturnType<typeof build>;
+
+const g = globalThis as unknown as { __synclineAuth?: Promise<Auth> };
+
+export function getAuth(): Promise<Auth> {
+  g.__synclineAuth ??= getDb().then(build);
+  return g.__synclineAuth;
+}
+
+export function resetAuthForTests(): void {
+  g.__synclineAuth = undefined;
+}

@@ -1,0 +1,51 @@
+/**
+ * Runs once per server process (from instrumentation.ts): open and migrate the store,
+ * create the first admin, seed the demo on an empty store, mark runs a dead process left
+ * Running as Interrupted, start the scheduler. Prints the URL and the admin login.
+ */
+import "server-only";
+import { getEnv } from "@/lib/env";
+import { getDb, getDbKind } from "@/lib/server/db";
+import { ensureAdminUser } from "@/lib/server/services/users";
+import { seedDemoIfEmpty } from "@/lib/server/services/demo";
+import { findUserByUsername } from "@/lib/server/data/users";
+import { logger } from "@/lib/server/logger";
+
+const g = globalThis as unknown as { __synclineBooted?: Promise<void> };
+
+export function bootstrap(): Promise<void> {
+  g.__synclineBooted ??= run();
+  return g.__synclineBooted;
+}
+
+async function run(): Promise<void> {
+  const env = getEnv();
+  await getDb();
+  const kind = await getDbKind();
+  const created = await ensureAdminUser(env.SYNCLINE_ADMIN_PASSWORD);
+  if (env.SYNCLINE_DEMO === "1") {
+    const admin = await findUserByUsername("admin");
+    if (admin) {
+      try {
+        if (await seedDemoIfEmpty(env.dataDir, { via: "session", userId: admin.id, username: "admin", role: "admin" })) {
+          logger.info("seeded the demo repository and two definitions");
+        }
+      } catch (err) {
+        logger.error({ err: (err as Error).message }, "demo seeding failed");
+      }
+    }
+  }
+  const url = env.SYNCLINE_PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+  const lines = [
+    "",
+    `  Syncline is running at ${url}`,
+    `  store: ${kind === "pglite" ? `embedded PGlite in ${env.dataDir}` : "PostgreSQL"}`,
+  ];
+  if (created) {
+    lines.push(
+      `  admin login: username "admin", password ${env.SYNCLINE_ADMIN_PASSWORD ? "(from SYNCLINE_ADMIN_PASSWORD)" : `"${created.password}"`}`,
+      "  (shown once; change it or create users under Admin → Users)",
+    );
+  }
+  console.log(lines.join("\n") + "\n");
+}

@@ -1,0 +1,96 @@
+/**
+ * The Git port. Services talk to this interface only, so the object reader behind it can be
+ * swapped (isomorphic-git today, a faster packfile reader or native git later) without touching
+ * sync, diff or rollback code. Every failure a user can cause comes out as a GitError with a
+ * stable code; messages never carry credentials.
+ */
+import type { FileProblem } from "../../engine/types";
+
+export interface RepoAuth {
+  username: string;
+  password: string;
+}
+
+export interface RepoSource {
+  repoURL: string;
+  auth?: RepoAuth;
+}
+
+export interface ReadLimits {
+  maxFileBytes: number;
+  maxTotalBytes: number;
+  maxFiles: number;
+}
+
+export const DEFAULT_READ_LIMITS: ReadLimits = {
+  maxFileBytes: 1024 * 1024,
+  maxTotalBytes: 64 * 1024 * 1024,
+  maxFiles: 20_000,
+};
+
+/** A blob found under the gitops path; `path` is repo-relative with no leading slash. */
+export interface TreeFile {
+  path: string;
+  oid: string;
+  size: number;
+}
+
+export interface CommitInfo {
+  sha: string;
+  message: string;
+  /** "Name <email>" */
+  author: string;
+  /** author time, ISO 8601 */
+  time: string;
+}
+
+export interface ListFilesResult {
+  files: TreeFile[];
+  problems: FileProblem[];
+  /** the path does not exist at that commit (a sync must not prune on this) */
+  pathMissing: boolean;
+  /** oid of the tree at `path`, to skip work when it did not change; null when missing */
+  treeOid: string | null;
+}
+
+export interface GitClient {
+  /** ask the remote for a branch head without fetching objects (cheap) */
+  resolveBranchHead(src: RepoSource, branch: string): Promise<string>;
+  /** make sure `target` (branch name, tag, or full/short commit SHA) is available locally; returns the commit SHA */
+  fetchRevision(
+    src: RepoSource,
+    target: { branch: string; revision?: string },
+  ): Promise<{ commit: string; branchHead?: string }>;
+  /** list *.json|*.yaml|*.yml blobs under `path` (gitops path like "/resources" or "/") at `commit`, without checkout */
+  listFiles(src: RepoSource, commit: string, path: string, limits: ReadLimits): Promise<ListFilesResult>;
+  readBlobs(src: RepoSource, oids: string[]): Promise<Map<string, Uint8Array>>;
+  commitInfo(src: RepoSource, commit: string): Promise<CommitInfo>;
+  /** up to `depth` commits from `ref`, newest first (deepens a shallow store when needed) */
+  log(src: RepoSource, ref: string, depth: number): Promise<CommitInfo[]>;
+}
+
+export type GitErrorCode =
+  | "UNSUPPORTED_URL"
+  | "URL_REFUSED"
+  | "AUTH_FAILED"
+  | "NOT_FOUND"
+  | "REVISION_NOT_FOUND"
+  | "BRANCH_NOT_FOUND"
+  | "LIMIT_EXCEEDED"
+  | "TIMEOUT"
+  | "NETWORK"
+  | "INTERNAL";
+
+export class GitError extends Error {
+  constructor(
+    readonly code: GitErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "GitError";
+  }
+}
+
+export function isGitError(err: unknown, code?: GitErrorCode): err is GitError {
+  return err instanceof GitError && (code === undefined || err.code === code);
+}

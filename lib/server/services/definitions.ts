@@ -1,0 +1,100 @@
+/** Definitions: validate the seed's JSON, store it, answer it with defaults and status. */
+import "server-only";
+import { Prisma } from "@prisma/client";
+import { parseDefinitionInput } from "@/lib/engine/definition-input";
+import type { Definition } from "@/lib/engine/types";
+import {
+  createDefinition,
+  deleteDefinition,
+  findDefinition,
+  getDefinitions,
+  rowToDefinition,
+  updateDefinition,
+  type DefinitionRow,
+} from "@/lib/server/data/definitions";
+import { audit } from "@/lib/server/services/audit";
+import { AppError, notFound } from "@/lib/server/errors";
+import type { Principal } from "@/lib/server/auth/principal";
+import { redactUrl } from "@/lib/engine/redact";
+
+export interface DefinitionView extends Definition {
+  status: {
+    generation: number;
+    pinnedRevision: string | null;
+    pinnedBy: string | null;
+    headCommit: string | null;
+    lastRefreshAt: string | null;
+    createdAt: string;
+    updatedAt: string;
+  };
+}
+
+export function toDefinitionView(row: DefinitionRow): DefinitionView {
+  const def = rowToDefinition(row);
+  if (def.spec.gitops) def.spec.gitops = { ...def.spec.gitops, repoURL: redactUrl(def.spec.gitops.repoURL) };
+  return {
+    ...def,
+    status: {
+      generation: row.generation,
+      pinnedRevision: row.pinnedRevision,
+      pinnedBy: row.pinnedBy,
+      headCommit: row.headCommit,
+      lastRefreshAt: row.lastRefreshAt?.toISOString() ?? null,
+      createdAt: row.createdAt.toISOString(),
+      updatedAt: row.updatedAt.toISOString(),
+    },
+  };
+}
+
+function validated(input: unknown): Definition {
+  const r = parseDefinitionInput(input);
+  if (!r.ok) {
+    const list = r.errors.map((e) => `${e.path}: ${e.message}`).join("; ");
+    throw new AppError("VALIDATION_FAILED", `invalid ResourceDefinition: ${list}`, r.errors);
+  }
+  return r.value;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002";
+}
+
+export async function addDefinition(input: unknown, who: Principal): Promise<DefinitionView> {
+  const def = validated(input);
+  try {
+    const row = await createDefinition(def);
+    await audit(who, "definition.create", def.metadata.name);
+    return toDefinitionView(row);
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError("CONFLICT", `definition ${def.metadata.name} already exists`);
+    throw err;
+  }
+}
+
+export async function replaceDefinition(name: string, input: unknown, who: Principal): Promise<DefinitionView> {
+  const def = validated(input);
+  if (def.metadata.name !== name) {
+    throw new AppError("VALIDATION_FAILED", `metadata.name (${def.metadata.name}) does not match the URL (${name})`, [
+      { path: "metadata.name", message: "must match the name in the URL" },
+    ]);
+  }
+  if (!(await findDefinition(name))) throw notFound(`definition ${name}`);
+  const row = await updateDefinition(name, def);
+  await audit(who, "definition.update", name);
+  return toDefinitionView(row);
+}
+
+export async function getDefinitionView(name: string): Promise<DefinitionView> {
+  const row = await findDefinition(name);
+  if (!row) throw notFound(`definition ${name}`);
+  return toDefinitionView(row);
+}
+
+export async function listDefinitionViews(): Promise<DefinitionView[]> {
+  return (await getDefinitions()).map(toDefinitionView);
+}
+
+export async function removeDefinition(name: string, who: Principal): Promise<void> {
+  if (!(await deleteDefinition(name))) throw notFound(`definition ${name}`);
+  await audit(who, "definition.delete", name);
+}
