@@ -21,6 +21,21 @@ export function positionAt(text: string, offset: number): TextPosition {
   return { line, column: end - lineStart + 1 };
 }
 
+/** 1-based lines of ascending offsets, in one pass over the text. */
+export function linesAt(text: string, ascendingOffsets: number[]): number[] {
+  const lines: number[] = [];
+  let line = 1;
+  let pos = 0;
+  for (const offset of ascendingOffsets) {
+    for (let i = text.indexOf("\n", pos); i !== -1 && i < offset; i = text.indexOf("\n", i + 1)) {
+      line++;
+      pos = i + 1;
+    }
+    lines.push(line);
+  }
+  return lines;
+}
+
 /** 1-based line/column of a byte offset in UTF-8 bytes (columns count bytes). */
 export function bytePositionAt(bytes: Uint8Array, offset: number): TextPosition {
   let line = 1;

@@ -17,10 +17,11 @@ export function checkValueShape(value: unknown, maxDepth: number, maxNodes = DEF
     const { v, depth } = item;
     if (++nodes > maxNodes) return `document expands to more than ${maxNodes} values (aliases?); not parsed`;
     if (v === null || typeof v !== "object") {
+      if (typeof v === "number" && !Number.isFinite(v)) return "non-finite number (.inf/.nan) is not supported";
       if (typeof v === "number" || typeof v === "string" || typeof v === "boolean" || v === null) continue;
       return `unsupported value of type ${typeof v}`;
     }
-    if (depth + 1 > maxDepth) return `nested deeper than ${maxDepth} levels (maxDepth); not parsed`;
+    if (depth + 1 > maxDepth) return `nested deeper than ${maxDepth} levels (maxDepth) or circular through aliases; not parsed`;
     if (Array.isArray(v)) {
       for (const child of v) stack.push({ v: child, depth: depth + 1 });
       continue;

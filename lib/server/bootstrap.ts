@@ -10,6 +10,7 @@ import { ensureAdminUser } from "@/lib/server/services/users";
 import { seedDemoIfEmpty } from "@/lib/server/services/demo";
 import { findUserByUsername } from "@/lib/server/data/users";
 import { logger } from "@/lib/server/logger";
+import { interruptRuns } from "@/lib/server/data/runs";
 
 const g = globalThis as unknown as { __synclineBooted?: Promise<void> };
 
@@ -22,6 +23,10 @@ async function run(): Promise<void> {
   const env = getEnv();
   await getDb();
   const kind = await getDbKind();
+  // Runs a dead process left Running: with PGlite this process is the only one, so all of
+  // them; with PostgreSQL only those whose owner stopped sending heartbeats.
+  const interrupted = await interruptRuns(kind === "pglite" ? { all: true } : { heartbeatBefore: new Date(Date.now() - 60_000) });
+  if (interrupted > 0) logger.warn(`marked ${interrupted} run(s) left running by a stopped process as Interrupted`);
   const created = await ensureAdminUser(env.SYNCLINE_ADMIN_PASSWORD);
   if (env.SYNCLINE_DEMO === "1") {
     const admin = await findUserByUsername("admin");

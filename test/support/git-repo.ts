@@ -46,14 +46,9 @@ export function makeTempDir(prefix = "syncline-git-"): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-/**
- * `allowShaWant` lets clients fetch any reachable commit by SHA, as GitHub and GitLab do;
- * off by default, like a stock git server, so tests also cover the deepen path.
- */
-export function createRepo(dir: string, opts: { branch?: string; bare?: boolean; allowShaWant?: boolean } = {}): string {
+export function createRepo(dir: string, opts: { branch?: string; bare?: boolean } = {}): string {
   fs.mkdirSync(dir, { recursive: true });
   git(dir, ["init", "-q", "-b", opts.branch ?? "main", ...(opts.bare ? ["--bare"] : [])]);
-  if (opts.allowShaWant) git(dir, ["config", "uploadpack.allowReachableSHA1InWant", "true"]);
   return dir;
 }
 
@@ -99,6 +94,11 @@ export function headSha(dir: string, ref = "HEAD"): string {
 export function lsTreeFiles(dir: string, ref: string, subdir = ""): string[] {
   const out = git(dir, ["ls-tree", "-r", "--name-only", ref, ...(subdir ? ["--", subdir] : [])]);
   return out ? out.split("\n") : [];
+}
+
+/** A blob's exact bytes (no trimming), the reference for content checks. */
+export function catBlob(dir: string, oid: string): Buffer {
+  return execFileSync("git", ["cat-file", "blob", oid], { cwd: dir, env: gitEnv(), maxBuffer: 1024 * 1024 * 1024 });
 }
 
 /** `git clone --bare` of a bundle or repository into `dest`. */

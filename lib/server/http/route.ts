@@ -47,12 +47,16 @@ export function route<P = Record<string, never>>(opts: { role: Role; allowBasic?
 }
 
 /** Reads a JSON body with a size cap; malformed JSON → 400 naming line and column. */
-export async function readJson(req: Request, maxBytes = 2 * 1024 * 1024): Promise<unknown> {
+export async function readJson(req: Request, opts: { maxBytes?: number; optional?: boolean } = {}): Promise<unknown> {
+  const maxBytes = opts.maxBytes ?? 2 * 1024 * 1024;
   const len = Number(req.headers.get("content-length") ?? "0");
   if (len > maxBytes) throw new AppError("PAYLOAD_TOO_LARGE", `request body over ${maxBytes} bytes`);
   const text = await req.text();
   if (Buffer.byteLength(text) > maxBytes) throw new AppError("PAYLOAD_TOO_LARGE", `request body over ${maxBytes} bytes`);
-  if (text.trim() === "") throw new AppError("BAD_REQUEST", "request body is empty; expected JSON");
+  if (text.trim() === "") {
+    if (opts.optional) return {};
+    throw new AppError("BAD_REQUEST", "request body is empty; expected JSON");
+  }
   try {
     return JSON.parse(text);
   } catch (err) {

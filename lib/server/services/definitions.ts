@@ -1,6 +1,5 @@
 /** Definitions: validate the seed's JSON, store it, answer it with defaults and status. */
 import "server-only";
-import { Prisma } from "@prisma/client";
 import { parseDefinitionInput } from "@/lib/engine/definition-input";
 import type { Definition } from "@/lib/engine/types";
 import {
@@ -12,6 +11,7 @@ import {
   updateDefinition,
   type DefinitionRow,
 } from "@/lib/server/data/definitions";
+import { isUniqueViolation } from "@/lib/server/data/errors";
 import { audit } from "@/lib/server/services/audit";
 import { AppError, notFound } from "@/lib/server/errors";
 import type { Principal } from "@/lib/server/auth/principal";
@@ -53,10 +53,6 @@ function validated(input: unknown): Definition {
     throw new AppError("VALIDATION_FAILED", `invalid ResourceDefinition: ${list}`, r.errors);
   }
   return r.value;
-}
-
-function isUniqueViolation(err: unknown): boolean {
-  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002";
 }
 
 export async function addDefinition(input: unknown, who: Principal): Promise<DefinitionView> {

@@ -22,7 +22,14 @@ CREATE TABLE "ResourceDefinition" (
     "pinnedBy" TEXT,
     "suspendedReason" TEXT,
     "suspendedUntil" TIMESTAMP(3),
+    "suspendedBy" TEXT,
+    "syncedCommit" TEXT,
+    "syncedGeneration" INTEGER,
+    "autoFailedCommit" TEXT,
+    "autoFailures" INTEGER NOT NULL DEFAULT 0,
+    "autoRetryAt" TIMESTAMP(3),
     "headCommit" TEXT,
+    "statusSummary" JSONB,
     "lastRefreshAt" TIMESTAMP(3),
     "refreshError" TEXT,
     "generation" INTEGER NOT NULL DEFAULT 1,
@@ -49,6 +56,7 @@ CREATE TABLE "Resource" (
     "syncError" TEXT,
     "appliedSpecHash" TEXT,
     "liveSpecHash" TEXT NOT NULL,
+    "syncStatus" TEXT NOT NULL DEFAULT 'Unknown',
     "sourcePath" TEXT,
     "sourceLine" INTEGER,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
@@ -223,6 +231,9 @@ CREATE UNIQUE INDEX "ResourceDefinition_name_key" ON "ResourceDefinition"("name"
 
 -- CreateIndex
 CREATE INDEX "Resource_definitionId_namespace_name_idx" ON "Resource"("definitionId", "namespace", "name");
+
+-- CreateIndex
+CREATE INDEX "Resource_definitionId_syncStatus_idx" ON "Resource"("definitionId", "syncStatus");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Resource_kind_namespace_name_key" ON "Resource"("kind", "namespace", "name");

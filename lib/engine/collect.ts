@@ -1,0 +1,139 @@
+/**
+ * Picks the documents of one definition's kind out of parsed files and turns
+ * them into DesiredResources keyed by (kind, namespace, name). A document of our
+ * kind that is unusable but still has a usable key becomes a DesiredResource
+ * with `error` (so the UI shows it next to the live resource); without a key it
+ * can only be a file problem. Keys defined twice are an error on every copy:
+ * silently picking one would depend on file order.
+ */
+import type { DesiredResource, FileProblem, ResourceDoc, ResourceKey, Scope } from "./types";
+import type { ParsedDoc } from "./parse";
+import { checkDnsLabel, checkDnsSubdomain } from "./names";
+import { getOwn, isPlainObject, setOwn, cloneJson, type PlainObject } from "./plain-object";
+import { compareKeys, resourceKeyString } from "./resource-key";
+
+export interface CollectResult {
+  desired: DesiredResource[];
+  otherKinds: Record<string, number>;
+  problems: FileProblem[];
+}
+
+export const NO_KIND = "(none)";
+
+export function collectDesired(
+  files: { path: string; docs: ParsedDoc[] }[],
+  def: { kind: string; scope: Scope },
+): CollectResult {
+  const desired: DesiredResource[] = [];
+  const otherKinds: Record<string, number> = Object.create(null) as Record<string, number>;
+  const problems: FileProblem[] = [];
+
+  for (const file of files) {
+    for (const parsed of file.docs) {
+      const value = parsed.value;
+      const kind = isPlainObject(value) ? getOwn(value, "kind") : undefined;
+      if (!isPlainObject(value) || kind !== def.kind) {
+        const label = typeof kind === "string" && kind !== "" ? kind.slice(0, 100) : NO_KIND;
+        otherKinds[label] = (otherKinds[label] ?? 0) + 1;
+        continue;
+      }
+      const result = toDesired(value, def, file.path, parsed.line);
+      if ("problem" in result) problems.push(result.problem);
+      else desired.push(result.desired);
+    }
+  }
+
+  markDuplicates(desired);
+  desired.sort((a, b) => compareKeys(a.key, b.key) || cmpSource(a, b));
+  return { desired, otherKinds: { ...otherKinds }, problems };
+}
+
+function toDesired(
+  value: PlainObject,
+  def: { kind: string; scope: Scope },
+  path: string,
+  line: number,
+): { desired: DesiredResource } | { problem: FileProblem } {
+  const fail = (message: string) => ({ problem: { path, line, message: `${def.kind}: ${message}` } });
+  const metadata = getOwn(value, "metadata");
+  if (!isPlainObject(metadata)) return fail("metadata must be an object with a name");
+  const name = getOwn(metadata, "name");
+  if (typeof name !== "string") return fail("metadata.name must be a string");
+  const nameError = checkDnsSubdomain(name, "metadata.name");
+  if (nameError) return fail(nameError);
+
+  const errors: string[] = [];
+  const rawNamespace = getOwn(metadata, "namespace");
+  let namespace = "";
+  if (def.scope === "Namespaced") {
+    if (rawNamespace === undefined) return fail(`metadata.namespace is required for the Namespaced kind ${def.kind}`);
+    if (typeof rawNamespace !== "string") return fail("metadata.namespace must be a string");
+    const nsError = checkDnsLabel(rawNamespace, "metadata.namespace");
+    if (nsError) return fail(nsError);
+    namespace = rawNamespace;
+  } else if (rawNamespace !== undefined) {
+    errors.push(`metadata.namespace must not be set: ${def.kind} is Cluster-scoped`);
+  }
+
+  const labels = stringMap(getOwn(metadata, "labels"), "metadata.labels", errors);
+  const annotations = stringMap(getOwn(metadata, "annotations"), "metadata.annotations", errors);
+  let spec: unknown = getOwn(value, "spec");
+  if (spec === undefined || spec === null) spec = {};
+  else if (!isPlainObject(spec)) {
+    errors.push("spec must be an object");
+    spec = {};
+  }
+
+  const key: ResourceKey = { kind: def.kind, namespace, name };
+  const docMetadata: ResourceDoc["metadata"] = { name };
+  if (namespace) docMetadata.namespace = namespace;
+  if (labels) docMetadata.labels = labels;
+  if (annotations) docMetadata.annotations = annotations;
+  const doc: ResourceDoc = { kind: def.kind, metadata: docMetadata, spec: cloneJson(spec) };
+  const desired: DesiredResource = { key, doc, sourcePath: path, sourceLine: line };
+  if (errors.length > 0) desired.error = `${path}:${line}: ${errors.join("; ")}`;
+  return { desired };
+}
+
+function stringMap(v: unknown, what: string, errors: string[]): Record<string, string> | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (!isPlainObject(v)) {
+    errors.push(`${what} must be a map of strings`);
+    return undefined;
+  }
+  const out: PlainObject = {};
+  for (const k of Object.keys(v)) {
+    const item = v[k];
+    if (typeof item !== "string") {
+      errors.push(`${what}.${k.slice(0, 63)} must be a string`);
+      return undefined;
+    }
+    setOwn(out, k, item);
+  }
+  return out as Record<string, string>;
+}
+
+function markDuplicates(desired: DesiredResource[]): void {
+  const byKey = new Map<string, DesiredResource[]>();
+  for (const d of desired) {
+    const k = resourceKeyString(d.key);
+    const group = byKey.get(k);
+    if (group) group.push(d);
+    else byKey.set(k, [d]);
+  }
+  for (const group of byKey.values()) {
+    if (group.length < 2) continue;
+    group.sort(cmpSource);
+    const places = group.map((d) => `${d.sourcePath}:${d.sourceLine}`);
+    const where =
+      group.length === 2
+        ? `defined twice: ${places[0]} and ${places[1]}`
+        : `defined ${group.length} times: ${places.slice(0, -1).join(", ")} and ${places[places.length - 1]}`;
+    for (const d of group) d.error = d.error ? `${where}; ${d.error}` : where;
+  }
+}
+
+function cmpSource(a: DesiredResource, b: DesiredResource): number {
+  if (a.sourcePath !== b.sourcePath) return a.sourcePath < b.sourcePath ? -1 : 1;
+  return a.sourceLine - b.sourceLine;
+}

@@ -1,0 +1,61 @@
+/**
+ * Field-level differences between two documents, as data (FieldChange[]) for
+ * the UI to render. Both sides are copied into null-prototype objects first:
+ * microdiff uses `key in obj`, which would otherwise see inherited members and
+ * treat a document key "__proto__" or "constructor" as present on both sides.
+ */
+import microdiff from "microdiff";
+import type { FieldChange } from "./types";
+import { cloneJson } from "./plain-object";
+
+type Container = Record<string, unknown> | unknown[];
+
+export function diffFields(oldDoc: unknown, newDoc: unknown): FieldChange[] {
+  const oldIsContainer = isContainer(oldDoc);
+  const newIsContainer = isContainer(newDoc);
+  // An absent side diffs like an empty one of the other's type, so a create lists its fields.
+  const left = oldDoc === undefined && newIsContainer ? emptyLike(newDoc) : oldDoc;
+  const right = newDoc === undefined && oldIsContainer ? emptyLike(oldDoc) : newDoc;
+  if (!isContainer(left) || !isContainer(right) || Array.isArray(left) !== Array.isArray(right)) {
+    if (Object.is(left, right)) return [];
+    return [rootChange(left, right)];
+  }
+  const changes = microdiff(cloneJson(left, { nullProto: true }), cloneJson(right, { nullProto: true }), {
+    cyclesFix: false,
+  });
+  return changes.map((c): FieldChange => {
+    const path = toPointer(c.path);
+    switch (c.type) {
+      case "CREATE":
+        return { path, op: "added", new: plain(c.value) };
+      case "REMOVE":
+        return { path, op: "removed", old: plain(c.oldValue) };
+      case "CHANGE":
+        return { path, op: "modified", old: plain(c.oldValue), new: plain(c.value) };
+    }
+  });
+}
+
+function rootChange(left: unknown, right: unknown): FieldChange {
+  if (left === undefined) return { path: "", op: "added", new: right };
+  if (right === undefined) return { path: "", op: "removed", old: left };
+  return { path: "", op: "modified", old: left, new: right };
+}
+
+function isContainer(v: unknown): v is Container {
+  return typeof v === "object" && v !== null;
+}
+
+function emptyLike(v: Container): Container {
+  return Array.isArray(v) ? [] : {};
+}
+
+/** Back to ordinary objects, so callers never see null-prototype values. */
+function plain(v: unknown): unknown {
+  return cloneJson(v);
+}
+
+/** RFC 6901: "~" → "~0", "/" → "~1". */
+export function toPointer(path: (string | number)[]): string {
+  return path.map((seg) => "/" + String(seg).replace(/~/g, "~0").replace(/\//g, "~1")).join("");
+}

@@ -1,0 +1,197 @@
+/**
+ * The reconcile step: pairs desired resources from Git with live resources by
+ * key and decides one action per key, returning the whole plan as data. Dry-run
+ * and sync use the same plan; only the caller decides whether to apply it.
+ * Prune is the dangerous part, so it is refused whenever Git may simply have
+ * failed to provide the resources (path missing, nothing found, unreadable
+ * files) rather than deleted them.
+ */
+import type {
+  ActionCounts,
+  ChangeAction,
+  DesiredResource,
+  FileProblem,
+  LiveResource,
+  Plan,
+  PlannedChange,
+  ResourceDoc,
+  ResourceKey,
+  SyncPolicy,
+} from "./types";
+import { contentHash, nonEmptyMap, toCanonicalYaml } from "./canonical";
+import { diffFields } from "./diff";
+import { compareKeys, describeKey, resourceKeyString } from "./resource-key";
+import { resourceStatus } from "./status";
+
+export interface PlanInput {
+  kind: string;
+  desired: DesiredResource[];
+  live: LiveResource[];
+  fileProblems: FileProblem[];
+  otherKinds: Record<string, number>;
+  policy: Pick<SyncPolicy, "prune" | "atomic" | "allowEmpty">;
+  /** a person asked for prune on this run (e.g. the sync dialog's checkbox) */
+  pruneRequested?: boolean;
+  /** the gitops path does not exist at the commit */
+  pathMissing?: boolean;
+  /** the managedBy value this engine writes ("syncline") */
+  managedBy: string;
+}
+
+export const ALL_ACTIONS: readonly ChangeAction[] = ["create", "update", "delete", "unchanged", "invalid", "skipped"];
+
+export function planSync(input: PlanInput): Plan {
+  const pairs = new Map<string, { key: ResourceKey; desired: DesiredResource[]; live?: LiveResource }>();
+  for (const d of input.desired) {
+    const k = resourceKeyString(d.key);
+    const pair = pairs.get(k);
+    if (pair) pair.desired.push(d);
+    else pairs.set(k, { key: d.key, desired: [d] });
+  }
+  for (const l of input.live) {
+    if (l.key.kind !== input.kind) continue;
+    const k = resourceKeyString(l.key);
+    const pair = pairs.get(k);
+    if (pair) pair.live = l;
+    else pairs.set(k, { key: l.key, desired: [], live: l });
+  }
+
+  const pruneWanted = input.policy.prune || input.pruneRequested === true;
+  const withheld = pruneWanted ? pruneBlocker(input) : undefined;
+  let orphanCount = 0;
+
+  const changes: PlannedChange[] = [];
+  for (const { key, desired, live } of pairs.values()) {
+    const d = pickDesired(desired);
+    if (d) {
+      changes.push(desiredChange(key, d, live));
+    } else if (live && live.managedBy === input.managedBy) {
+      orphanCount++;
+      const action: ChangeAction = pruneWanted && !withheld ? "delete" : "skipped";
+      changes.push(orphanChange(key, live, action));
+    }
+    // live resources not managed by us and not in Git are none of this plan's business
+  }
+  changes.sort((a, b) => compareKeys(a.key, b.key));
+
+  const counts = Object.fromEntries(ALL_ACTIONS.map((a) => [a, 0])) as ActionCounts;
+  for (const c of changes) counts[c.action]++;
+
+  const plan: Plan = {
+    changes,
+    counts,
+    fileProblems: input.fileProblems,
+    otherKinds: input.otherKinds,
+    blocked: input.policy.atomic && (counts.invalid > 0 || input.fileProblems.length > 0),
+  };
+  if (withheld && orphanCount > 0) plan.pruneWithheld = withheld;
+  return plan;
+}
+
+/** Why pruning is unsafe for this input, or undefined when it may go ahead. */
+function pruneBlocker(input: PlanInput): string | undefined {
+  if (input.pathMissing) {
+    return "prune withheld: the gitops path does not exist at this commit, so nothing is deleted";
+  }
+  if (input.desired.length === 0 && !input.policy.allowEmpty) {
+    return `prune withheld: Git has no ${input.kind} resources; set syncPolicy.allowEmpty to allow pruning everything`;
+  }
+  if (input.fileProblems.length > 0) {
+    const n = input.fileProblems.length;
+    return `prune withheld: ${n} file problem${n === 1 ? "" : "s"} may hide resources that still exist in Git; fix ${n === 1 ? "it" : "them"} first`;
+  }
+  return undefined;
+}
+
+/** Several documents for one key are all marked as errors by collect; show the first. */
+function pickDesired(desired: DesiredResource[]): DesiredResource | undefined {
+  if (desired.length <= 1) return desired[0];
+  const first = desired.find((d) => d.error) ?? desired[0];
+  if (!first) return undefined;
+  return first.error ? first : { ...first, error: `${describeKey(first.key)} is defined ${desired.length} times` };
+}
+
+function desiredChange(key: ResourceKey, d: DesiredResource, live: LiveResource | undefined): PlannedChange {
+  const desiredView = docView(d.doc);
+  const liveView = live ? liveDocView(live) : undefined;
+  const base = {
+    key,
+    drifted: live ? isDrifted(live) : false,
+    diff: diffFields(liveView ? comparable(liveView) : ABSENT, comparable(desiredView)),
+    liveYaml: toCanonicalYaml(liveView),
+    desiredYaml: toCanonicalYaml(desiredView),
+    sourcePath: d.sourcePath,
+    sourceLine: d.sourceLine,
+  };
+  let action: ChangeAction;
+  if (d.error !== undefined) action = "invalid";
+  else if (!live) action = "create";
+  else action = contentHash(desiredContent(d.doc)) === contentHash(live) ? "unchanged" : "update";
+
+  const change: PlannedChange = { ...base, action, status: resourceStatus({ action }) };
+  if (d.error !== undefined) change.error = d.error;
+  if (action === "create" || action === "update") change.desired = d;
+  return change;
+}
+
+function orphanChange(key: ResourceKey, live: LiveResource, action: ChangeAction): PlannedChange {
+  const liveView = liveDocView(live);
+  const change: PlannedChange = {
+    key,
+    action,
+    status: resourceStatus({ action }),
+    drifted: isDrifted(live),
+    diff: diffFields(comparable(liveView), ABSENT),
+    liveYaml: toCanonicalYaml(liveView),
+    desiredYaml: "",
+  };
+  if (live.sourcePath) change.sourcePath = live.sourcePath;
+  return change;
+}
+
+export function isDrifted(live: Pick<LiveResource, "appliedSpecHash" | "liveSpecHash">): boolean {
+  return live.appliedSpecHash !== null && live.liveSpecHash !== live.appliedSpecHash;
+}
+
+function desiredContent(doc: ResourceDoc) {
+  return { spec: doc.spec, labels: doc.metadata.labels, annotations: doc.metadata.annotations };
+}
+
+/** The seed shape shown side by side; empty label/annotation maps are left out on both sides. */
+function docView(doc: ResourceDoc): ResourceDoc {
+  return buildView(doc.kind, doc.metadata.name, doc.metadata.namespace, doc.metadata.labels, doc.metadata.annotations, doc.spec);
+}
+
+function liveDocView(live: LiveResource): ResourceDoc {
+  return buildView(live.key.kind, live.key.name, live.key.namespace, live.labels, live.annotations, live.spec);
+}
+
+function buildView(
+  kind: string,
+  name: string,
+  namespace: string | undefined,
+  labels: Record<string, string> | undefined,
+  annotations: Record<string, string> | undefined,
+  spec: unknown,
+): ResourceDoc {
+  const metadata: ResourceDoc["metadata"] = { name };
+  if (namespace) metadata.namespace = namespace;
+  const l = nonEmptyMap(labels);
+  const a = nonEmptyMap(annotations);
+  if (l) metadata.labels = l;
+  if (a) metadata.annotations = a;
+  return { kind, metadata, spec: spec === undefined ? {} : spec };
+}
+
+/** The absent side of a create or delete: the fields it has are listed, without an empty "/metadata". */
+const ABSENT = { metadata: {} };
+
+/** What the diff compares: the parts Git owns (labels, annotations, spec), not identity. */
+function comparable(view: ResourceDoc): { metadata: { labels?: unknown; annotations?: unknown }; spec: unknown } {
+  const metadata: { labels?: unknown; annotations?: unknown } = {};
+  if (view.metadata.labels) metadata.labels = view.metadata.labels;
+  if (view.metadata.annotations) metadata.annotations = view.metadata.annotations;
+  return { metadata, spec: view.spec };
+}
+
+export { resourceKeyString } from "./resource-key";

@@ -1,0 +1,46 @@
+/**
+ * Which repository URLs a definition may point at. The git layer speaks HTTP(S)
+ * and reads local repositories; SSH is not available (isomorphic-git has no
+ * SSH). Other transports are refused outright: git's `ext::` runs arbitrary
+ * commands and `git://` is unauthenticated plaintext. Credentials belong in a
+ * secret (gitops.secretName), never in the URL, where they would be stored and
+ * shown in plain text.
+ */
+
+export const SSH_NOT_SUPPORTED = "not supported yet: use HTTPS with a token secret";
+
+/** Reason the URL is refused, or undefined when it is acceptable. */
+export function checkRepoUrl(url: string): string | undefined {
+  if (url.trim() === "") return "repoURL must not be empty";
+  if (url.length > 2048) return "repoURL is longer than 2048 characters";
+  if (/[\u0000-\u0020\u007f]/.test(url)) return "repoURL must not contain spaces or control characters";
+  if (url.startsWith("-")) return "repoURL must not start with '-'";
+  if (/^ssh:\/\//i.test(url) || /^git\+ssh:\/\//i.test(url) || /^ssh\+git:\/\//i.test(url)) return SSH_NOT_SUPPORTED;
+  // scp-like SSH syntax: user@host:path or host:path without a scheme
+  if (/^[^/:@]+@[^/:]+:/.test(url)) return SSH_NOT_SUPPORTED;
+  if (url.startsWith("/")) {
+    if (url.split("/").includes("..")) return "local repository path must not contain '..'";
+    return undefined;
+  }
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url)?.[1]?.toLowerCase();
+  if (scheme === undefined) return "repoURL must be an http(s):// or file:// URL or an absolute path";
+  if (scheme !== "http" && scheme !== "https" && scheme !== "file") {
+    return `the "${scheme.slice(0, 20)}" transport is not allowed; use https:// (or http://, file://)`;
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return "repoURL is not a valid URL";
+  }
+  if (parsed.username || parsed.password) {
+    return "repoURL must not contain credentials; store them in a secret and set gitops.secretName";
+  }
+  if (scheme === "file") {
+    if (parsed.host !== "") return "file:// URLs must not name a host (file:///path/to/repo)";
+    if (parsed.pathname === "/" || parsed.pathname === "") return "file:// URL needs a repository path";
+  } else if (parsed.hostname === "") {
+    return "repoURL needs a host";
+  }
+  return undefined;
+}

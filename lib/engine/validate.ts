@@ -1,0 +1,97 @@
+/**
+ * Validates resource specs against a definition's JSON Schema. The schema is
+ * user input: patterns run on a linear-time engine (re2-engine.ts), compile
+ * errors are returned rather than thrown, and compiled validators are cached by
+ * the schema's canonical text (compiling costs far more than validating).
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import addFormats from "ajv-formats";
+import type { DesiredResource } from "./types";
+import { stableStringify } from "./canonical";
+import { re2Engine } from "./re2-engine";
+
+export interface SpecError {
+  /** JSON pointer from the resource root, e.g. "/spec/replicas" */
+  pointer: string;
+  message: string;
+}
+
+export type SpecValidator = (spec: unknown) => SpecError[];
+
+export type CompileResult = { ok: true; validate: SpecValidator } | { ok: false; errors: string[] };
+
+const CACHE_LIMIT = 256;
+const cache = new Map<string, CompileResult>();
+const MAX_ERRORS_SHOWN = 10;
+
+const acceptAll: SpecValidator = () => [];
+
+export function compileSpecValidator(schema: Record<string, unknown> | undefined): CompileResult {
+  if (schema === undefined) return { ok: true, validate: acceptAll };
+  const cacheKey = stableStringify(schema);
+  const cached = cache.get(cacheKey);
+  if (cached) return cached;
+  const result = compileUncached(schema);
+  if (cache.size >= CACHE_LIMIT) {
+    const oldest = cache.keys().next();
+    if (!oldest.done) cache.delete(oldest.value);
+  }
+  cache.set(cacheKey, result);
+  return result;
+}
+
+function compileUncached(schema: Record<string, unknown>): CompileResult {
+  // One Ajv per schema: schemas may reuse the same $id, which one shared instance would refuse.
+  const ajv = new Ajv({ allErrors: true, strict: false, code: { regExp: re2Engine } });
+  addFormats(ajv);
+  let fn: ValidateFunction;
+  try {
+    fn = ajv.compile(schema);
+  } catch (e) {
+    return { ok: false, errors: [`invalid schema: ${e instanceof Error ? e.message : String(e)}`.slice(0, 500)] };
+  }
+  return {
+    ok: true,
+    validate: (spec) => {
+      if (fn(spec)) return [];
+      return (fn.errors ?? []).map(toSpecError);
+    },
+  };
+}
+
+function toSpecError(err: ErrorObject): SpecError {
+  const base = "/spec" + err.instancePath;
+  const params = err.params as Record<string, unknown>;
+  if (err.keyword === "required" && typeof params.missingProperty === "string") {
+    return { pointer: `${base}/${escapePointer(params.missingProperty)}`, message: "is required" };
+  }
+  if (err.keyword === "additionalProperties" && typeof params.additionalProperty === "string") {
+    return { pointer: `${base}/${escapePointer(params.additionalProperty)}`, message: "is not allowed" };
+  }
+  return { pointer: base, message: err.message ?? `fails ${err.keyword}` };
+}
+
+function escapePointer(segment: string): string {
+  return segment.replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+/** "spec/replicas must be integer" */
+export function formatSpecError(e: SpecError): string {
+  return `${e.pointer.replace(/^\//, "")} ${e.message}`;
+}
+
+/**
+ * Returns copies of `desired` where every resource whose spec fails the schema
+ * has `error` = "file:line: spec/replicas must be integer; …" (appended to an
+ * earlier error such as a duplicate). The input array is not modified.
+ */
+export function validateDesired(desired: DesiredResource[], validate: SpecValidator): DesiredResource[] {
+  return desired.map((d) => {
+    const errors = validate(d.doc.spec);
+    if (errors.length === 0) return d;
+    const shown = errors.slice(0, MAX_ERRORS_SHOWN).map(formatSpecError);
+    if (errors.length > MAX_ERRORS_SHOWN) shown.push(`and ${errors.length - MAX_ERRORS_SHOWN} more`);
+    const message = `${d.sourcePath}:${d.sourceLine}: ${shown.join("; ")}`;
+    return { ...d, error: d.error ? `${d.error}; ${message}` : message };
+  });
+}

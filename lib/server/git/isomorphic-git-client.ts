@@ -1,0 +1,568 @@
+/**
+ * GitClient over isomorphic-git (network, refs, shallow bookkeeping) plus our PackReader
+ * (object reads and sizes, where isomorphic-git is slow). Follows DESIGN.md "What follows for
+ * the engine": one persistent bare store per repo URL, never a checkout, a shallow first fetch
+ * and incremental fetches without `depth` that negotiate from a local ref we advance each time.
+ *
+ * Local repositories (absolute path or file://) are read in place: isomorphic-git cannot fetch
+ * from a path, and there is nothing to fetch anyway.
+ *
+ * Credentials reach isomorphic-git only through onAuth; they are never part of a URL, a cache
+ * key, the store's config or an error message.
+ */
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import git from "isomorphic-git";
+import {
+  GitError,
+  type CommitInfo,
+  type GitClient,
+  type ListFilesResult,
+  type ReadLimits,
+  type RepoAuth,
+  type RepoSource,
+} from "./git-client";
+import { createHttpTransport, type HttpTransport, type HttpTransportOptions } from "./http-transport";
+import { listTreeFiles, type ObjectSource } from "./list-tree-files";
+import { PackReader, type GitObject, type GitObjectType } from "./pack-reader";
+import { redactCredentials, stripUrlCredentials } from "./redact-credentials";
+import { withRepoLock } from "./repo-lock";
+import { classifyRepoURL } from "./url-policy";
+
+export interface IsomorphicGitClientOptions extends HttpTransportOptions {
+  /** where the per-repository stores live; the app passes `<SYNCLINE_DATA_DIR>/git` */
+  cacheDir: string;
+  /** packs accumulate (isomorphic-git never repacks): past this many, the store is re-cloned */
+  maxPacks?: number;
+  /** commits to deepen by, per step, when a revision is older than the shallow history */
+  deepenStep?: number;
+}
+
+type Repo =
+  | { kind: "http"; url: string; display: string; gitdir: string; auth?: RepoAuth }
+  | { kind: "local"; display: string; gitdir: string; auth?: RepoAuth };
+
+type HttpRepo = Extract<Repo, { kind: "http" }>;
+
+/** git's "infinite" depth: asks the server to unshallow */
+const UNSHALLOW = 2147483647;
+const FULL_SHA = /^[0-9a-f]{40}$/;
+const SHORT_SHA = /^[0-9a-f]{4,39}$/;
+
+export class IsomorphicGitClient implements GitClient {
+  private readers = new Map<string, PackReader>();
+
+  constructor(private readonly opts: IsomorphicGitClientOptions) {}
+
+  /** sha256 of the normalised URL without credentials: the store directory name */
+  static storeKey(repoURL: string): string {
+    const { url } = stripUrlCredentials(repoURL.trim());
+    return crypto.createHash("sha256").update(normaliseURL(url)).digest("hex");
+  }
+
+  /** The on-disk store for a repo URL (tests and maintenance). */
+  storeDir(repoURL: string): string {
+    return path.join(this.opts.cacheDir, IsomorphicGitClient.storeKey(repoURL));
+  }
+
+  async resolveBranchHead(src: RepoSource, branch: string): Promise<string> {
+    return this.run(src, async (repo, transport) => {
+      checkRefName(branch, "branch");
+      if (repo.kind === "local") {
+        const oid = await resolveLocalRef(repo.gitdir, `refs/heads/${branch}`);
+        if (!oid) throw branchNotFound(branch, repo);
+        return oid;
+      }
+      const refs = await this.remoteRefs(repo, transport!, `refs/heads/${branch}`);
+      const oid = refs.get(`refs/heads/${branch}`);
+      if (!oid) throw branchNotFound(branch, repo);
+      return oid;
+    });
+  }
+
+  async fetchRevision(src: RepoSource, target: { branch: string; revision?: string }): Promise<{ commit: string; branchHead?: string }> {
+    return this.run(src, async (repo, transport) => {
+      checkRefName(target.branch, "branch");
+      const revision = target.revision?.trim() || undefined;
+      if (repo.kind === "local") return this.resolveLocalRevision(repo, target.branch, revision);
+      return withRepoLock(repo.gitdir, () => this.fetchRemoteRevision(repo, transport!, target.branch, revision));
+    });
+  }
+
+  async listFiles(src: RepoSource, commit: string, gitopsPath: string, limits: ReadLimits): Promise<ListFilesResult> {
+    return this.run(src, async (repo) => {
+      const objects = this.objectSource(repo);
+      const c = await objects.read(commit, "commit");
+      const tree = /^tree ([0-9a-f]{40})/m.exec(c.data.toString("latin1"))?.[1];
+      if (!tree) throw new GitError("INTERNAL", `commit ${commit} has no tree`);
+      return listTreeFiles(objects, tree, gitopsPath, limits);
+    });
+  }
+
+  async readBlobs(src: RepoSource, oids: string[]): Promise<Map<string, Uint8Array>> {
+    return this.run(src, async (repo) => {
+      const objects = this.objectSource(repo);
+      const out = new Map<string, Uint8Array>();
+      for (const oid of oids) {
+        if (out.has(oid)) continue;
+        out.set(oid, (await objects.read(oid, "blob")).data);
+      }
+      return out;
+    });
+  }
+
+  async commitInfo(src: RepoSource, commit: string): Promise<CommitInfo> {
+    return this.run(src, async (repo) => {
+      const oid = await this.expandLocal(repo.gitdir, commit);
+      if (!oid) throw new GitError("REVISION_NOT_FOUND", `commit ${commit} is not in the local store of ${repo.display} (fetch it first)`);
+      const { commit: c } = await git.readCommit({ fs, gitdir: repo.gitdir, oid });
+      return toCommitInfo(oid, c);
+    });
+  }
+
+  async log(src: RepoSource, ref: string, depth: number): Promise<CommitInfo[]> {
+    return this.run(src, async (repo, transport) => {
+      const branchOid = () => resolveLocalRef(repo.gitdir, `refs/heads/${ref}`);
+      let entries = await this.firstParentLog(repo, (await branchOid()) ?? (await this.expandLocal(repo.gitdir, ref)), ref, depth);
+      if (repo.kind === "http" && entries.length < depth && (await branchOid())) {
+        // the store is shallow below here: deepen the branch by what is missing, once
+        await withRepoLock(repo.gitdir, () =>
+          this.fetchBranch(repo, transport!, ref, { depth: depth - entries.length, relative: true }),
+        );
+        entries = await this.firstParentLog(repo, await branchOid(), ref, depth);
+      }
+      return entries;
+    });
+  }
+
+  /** First-parent history, stopping quietly where the store's (shallow) history ends. */
+  private async firstParentLog(repo: Repo, start: string | undefined, ref: string, depth: number): Promise<CommitInfo[]> {
+    if (!start) throw new GitError("REVISION_NOT_FOUND", `${ref} is not in the local store of ${repo.display} (fetch it first)`);
+    const out: CommitInfo[] = [];
+    const cache = {};
+    let oid: string | undefined = start;
+    while (oid && out.length < depth) {
+      let c: Awaited<ReturnType<typeof git.readCommit>>["commit"];
+      try {
+        ({ commit: c } = await git.readCommit({ fs, gitdir: repo.gitdir, oid, cache }));
+      } catch {
+        break;
+      }
+      out.push(toCommitInfo(oid, c));
+      oid = c.parent[0];
+    }
+    return out;
+  }
+
+  // ---- remote revisions ---------------------------------------------------------------
+
+  private async fetchRemoteRevision(
+    repo: HttpRepo,
+    transport: HttpTransport,
+    branch: string,
+    revision: string | undefined,
+  ): Promise<{ commit: string; branchHead?: string }> {
+    await this.prepareStore(repo);
+    const refs = await this.remoteRefs(repo, transport);
+    const branchHead = refs.get(`refs/heads/${branch}`);
+    if (!branchHead && (!revision || revision === branch)) throw branchNotFound(branch, repo);
+
+    // keep the branch current: it is what later fetches negotiate from
+    if (branchHead && !(await this.hasCommit(repo.gitdir, branchHead))) await this.fetchBranch(repo, transport, branch, {});
+    else if (branchHead) await writeLocalRef(repo.gitdir, branch, branchHead);
+    if (!revision || revision === branch) {
+      await this.ensureCommit(repo, transport, branch, branchHead!);
+      return { commit: branchHead!, branchHead };
+    }
+
+    const tagRef = `refs/tags/${revision}`;
+    const headRef = `refs/heads/${revision}`;
+    const named = refs.get(`${tagRef}^{}`) ?? refs.get(tagRef) ?? refs.get(headRef);
+    if (named) {
+      const remoteRef = refs.has(tagRef) ? tagRef : headRef;
+      if (!(await this.hasCommit(repo.gitdir, named))) {
+        await this.fetchRef(repo, transport, branch, remoteRef, branchHead ? undefined : 1);
+      }
+      await this.ensureCommit(repo, transport, branch, named, branchHead ? undefined : remoteRef);
+      return { commit: named, branchHead };
+    }
+    if (FULL_SHA.test(revision)) {
+      await this.ensureCommit(repo, transport, branch, revision);
+      return { commit: revision, branchHead };
+    }
+    if (SHORT_SHA.test(revision.toLowerCase())) {
+      const short = revision.toLowerCase();
+      let oid = await this.expandLocal(repo.gitdir, short);
+      for (const step of this.deepenSteps(branchHead)) {
+        if (oid) break;
+        await step(repo, transport, branch);
+        oid = await this.expandLocal(repo.gitdir, short);
+      }
+      if (!oid) throw revisionNotFound(revision, repo);
+      return { commit: oid, branchHead };
+    }
+    throw revisionNotFound(revision, repo);
+  }
+
+  /** The commit may be older than the shallow history: deepen, then unshallow, then ask by SHA. */
+  private async ensureCommit(repo: HttpRepo, transport: HttpTransport, branch: string, oid: string, viaRef?: string): Promise<void> {
+    if (await this.hasCommit(repo.gitdir, oid)) return;
+    const steps = [
+      async () => this.fetchRef(repo, transport, branch, oid, undefined).catch(() => undefined),
+      ...this.deepenSteps(viaRef ? undefined : branch).map((s) => () => s(repo, transport, branch)),
+    ];
+    if (viaRef) steps.push(() => this.fetchRef(repo, transport, branch, viaRef, UNSHALLOW));
+    for (const step of steps) {
+      await step();
+      if (await this.hasCommit(repo.gitdir, oid)) return;
+    }
+    throw revisionNotFound(oid, repo);
+  }
+
+  private deepenSteps(branchExists: string | undefined): Array<(repo: HttpRepo, t: HttpTransport, branch: string) => Promise<void>> {
+    const step = this.opts.deepenStep ?? 50;
+    const all = async (repo: HttpRepo, t: HttpTransport) => {
+      await this.fetchRaw(repo, t, { singleBranch: false, tags: true, depth: UNSHALLOW });
+    };
+    if (!branchExists) return [all];
+    return [
+      (repo, t, branch) => this.fetchBranch(repo, t, branch, { depth: step, relative: true }),
+      (repo, t, branch) => this.fetchBranch(repo, t, branch, { depth: UNSHALLOW }),
+      all,
+    ];
+  }
+
+  private async fetchBranch(repo: HttpRepo, transport: HttpTransport, branch: string, o: { depth?: number; relative?: boolean }): Promise<void> {
+    const known = await resolveLocalRef(repo.gitdir, `refs/heads/${branch}`);
+    // first fetch of a branch is shallow; later ones carry no depth (a shallow re-fetch
+    // downloads the whole tree again) and negotiate from the local branch ref
+    const depth = o.depth ?? (known ? undefined : 1);
+    const res = await this.fetchRaw(repo, transport, {
+      ref: branch,
+      remoteRef: `refs/heads/${branch}`,
+      singleBranch: true,
+      depth,
+      relative: o.relative,
+    });
+    if (res.fetchHead) await writeLocalRef(repo.gitdir, branch, res.fetchHead);
+  }
+
+  private async fetchRef(repo: HttpRepo, transport: HttpTransport, branch: string, remoteRef: string, depth: number | undefined): Promise<void> {
+    const hasBranch = await resolveLocalRef(repo.gitdir, `refs/heads/${branch}`);
+    await this.fetchRaw(repo, transport, {
+      ref: hasBranch ? branch : undefined,
+      remoteRef,
+      singleBranch: true,
+      depth: depth ?? (hasBranch ? undefined : 1),
+    });
+  }
+
+  private async fetchRaw(
+    repo: HttpRepo,
+    transport: HttpTransport,
+    o: { ref?: string; remoteRef?: string; singleBranch: boolean; depth?: number; relative?: boolean; tags?: boolean },
+  ): Promise<{ fetchHead: string | null }> {
+    // isomorphic-git writes the shallow file before the pack arrives; restore it if the
+    // download fails so the store never claims history it does not have
+    const shallowFile = path.join(repo.gitdir, "shallow");
+    const shallowBefore = readIfExists(shallowFile);
+    try {
+      const res = await git.fetch({
+        fs,
+        http: transport,
+        gitdir: repo.gitdir,
+        url: repo.url,
+        remote: "origin",
+        ref: o.ref,
+        remoteRef: o.remoteRef,
+        singleBranch: o.singleBranch,
+        depth: o.depth,
+        relative: o.relative,
+        tags: o.tags ?? false,
+        cache: {},
+        ...authCallbacks(repo.auth),
+      });
+      return { fetchHead: res.fetchHead };
+    } catch (err) {
+      if (shallowBefore === undefined) fs.rmSync(shallowFile, { force: true });
+      else fs.writeFileSync(shallowFile, shallowBefore);
+      throw err;
+    } finally {
+      this.readers.get(repo.gitdir)?.refresh();
+    }
+  }
+
+  private async remoteRefs(repo: HttpRepo, transport: HttpTransport, prefix?: string): Promise<Map<string, string>> {
+    const refs = await git.listServerRefs({
+      http: transport,
+      url: repo.url,
+      prefix,
+      peelTags: true,
+      protocolVersion: 2,
+      ...authCallbacks(repo.auth),
+    });
+    const map = new Map<string, string>();
+    for (const r of refs) {
+      map.set(r.ref, r.oid);
+      if (r.peeled) map.set(`${r.ref}^{}`, r.peeled);
+    }
+    return map;
+  }
+
+  private async prepareStore(repo: HttpRepo): Promise<void> {
+    const packDir = path.join(repo.gitdir, "objects", "pack");
+    if (fs.existsSync(packDir)) {
+      const packs = fs.readdirSync(packDir).filter((n) => n.endsWith(".pack")).length;
+      if (packs <= (this.opts.maxPacks ?? 50)) return;
+      // start over shallow rather than let reads wade through hundreds of packs
+      this.readers.get(repo.gitdir)?.close();
+      this.readers.delete(repo.gitdir);
+      for (const entry of fs.readdirSync(repo.gitdir)) {
+        if (entry !== "syncline-fetch.lock") fs.rmSync(path.join(repo.gitdir, entry), { recursive: true, force: true });
+      }
+    }
+    await git.init({ fs, gitdir: repo.gitdir, bare: true, defaultBranch: "main" });
+    await git.addRemote({ fs, gitdir: repo.gitdir, remote: "origin", url: repo.url, force: true });
+  }
+
+  // ---- local repositories ----------------------------------------------------------------
+
+  private async resolveLocalRevision(repo: Repo, branch: string, revision: string | undefined): Promise<{ commit: string; branchHead?: string }> {
+    const branchHead = await resolveLocalRef(repo.gitdir, `refs/heads/${branch}`);
+    if (!revision || revision === branch) {
+      if (!branchHead) throw branchNotFound(branch, repo);
+      return { commit: branchHead, branchHead };
+    }
+    for (const ref of [`refs/tags/${revision}`, `refs/heads/${revision}`]) {
+      const oid = await resolveLocalRef(repo.gitdir, ref);
+      if (oid) return { commit: await peelToCommit(repo.gitdir, oid), branchHead };
+    }
+    if (SHORT_SHA.test(revision.toLowerCase()) || FULL_SHA.test(revision.toLowerCase())) {
+      const oid = await this.expandLocal(repo.gitdir, revision.toLowerCase());
+      if (oid && (await this.hasCommit(repo.gitdir, oid))) return { commit: oid, branchHead };
+    }
+    throw revisionNotFound(revision, repo);
+  }
+
+  // ---- objects ---------------------------------------------------------------------------
+
+  private objectSource(repo: Repo): ObjectSource {
+    let reader = this.readers.get(repo.gitdir);
+    if (!reader) {
+      reader = new PackReader(repo.gitdir);
+      this.readers.set(repo.gitdir, reader);
+    }
+    reader.refresh();
+    const cache = {};
+    const gitdir = repo.gitdir;
+    const r = reader;
+    const read = async (oid: string, expect?: GitObjectType): Promise<GitObject> => {
+      let obj = safe(() => r.read(oid));
+      if (!obj) {
+        try {
+          const res = await git.readObject({ fs, gitdir, oid, cache, format: "content" });
+          obj = { type: res.type as GitObjectType, data: Buffer.from(res.object as Uint8Array) };
+        } catch {
+          throw new GitError("NOT_FOUND", `object ${oid} is not in the local store of ${repo.display} (fetch it first)`);
+        }
+      }
+      if (expect && obj.type !== expect) throw new GitError("NOT_FOUND", `object ${oid} is a ${obj.type}, not a ${expect}`);
+      return obj;
+    };
+    return {
+      read,
+      size: async (oid) => safe(() => r.size(oid)) ?? (await read(oid)).data.length,
+    };
+  }
+
+  private async hasCommit(gitdir: string, oid: string): Promise<boolean> {
+    try {
+      await git.readCommit({ fs, gitdir, oid });
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async expandLocal(gitdir: string, rev: string): Promise<string | undefined> {
+    const lower = rev.toLowerCase();
+    if (FULL_SHA.test(lower)) return (await this.hasCommit(gitdir, lower)) ? lower : undefined;
+    if (!SHORT_SHA.test(lower)) return undefined;
+    try {
+      const oid = await git.expandOid({ fs, gitdir, oid: lower });
+      return (await this.hasCommit(gitdir, oid)) ? oid : undefined;
+    } catch (err) {
+      if ((err as { code?: string }).code === "AmbiguousError") {
+        throw new GitError("REVISION_NOT_FOUND", `revision ${rev} is ambiguous: use more characters of the SHA`);
+      }
+      return undefined;
+    }
+  }
+
+  // ---- plumbing --------------------------------------------------------------------------
+
+  private async run<T>(src: RepoSource, fn: (repo: Repo, transport: HttpTransport | undefined) => Promise<T>): Promise<T> {
+    const stripped = stripUrlCredentials(src.repoURL.trim());
+    const auth = src.auth ?? stripped.auth;
+    let transport: HttpTransport | undefined;
+    try {
+      const repo = this.resolveRepo(stripped.url, auth);
+      if (repo.kind === "http") transport = createHttpTransport(this.opts);
+      return await fn(repo, transport);
+    } catch (err) {
+      throw toGitError(err, transport, auth, stripped.url);
+    }
+  }
+
+  private resolveRepo(url: string, auth: RepoAuth | undefined): Repo {
+    const classified = classifyRepoURL(url, this.opts);
+    if (classified.kind === "local") return { kind: "local", display: classified.path, gitdir: findGitdir(classified.path), auth };
+    const normalised = normaliseURL(classified.url.toString());
+    return {
+      kind: "http",
+      url: normalised,
+      display: normalised,
+      gitdir: path.join(this.opts.cacheDir, crypto.createHash("sha256").update(normalised).digest("hex")),
+      auth,
+    };
+  }
+}
+
+function normaliseURL(url: string): string {
+  try {
+    const u = new URL(url);
+    u.hash = "";
+    u.search = "";
+    return u.toString().replace(/\/+$/, "");
+  } catch {
+    return url.replace(/\/+$/, "");
+  }
+}
+
+function authCallbacks(auth: RepoAuth | undefined) {
+  return {
+    onAuth: () => (auth ? { username: auth.username, password: auth.password } : undefined),
+    onAuthFailure: () => ({ cancel: true }),
+  };
+}
+
+function findGitdir(p: string): string {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(p);
+  } catch {
+    throw new GitError("NOT_FOUND", `local repository ${p} not found`);
+  }
+  if (!stat.isDirectory()) throw new GitError("NOT_FOUND", `local repository ${p} is not a directory`);
+  const dotGit = path.join(p, ".git");
+  if (fs.existsSync(dotGit)) {
+    if (fs.statSync(dotGit).isDirectory()) return dotGit;
+    const m = /^gitdir:\s*(.+)$/m.exec(fs.readFileSync(dotGit, "utf8"));
+    if (m?.[1]) return path.resolve(p, m[1].trim());
+  }
+  if (fs.existsSync(path.join(p, "HEAD")) && fs.existsSync(path.join(p, "objects"))) return p;
+  throw new GitError("NOT_FOUND", `${p} is not a git repository`);
+}
+
+async function resolveLocalRef(gitdir: string, ref: string): Promise<string | undefined> {
+  try {
+    return await git.resolveRef({ fs, gitdir, ref });
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeLocalRef(gitdir: string, branch: string, oid: string): Promise<void> {
+  await git.writeRef({ fs, gitdir, ref: `refs/heads/${branch}`, value: oid, force: true });
+}
+
+async function peelToCommit(gitdir: string, oid: string): Promise<string> {
+  let current = oid;
+  for (let i = 0; i < 10; i++) {
+    const { type, object } = await git.readObject({ fs, gitdir, oid: current });
+    if (type === "commit") return current;
+    if (type !== "tag") throw new GitError("REVISION_NOT_FOUND", `${oid} does not point at a commit`);
+    current = (object as { object: string }).object;
+  }
+  throw new GitError("REVISION_NOT_FOUND", `tag chain at ${oid} is too long`);
+}
+
+function readIfExists(file: string): Buffer | undefined {
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
+function safe<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
+}
+
+/** git check-ref-format, roughly: enough to keep user input out of paths and options */
+function checkRefName(name: string, what: string): void {
+  if (
+    !name ||
+    name.startsWith("-") ||
+    name.startsWith("/") ||
+    name.endsWith("/") ||
+    name.endsWith(".lock") ||
+    name.includes("..") ||
+    name.includes("//") ||
+    name.includes("@{") ||
+    /[\x00-\x20~^:?*[\\\x7f]/.test(name)
+  ) {
+    throw new GitError(what === "branch" ? "BRANCH_NOT_FOUND" : "REVISION_NOT_FOUND", `invalid ${what} name ${JSON.stringify(name)}`);
+  }
+}
+
+function branchNotFound(branch: string, repo: Repo): GitError {
+  return new GitError("BRANCH_NOT_FOUND", `branch ${branch} not found in ${repo.display}`);
+}
+
+function revisionNotFound(revision: string, repo: Repo): GitError {
+  return new GitError("REVISION_NOT_FOUND", `revision ${revision} not found in ${repo.display}`);
+}
+
+function toCommitInfo(sha: string, c: { message: string; author: { name: string; email: string; timestamp: number } }): CommitInfo {
+  return {
+    sha,
+    message: c.message.trimEnd(),
+    author: `${c.author.name} <${c.author.email}>`,
+    time: new Date(c.author.timestamp * 1000).toISOString(),
+  };
+}
+
+/** Maps anything thrown to a GitError whose message is safe to show. */
+function toGitError(err: unknown, transport: HttpTransport | undefined, auth: RepoAuth | undefined, url: string): GitError {
+  const clean = (m: string) => redactCredentials(m, auth);
+  const failure = transport?.failure;
+  if (failure && !(err instanceof GitError && err !== failure && err.code !== "NETWORK")) {
+    return new GitError(failure.code, clean(failure.message));
+  }
+  if (err instanceof GitError) return new GitError(err.code, clean(err.message));
+  const e = err as { code?: string; message?: string; data?: { statusCode?: number; statusMessage?: string } };
+  const where = clean(url);
+  switch (e.code) {
+    case "UserCanceledError":
+      return new GitError("AUTH_FAILED", `authentication failed for ${where}: check the username and token in the secret`);
+    case "HttpError": {
+      const status = e.data?.statusCode;
+      if (status === 401) return new GitError("AUTH_FAILED", `authentication required for ${where}: the repository needs credentials (set a secret)`);
+      if (status === 403) return new GitError("AUTH_FAILED", `access to ${where} denied (HTTP 403)`);
+      if (status === 404) return new GitError("NOT_FOUND", `repository ${where} not found (HTTP 404)`);
+      return new GitError("NETWORK", `the Git server at ${where} answered HTTP ${status ?? "?"} ${clean(e.data?.statusMessage ?? "")}`.trim());
+    }
+    case "NotFoundError":
+      return new GitError("REVISION_NOT_FOUND", clean(e.message ?? "not found"));
+    case "SmartHttpError":
+      return new GitError("NETWORK", `${where} does not speak the Git smart HTTP protocol`);
+    default:
+      return new GitError("INTERNAL", clean(`git operation on ${where} failed: ${e.message ?? String(err)}`));
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Resources through the API: the seed's shape in and out, specs validated against the
+ * definition's schema (422 with a JSON pointer per error). A change to a Git-managed
+ * resource is allowed — that is how drift happens — and is audited.
+ */
+import "server-only";
+import { resourceInputSchema } from "@/lib/engine/definition-input";
+import { compileSpecValidator } from "@/lib/engine/validate";
+import { contentHash } from "@/lib/engine/canonical";
+import { parseLabelSelector } from "@/lib/engine/label-selector";
+import type { ResourceKey } from "@/lib/engine/types";
+import { findDefinitionByKind, rowToDefinition, type DefinitionRow } from "@/lib/server/data/definitions";
+import {
+  createResourceRow,
+  deleteResourceRow,
+  findResource,
+  getResourcesPage,
+  updateResourceContent,
+  type ResourceFilter,
+} from "@/lib/server/data/resources";
+import { AppError, notFound } from "@/lib/server/errors";
+import { audit } from "@/lib/server/services/audit";
+import { toResourceView, type ResourceView } from "@/lib/server/services/resource-doc";
+import type { Principal } from "@/lib/server/auth/principal";
+
+/** "_" in a URL stands for "no namespace" (Cluster-scoped). */
+export function keyFromPath(kind: string, namespace: string, name: string): ResourceKey {
+  return { kind, namespace: namespace === "_" ? "" : namespace, name };
+}
+
+function keyLabel(k: ResourceKey): string {
+  return `${k.kind} ${k.namespace ? `${k.namespace}/` : ""}${k.name}`;
+}
+
+async function definitionFor(kind: string): Promise<DefinitionRow> {
+  const def = await findDefinitionByKind(kind);
+  if (!def) throw new AppError("VALIDATION_FAILED", `no ResourceDefinition for kind ${kind}`, [{ path: "kind", message: "unknown kind" }]);
+  return def;
+}
+
+function parseInput(body: unknown, defRow: DefinitionRow) {
+  const parsed = resourceInputSchema.safeParse(body);
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+    throw new AppError("VALIDATION_FAILED", `invalid resource: ${details.map((d) => `${d.path}: ${d.message}`).join("; ")}`, details);
+  }
+  const doc = parsed.data;
+  const def = rowToDefinition(defRow);
+  const ns = doc.metadata.namespace ?? "";
+  if (def.spec.scope === "Namespaced" && !ns) {
+    throw new AppError("VALIDATION_FAILED", `metadata.namespace is required: ${doc.kind} is Namespaced`, [{ path: "metadata.namespace", message: "required" }]);
+  }
+  if (def.spec.scope === "Cluster" && ns) {
+    throw new AppError("VALIDATION_FAILED", `metadata.namespace must be absent: ${doc.kind} is Cluster-scoped`, [{ path: "metadata.namespace", message: "not allowed" }]);
+  }
+  const v = compileSpecValidator(def.spec.schema);
+  if (!v.ok) throw new AppError("INTERNAL", `the definition's schema does not compile: ${v.errors.join("; ")}`);
+  const spec = doc.spec ?? {};
+  const errors = v.validate(spec);
+  if (errors.length > 0) {
+    throw new AppError("SPEC_INVALID", `spec does not match the ${def.metadata.name} schema: ${errors.map((e) => `${e.pointer} ${e.message}`).join("; ")}`, errors);
+  }
+  return {
+    key: { kind: doc.kind, namespace: ns, name: doc.metadata.name },
+    labels: doc.metadata.labels ?? {},
+    annotations: doc.metadata.annotations ?? {},
+    spec,
+  };
+}
+
+export async function createResource(body: unknown, who: Principal): Promise<ResourceView> {
+  const kind = (body as { kind?: unknown })?.kind;
+  if (typeof kind !== "string") throw new AppError("VALIDATION_FAILED", "kind is required", [{ path: "kind", message: "required" }]);
+  const defRow = await definitionFor(kind);
+  const r = parseInput(body, defRow);
+  if (await findResource(r.key)) throw new AppError("CONFLICT", `${keyLabel(r.key)} already exists`);
+  const row = await createResourceRow({
+    definitionId: defRow.id,
+    ...r.key,
+    labels: r.labels,
+    annotations: r.annotations,
+    spec: r.spec,
+    liveSpecHash: contentHash({ spec: r.spec, labels: r.labels, annotations: r.annotations }),
+  });
+  await audit(who, "resource.create", keyLabel(r.key));
+  return toResourceView(row);
+}
+
+export async function replaceResource(key: ResourceKey, body: unknown, who: Principal): Promise<ResourceView> {
+  const existing = await findResource(key);
+  if (!existing) throw notFound(keyLabel(key));
+  const defRow = await definitionFor(key.kind);
+  const r = parseInput({ kind: key.kind, ...(body as object) }, defRow);
+  if (r.key.name !== key.name || r.key.namespace !== key.namespace) {
+    throw new AppError("VALIDATION_FAILED", "metadata.name and metadata.namespace must match the URL", [{ path: "metadata", message: "does not match the URL" }]);
+  }
+  const hash = contentHash({ spec: r.spec, labels: r.labels, annotations: r.annotations });
+  const specChanged = hash !== existing.liveSpecHash;
+  const row = await updateResourceContent(existing.id, {
+    labels: r.labels,
+    annotations: r.annotations,
+    spec: r.spec,
+    liveSpecHash: hash,
+    bumpGeneration: specChanged,
+  });
+  await audit(who, "resource.update", keyLabel(key), "ok", {
+    gitManaged: existing.managedBy !== null,
+    drifted: existing.appliedSpecHash !== null && existing.appliedSpecHash !== hash,
+  });
+  return toResourceView(row);
+}
+
+export async function getResourceView(key: ResourceKey): Promise<ResourceView> {
+  const row = await findResource(key);
+  if (!row) throw notFound(keyLabel(key));
+  return toResourceView(row);
+}
+
+export async function removeResource(key: ResourceKey, who: Principal): Promise<void> {
+  if (!(await deleteResourceRow(key))) throw notFound(keyLabel(key));
+  await audit(who, "resource.delete", keyLabel(key));
+}
+
+export async function listResources(q: {
+  kind?: string;
+  namespace?: string;
+  labelSelector?: string;
+  cursor?: string;
+  limit?: number;
+  definitionId?: string;
+}): Promise<{ items: ResourceView[]; nextCursor: string | null }> {
+  const filter: ResourceFilter = { kind: q.kind, definitionId: q.definitionId };
+  if (q.namespace) filter.namespace = q.namespace === "_" ? "" : q.namespace;
+  if (q.labelSelector) {
+    const sel = parseLabelSelector(q.labelSelector);
+    if (!sel.ok) throw new AppError("BAD_REQUEST", `labelSelector: ${sel.error}`);
+    filter.labels = sel.selector;
+  }
+  const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
+  const page = await getResourcesPage({ filter, limit, cursor: q.cursor });
+  return { items: page.items.map(toResourceView), nextCursor: page.nextCursor };
+}

@@ -1,0 +1,23 @@
+/** Turns a plan into stored statuses: after a real sync (what the store now is) or a refresh (what it would change). */
+import "server-only";
+import type { Plan, ResourceSyncStatus } from "@/lib/engine/types";
+import { writeSyncStatus, type StatusSummary } from "@/lib/server/data/sync-status";
+
+export async function recordSyncStatus(definitionId: string, plan: Plan, commit: string, opts: { applied: boolean } = { applied: true }): Promise<StatusSummary> {
+  const byStatus = new Map<ResourceSyncStatus, { namespace: string; name: string }[]>();
+  const summary: StatusSummary = { Synced: 0, OutOfSync: 0, Missing: 0, Orphaned: 0, Error: 0, drifted: 0, commit, at: new Date().toISOString() };
+  for (const c of plan.changes) {
+    let status: ResourceSyncStatus = c.status;
+    if (opts.applied) {
+      if (c.action === "delete") continue;
+      status = c.action === "invalid" ? "Error" : c.action === "skipped" ? "Orphaned" : "Synced";
+    } else if (c.drifted) summary.drifted++;
+    summary[status]++;
+    if (status === "Missing") continue; // not in the store
+    const list = byStatus.get(status) ?? [];
+    list.push({ namespace: c.key.namespace, name: c.key.name });
+    byStatus.set(status, list);
+  }
+  await writeSyncStatus(definitionId, byStatus, summary, commit);
+  return summary;
+}
