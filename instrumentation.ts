@@ -1,11 +1,6 @@
 // Next calls register() once when a server process starts: boot the store, admin, demo, scheduler.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs" || process.env.NEXT_PHASE === "phase-production-build") return;
-  const { bootstrap } = await import("@/lib/server/bootstrap");
-  try {
-    await bootstrap();
-  } catch (err) {
-    console.error(`Syncline could not start: ${(err as Error).message}`);
-    process.exit(1);
-  }
+  const { bootstrapOrExit } = await import("@/lib/server/bootstrap");
+  await bootstrapOrExit();
 }

@@ -13,5 +13,7 @@ const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   typedRoutes: false,
+  // `npm test` runs tsc and ESLint over everything (tests included); the build need not repeat it.
+  typescript: { ignoreBuildErrors: true },
 };
 export default nextConfig;

@@ -1,4 +1,5 @@
 import { describe, it, expect } from "vitest";
+import { z } from "zod";
 import { definitionInputSchema, parseDefinitionInput, resourceInputSchema } from "./definition-input";
 import { checkRepoUrl } from "./repo-url";
 import seedDefinition from "./testdata/seed-definition.json?raw";
@@ -149,8 +150,14 @@ describe("parseDefinitionInput", () => {
     ]);
   });
 
-  it("exports the zod schema for OpenAPI generation", () => {
+  it("exports the zod schema for OpenAPI generation (request bodies: io \"input\")", () => {
     expect(definitionInputSchema.safeParse(seed()).success).toBe(true);
+    const json = z.toJSONSchema(definitionInputSchema, { io: "input" }) as {
+      properties: { spec: { properties: { gitops: { properties: Record<string, { default?: unknown }> } }; required: string[] } };
+    };
+    expect(json.properties.spec.required).toEqual(["group", "version", "names", "scope"]);
+    expect(json.properties.spec.properties.gitops.properties.interval?.default).toBe(300);
+    expect(json.properties.spec.properties.gitops.properties.path?.default).toBe("/");
   });
 });
 

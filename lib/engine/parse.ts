@@ -18,7 +18,7 @@ import type { FileProblem } from "./types";
 import { decodeSourceText, DEFAULT_MAX_FILE_BYTES } from "./source-text";
 import { findJsonErrorOffset, scanJson } from "./json-scan";
 import { findYamlTooDeep } from "./yaml-depth-scan";
-import { checkValueShape } from "./value-shape";
+import { checkValueShape, DEFAULT_MAX_NODES } from "./value-shape";
 import { clipMessage, linesAt, positionAt } from "./text-position";
 import { isPlainObject } from "./plain-object";
 
@@ -154,6 +154,7 @@ function parseYamlText(text: string, maxDepth: number, maxAliasCount: number, pr
   };
   const docs: ParsedDoc[] = [];
   const problems: FileProblem[] = [];
+  const budget = { nodes: DEFAULT_MAX_NODES };
   documents.forEach((doc, index) => {
     if (problems.length >= MAX_PROBLEMS_PER_FILE) return;
     if (isEmptyDocument(doc)) return;
@@ -179,7 +180,7 @@ function parseYamlText(text: string, maxDepth: number, maxAliasCount: number, pr
       problems.push(problem(message, start));
       return;
     }
-    const shape = checkValueShape(value, maxDepth);
+    const shape = checkValueShape(value, maxDepth, budget);
     if (shape) {
       problems.push(problem(shape, start));
       return;

@@ -8,14 +8,21 @@
 
 export const DEFAULT_MAX_NODES = 1_000_000;
 
-export function checkValueShape(value: unknown, maxDepth: number, maxNodes = DEFAULT_MAX_NODES): string | undefined {
+/**
+ * `budget.nodes` is shared by all documents of one file and decremented as
+ * values are visited, so a file of many small alias expansions is bounded too.
+ */
+export function checkValueShape(
+  value: unknown,
+  maxDepth: number,
+  budget: { nodes: number } = { nodes: DEFAULT_MAX_NODES },
+): string | undefined {
   const stack: { v: unknown; depth: number }[] = [{ v: value, depth: 0 }];
-  let nodes = 0;
   while (stack.length > 0) {
     const item = stack.pop();
     if (!item) break;
     const { v, depth } = item;
-    if (++nodes > maxNodes) return `document expands to more than ${maxNodes} values (aliases?); not parsed`;
+    if (--budget.nodes < 0) return `file expands to more than ${DEFAULT_MAX_NODES} values (aliases?); not parsed`;
     if (v === null || typeof v !== "object") {
       if (typeof v === "number" && !Number.isFinite(v)) return "non-finite number (.inf/.nan) is not supported";
       if (typeof v === "number" || typeof v === "string" || typeof v === "boolean" || v === null) continue;

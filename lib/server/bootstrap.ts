@@ -54,3 +54,13 @@ async function run(): Promise<void> {
   }
   console.log(lines.join("\n") + "\n");
 }
+
+/** For instrumentation.ts: a server that cannot open its store stops with one clear line. */
+export async function bootstrapOrExit(): Promise<void> {
+  try {
+    await bootstrap();
+  } catch (err) {
+    console.error(`Syncline could not start: ${(err as Error).message}`);
+    process.exit(1);
+  }
+}

@@ -15,14 +15,14 @@ export interface SqlRunner {
 const MIGRATE_LOCK_ID = 727_001; // arbitrary, constant across releases
 
 export function migrationsDir(): string {
-  return path.join(process.cwd(), "prisma", "migrations");
+  return path.join(/*turbopackIgnore: true*/ process.cwd(), "prisma", "migrations");
 }
 
 export async function applyMigrations(db: SqlRunner, opts: { advisoryLock: boolean; dir?: string }): Promise<string[]> {
   const dir = opts.dir ?? migrationsDir();
   const names = fs
-    .readdirSync(dir, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && fs.existsSync(path.join(dir, d.name, "migration.sql")))
+    .readdirSync(/*turbopackIgnore: true*/ dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && fs.existsSync(/*turbopackIgnore: true*/ path.join(dir, d.name, "migration.sql")))
     .map((d) => d.name)
     .sort();
   if (opts.advisoryLock) await db.query("SELECT pg_advisory_lock($1)", [MIGRATE_LOCK_ID]);
@@ -34,7 +34,7 @@ export async function applyMigrations(db: SqlRunner, opts: { advisoryLock: boole
     const applied: string[] = [];
     for (const name of names) {
       if (done.has(name)) continue;
-      const sql = fs.readFileSync(path.join(dir, name, "migration.sql"), "utf8");
+      const sql = fs.readFileSync(/*turbopackIgnore: true*/ path.join(dir, name, "migration.sql"), "utf8");
       try {
         await db.exec(`BEGIN;\n${sql}\n;INSERT INTO "_syncline_migrations" ("name") VALUES ('${name.replace(/'/g, "''")}');\nCOMMIT;`);
       } catch (err) {
