@@ -10,6 +10,8 @@ const nextConfig = {
     "pino",
     "pg",
   ],
+  // Parallel work (several developers or agents on one checkout) can build into separate dirs.
+  distDir: process.env.SYNCLINE_DIST_DIR ?? ".next",
   poweredByHeader: false,
   reactStrictMode: true,
   typedRoutes: false,

@@ -14,7 +14,7 @@ function newestMtime(p) {
 }
 
 export function isBuildStale(root) {
-  const buildId = path.join(root, ".next", "BUILD_ID");
+  const buildId = path.join(root, process.env.SYNCLINE_DIST_DIR ?? ".next", "BUILD_ID");
   const builtAt = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
   if (!builtAt) return { stale: true, reason: "First start: building the dashboard (about a minute)…" };
   const changedAt = Math.max(...sources.map((s) => newestMtime(path.join(root, s))));

@@ -54,7 +54,7 @@ async function waitHealthy(url: string, child: ChildProcess, out: () => string, 
 }
 
 export async function startAppServer(opts: { env?: Record<string, string>; dataDir?: string; port?: number } = {}): Promise<AppServer> {
-  if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
+  if (!fs.existsSync(path.join(root, process.env.SYNCLINE_DIST_DIR ?? ".next", "BUILD_ID"))) {
     throw new Error("no production build: run `npx next build` (npm test does it) before server tests");
   }
   const port = opts.port ?? (await freePort());
