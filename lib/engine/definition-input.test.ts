@@ -152,7 +152,7 @@ describe("parseDefinitionInput", () => {
 
   it("exports the zod schema for OpenAPI generation (request bodies: io \"input\")", () => {
     expect(definitionInputSchema.safeParse(seed()).success).toBe(true);
-    const json = z.toJSONSchema(definitionInputSchema, { io: "input" }) as {
+    const json = z.toJSONSchema(definitionInputSchema, { io: "input" }) as unknown as {
       properties: { spec: { properties: { gitops: { properties: Record<string, { default?: unknown }> } }; required: string[] } };
     };
     expect(json.properties.spec.required).toEqual(["group", "version", "names", "scope"]);

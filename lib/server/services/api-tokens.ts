@@ -1,17 +1,13 @@
 /** API tokens: issued once to their owner, never above the owner's role, revocable. */
 import "server-only";
-import { z } from "zod";
 import { newApiToken } from "@/lib/server/auth/tokens";
 import { createApiTokenRow, getApiTokens, revokeApiToken } from "@/lib/server/data/tokens";
-import { roleAtLeast, roles } from "@/lib/server/auth/roles";
+import { roleAtLeast } from "@/lib/server/auth/roles";
+import { tokenInputSchema } from "@/lib/server/http/api-schemas";
 import { AppError, notFound } from "@/lib/server/errors";
 import { audit } from "@/lib/server/services/audit";
 import type { Principal } from "@/lib/server/auth/principal";
 
-export const tokenInputSchema = z.object({
-  name: z.string().min(1).max(100),
-  role: z.enum(roles).optional(),
-});
 
 export async function issueApiToken(input: unknown, who: Principal) {
   const { name, role = who.role } = tokenInputSchema.parse(input);

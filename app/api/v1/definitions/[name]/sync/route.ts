@@ -1,19 +1,13 @@
-import { z } from "zod";
 import { readJson, route } from "@/lib/server/http/route";
+import { syncInputSchema } from "@/lib/server/http/api-schemas";
 import { apiTrigger } from "@/lib/server/http/trigger";
 import { startSync, waitForRun } from "@/lib/server/services/sync";
 import { toRunView } from "@/lib/server/services/runs";
 
 export const dynamic = "force-dynamic";
 
-const syncInput = z.object({
-  dryRun: z.boolean().optional(),
-  revision: z.string().min(4).max(250).optional(),
-  prune: z.boolean().optional(),
-});
-
 export const POST = route<{ name: string }>({ role: "operator" }, async ({ req, params, principal, url }) => {
-  const input = syncInput.parse(await readJson(req, { optional: true }));
+  const input = syncInputSchema.parse(await readJson(req, { optional: true }));
   const { run } = await startSync({ definition: params.name, trigger: apiTrigger(req), who: principal, ...input });
   if (url.searchParams.get("wait") === "true") {
     const final = await waitForRun(run.id);

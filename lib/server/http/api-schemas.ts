@@ -1,0 +1,33 @@
+/**
+ * Request bodies of /api/v1, as zod schemas. Route handlers validate with these, and
+ * /api/v1/openapi.json is generated from the same objects, so the document cannot drift.
+ */
+import { z } from "zod";
+import { definitionInputSchema, resourceInputSchema } from "@/lib/engine/definition-input";
+import { roles } from "@/lib/server/auth/roles";
+
+export { definitionInputSchema, resourceInputSchema };
+
+export const syncInputSchema = z.object({
+  dryRun: z.boolean().optional().describe("plan and record a run without writing to the store"),
+  revision: z.string().min(4).max(250).optional().describe("commit SHA (full or short) or tag; default: the branch head"),
+  prune: z.boolean().optional().describe("delete managed resources that left Git (never when the path vanished or Git is empty)"),
+});
+
+export const rollbackInputSchema = z
+  .object({
+    commit: z.string().regex(/^[0-9a-fA-F]{4,40}$/, "a commit SHA").optional(),
+    runId: z.string().uuid().optional(),
+  })
+  .refine((v) => v.commit || v.runId, { message: "give commit or runId" });
+
+export const tokenInputSchema = z.object({
+  name: z.string().min(1).max(100),
+  role: z.enum(roles).optional().describe("at most the caller's role; default: the caller's role"),
+});
+
+export const userInputSchema = z.object({
+  username: z.string(),
+  password: z.string(),
+  role: z.enum(roles).default("viewer"),
+});
