@@ -1,0 +1,134 @@
+/**
+ * The data layer on both stores: embedded PGlite always, and the real PostgreSQL server when
+ * TEST_DATABASE_URL is set (CI sets it). Same schema, same migrations, same behaviour.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openTestStore, type TestStore } from "@/test/support/test-store";
+import { createDefinition, deleteDefinition, findDefinition, getDefinitions, rowToDefinition, updateDefinition } from "./definitions";
+import { createResourceRow, countResources, findResource, getResourcesPage } from "./resources";
+import { finishRun, findActiveRun, getRunChanges, insertActiveRun, interruptRuns, findRun } from "./runs";
+import { findSecretRow, upsertSecretRow } from "./secrets";
+import { getAuditEvents, recordAuditEvent } from "./audit";
+import { isUniqueViolation } from "./errors";
+import { encryptSecret, decryptSecret } from "@/lib/server/crypto/secret-box";
+import type { Definition } from "@/lib/engine/types";
+
+const stores: { name: string; postgres: boolean }[] = [{ name: "PGlite", postgres: false }];
+if (process.env.TEST_DATABASE_URL) stores.push({ name: "PostgreSQL", postgres: true });
+
+const def = (name: string, kind = "Widget"): Definition => ({
+  metadata: { name },
+  spec: {
+    group: "example.io",
+    version: "v1",
+    names: { kind, plural: `${kind.toLowerCase()}s` },
+    scope: "Namespaced",
+    schema: { type: "object" },
+    gitops: { repoURL: "https://git.example.com/r.git", branch: "main", path: "/", interval: 300 },
+    syncPolicy: { automated: true, prune: false, selfHeal: true, atomic: false, allowEmpty: false },
+  },
+});
+
+describe.each(stores)("data layer on $name", ({ postgres }) => {
+  let store: TestStore;
+  beforeAll(async () => {
+    store = await openTestStore({ postgres });
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it("stores definitions and maps them back to the seed shape", async () => {
+    const row = await createDefinition(def("widgets.example.io"));
+    expect(rowToDefinition(row)).toEqual({
+      metadata: { name: "widgets.example.io" },
+      spec: { ...def("widgets.example.io").spec, production: false, secretPaths: [] },
+    });
+    const changed = def("widgets.example.io");
+    delete changed.spec.gitops;
+    const updated = await updateDefinition("widgets.example.io", changed);
+    expect(updated.generation).toBe(2);
+    expect(updated.gitops).toBeNull();
+    expect((await getDefinitions()).map((d) => d.name)).toContain("widgets.example.io");
+  });
+
+  it("rejects a duplicate definition name with a unique violation (P2002-equivalent)", async () => {
+    await createDefinition(def("dupe.example.io", "Dupe"));
+    const err = await createDefinition(def("dupe.example.io", "Dupe")).catch((e: unknown) => e);
+    expect(isUniqueViolation(err)).toBe(true);
+  });
+
+  it("keys resources by kind+namespace+name and pages with a cursor", async () => {
+    const d = await createDefinition(def("pages.example.io", "Page"));
+    for (let i = 0; i < 7; i++) {
+      await createResourceRow({ definitionId: d.id, kind: "Page", namespace: "ns", name: `r${i}`, labels: { i: String(i % 2) }, annotations: {}, spec: { i }, liveSpecHash: `h${i}` });
+    }
+    const dup = await createResourceRow({ definitionId: d.id, kind: "Page", namespace: "ns", name: "r0", labels: {}, annotations: {}, spec: {}, liveSpecHash: "x" }).catch((e: unknown) => e);
+    expect(isUniqueViolation(dup)).toBe(true);
+    // the same name in another namespace is another resource
+    await createResourceRow({ definitionId: d.id, kind: "Page", namespace: "other", name: "r0", labels: {}, annotations: {}, spec: {}, liveSpecHash: "x" });
+    const first = await getResourcesPage({ filter: { kind: "Page", namespace: "ns" }, limit: 4 });
+    const second = await getResourcesPage({ filter: { kind: "Page", namespace: "ns" }, limit: 4, cursor: first.nextCursor! });
+    expect([...first.items, ...second.items].map((r) => r.name)).toEqual(["r0", "r1", "r2", "r3", "r4", "r5", "r6"]);
+    expect(second.nextCursor).toBeNull();
+    expect(await countResources({ kind: "Page", labels: [{ key: "i", op: "=", value: "1" }] })).toBe(3);
+    expect(await countResources({ kind: "Page", labels: [{ key: "i", op: "notin", values: ["0", "1"] }] })).toBe(1); // "other/r0" has no label
+    expect(await countResources({ kind: "Page", labels: [{ key: "i", op: "exists" }] })).toBe(7);
+  });
+
+  it("allows one active run per definition and interrupts runs of dead processes", async () => {
+    const d = await createDefinition(def("runs.example.io", "Runner"));
+    const base = { definitionId: d.id, trigger: "api" as const, initiator: "t", dryRun: false, prune: false, requestedRevision: null, owner: "p1" };
+    const run = await insertActiveRun(base);
+    expect(isUniqueViolation(await insertActiveRun(base).catch((e: unknown) => e))).toBe(true);
+    expect((await findActiveRun(d.id))?.id).toBe(run.id);
+    expect(await interruptRuns({ heartbeatBefore: new Date(Date.now() + 1000) })).toBeGreaterThanOrEqual(1);
+    const after = await findRun(run.id);
+    expect(after?.phase).toBe("Interrupted");
+    expect(after?.activeKey).toBeNull();
+    // the guard is free again
+    await insertActiveRun(base);
+  });
+
+  it("applies a run all-or-nothing: a failing write rolls back resources and change records", async () => {
+    const d = await createDefinition(def("atomic.example.io", "Atom"));
+    await createResourceRow({ definitionId: d.id, kind: "Atom", namespace: "ns", name: "exists", labels: {}, annotations: {}, spec: { v: 1 }, liveSpecHash: "old" });
+    const run = await insertActiveRun({ definitionId: d.id, trigger: "api", initiator: "t", dryRun: false, prune: false, requestedRevision: null, owner: "p" });
+    const write = (name: string) => ({ key: { kind: "Atom", namespace: "ns", name }, labels: {}, annotations: {}, spec: { v: 2 }, hash: "new", sourcePath: "a.yaml", sourceLine: 1 });
+    const err = await finishRun(
+      run.id,
+      { phase: "Succeeded", log: [], startedAt: new Date() },
+      [{ key: { kind: "Atom", namespace: "ns", name: "fresh" }, action: "create", diff: [], liveYaml: null, desiredYaml: "x", error: null, sourcePath: "a.yaml", sourceLine: 1 }],
+      { definitionId: d.id, commit: "c1", managedBy: "syncline", creates: [write("fresh"), write("exists")], updates: [], touches: [], errors: [], deletes: [], generation: 1 },
+    ).catch((e: unknown) => e);
+    expect(isUniqueViolation(err)).toBe(true);
+    expect(await findResource({ kind: "Atom", namespace: "ns", name: "fresh" })).toBeNull();
+    expect((await findResource({ kind: "Atom", namespace: "ns", name: "exists" }))?.spec).toEqual({ v: 1 });
+    expect((await getRunChanges(run.id)).total).toBe(0);
+    expect((await findRun(run.id))?.phase).toBe("Running");
+    expect((await findDefinition("atomic.example.io"))?.syncedCommit).toBeNull();
+  });
+
+  it("keeps secrets encrypted at rest", async () => {
+    await upsertSecretRow("git-creds", "git-token", encryptSecret(JSON.stringify({ token: "ghp_supersecretvalue" })));
+    const row = await findSecretRow("git-creds");
+    expect(row?.ciphertext).not.toContain("supersecret");
+    expect(JSON.parse(decryptSecret(row!.ciphertext))).toEqual({ token: "ghp_supersecretvalue" });
+  });
+
+  it("records and filters audit events newest first", async () => {
+    await recordAuditEvent({ actor: "alice", actorType: "user", action: "sync.start", target: "a", result: "ok" });
+    await recordAuditEvent({ actor: "bob", actorType: "token", action: "sync.start", target: "b", result: "denied" });
+    const page = await getAuditEvents({ action: "sync.start" });
+    expect(page.items.map((e) => e.actor)).toEqual(["bob", "alice"]);
+    expect((await getAuditEvents({ actor: "alice" })).items).toHaveLength(1);
+  });
+
+  it("deletes a definition with its resources", async () => {
+    await createDefinition(def("gone.example.io", "Gone"));
+    const d = await findDefinition("gone.example.io");
+    await createResourceRow({ definitionId: d!.id, kind: "Gone", namespace: "ns", name: "x", labels: {}, annotations: {}, spec: {}, liveSpecHash: "h" });
+    expect(await deleteDefinition("gone.example.io")).toBe(true);
+    expect(await findResource({ kind: "Gone", namespace: "ns", name: "x" })).toBeNull();
+  });
+});

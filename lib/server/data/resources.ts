@@ -1,0 +1,119 @@
+/** Query functions for Resource rows. */
+import "server-only";
+import { Prisma, type Resource } from "@prisma/client";
+import { getDb } from "@/lib/server/db";
+import type { ResourceKey } from "@/lib/engine/types";
+import type { LabelRequirement } from "@/lib/engine/label-selector";
+
+export type ResourceRow = Resource;
+
+export async function findResource(key: ResourceKey): Promise<ResourceRow | null> {
+  return (await getDb()).resource.findUnique({ where: { kind_namespace_name: key } });
+}
+
+export interface ResourceFilter {
+  kind?: string;
+  definitionId?: string;
+  /** "" = Cluster-scoped only */
+  namespace?: string;
+  labels?: LabelRequirement[];
+  nameContains?: string;
+  ids?: string[];
+}
+
+function labelWhere(f: LabelRequirement): Prisma.ResourceWhereInput {
+  const path = [f.key];
+  const is = (v: string): Prisma.ResourceWhereInput => ({ labels: { path, equals: v } });
+  // As in Kubernetes, != and notin also match resources without the label.
+  const has: Prisma.ResourceWhereInput = { labels: { path, not: Prisma.AnyNull } };
+  switch (f.op) {
+    case "=":
+      return is(f.value);
+    case "!=":
+      return { OR: [{ NOT: has }, { NOT: is(f.value) }] };
+    case "in":
+      return { OR: f.values.map(is) };
+    case "notin":
+      return { OR: [{ NOT: has }, { AND: f.values.map((v) => ({ NOT: is(v) })) }] };
+    case "exists":
+      return has;
+    case "notexists":
+      return { NOT: has };
+  }
+}
+
+export function resourceWhere(f: ResourceFilter): Prisma.ResourceWhereInput {
+  const and: Prisma.ResourceWhereInput[] = [];
+  if (f.kind) and.push({ kind: f.kind });
+  if (f.definitionId) and.push({ definitionId: f.definitionId });
+  if (f.namespace !== undefined) and.push({ namespace: f.namespace });
+  if (f.nameContains) and.push({ name: { contains: f.nameContains } });
+  if (f.ids) and.push({ id: { in: f.ids } });
+  for (const l of f.labels ?? []) and.push(labelWhere(l));
+  return { AND: and };
+}
+
+export async function getResourcesPage(q: {
+  filter: ResourceFilter;
+  limit: number;
+  cursor?: string;
+  orderBy?: Prisma.ResourceOrderByWithRelationInput[];
+}): Promise<{ items: ResourceRow[]; nextCursor: string | null }> {
+  const db = await getDb();
+  const rows = await db.resource.findMany({
+    where: resourceWhere(q.filter),
+    orderBy: q.orderBy ?? [{ namespace: "asc" }, { name: "asc" }, { id: "asc" }],
+    take: q.limit + 1,
+    ...(q.cursor ? { cursor: { id: q.cursor }, skip: 1 } : {}),
+  });
+  const more = rows.length > q.limit;
+  const items = rows.slice(0, q.limit);
+  return { items, nextCursor: more ? (items[items.length - 1]?.id ?? null) : null };
+}
+
+export async function countResources(filter: ResourceFilter): Promise<number> {
+  return (await getDb()).resource.count({ where: resourceWhere(filter) });
+}
+
+export async function getDefinitionResources(definitionId: string): Promise<ResourceRow[]> {
+  return (await getDb()).resource.findMany({ where: { definitionId } });
+}
+
+export type NewResourceRow = Omit<Prisma.ResourceUncheckedCreateInput, "spec" | "labels" | "annotations"> & {
+  spec: unknown;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+};
+
+export async function createResourceRow(data: NewResourceRow): Promise<ResourceRow> {
+  return (await getDb()).resource.create({ data: { ...data, spec: data.spec as Prisma.InputJsonValue } });
+}
+
+export async function updateResourceContent(
+  id: string,
+  c: { spec: unknown; labels: Record<string, string>; annotations: Record<string, string>; liveSpecHash: string; bumpGeneration: boolean },
+): Promise<ResourceRow> {
+  return (await getDb()).resource.update({
+    where: { id },
+    data: {
+      spec: c.spec as Prisma.InputJsonValue,
+      labels: c.labels,
+      annotations: c.annotations,
+      liveSpecHash: c.liveSpecHash,
+      ...(c.bumpGeneration ? { generation: { increment: 1 } } : {}),
+    },
+  });
+}
+
+export async function deleteResourceRow(key: ResourceKey): Promise<boolean> {
+  return (await (await getDb()).resource.deleteMany({ where: key })).count > 0;
+}
+
+/** Keys of this kind held by other definitions: "namespace/name" → definition name. */
+export async function getForeignResourceKeys(definitionId: string, kind: string): Promise<Map<string, string>> {
+  const rows = await (await getDb()).resource.findMany({
+    where: { kind, definitionId: { not: definitionId } },
+    select: { namespace: true, name: true, definition: { select: { name: true } } },
+  });
+  return new Map(rows.map((r) => [`${r.namespace}/${r.name}`, r.definition.name]));
+}

@@ -1,0 +1,310 @@
+/**
+ * Query functions for SyncRun / SyncRunChange, and the one transaction that applies a run:
+ * resource writes, change records, the run's final phase and the definition's synced
+ * commit commit together — all or nothing.
+ */
+import "server-only";
+import { Prisma, type SyncRun, type SyncRunChange } from "@prisma/client";
+import { getDb } from "@/lib/server/db";
+import type { ChangeAction, FieldChange, ResourceKey, RunPhase, RunTrigger } from "@/lib/engine/types";
+
+export type RunRow = SyncRun;
+export type RunChangeRow = SyncRunChange;
+
+export interface NewRun {
+  definitionId: string;
+  trigger: RunTrigger;
+  initiator: string;
+  dryRun: boolean;
+  prune: boolean;
+  requestedRevision: string | null;
+  owner: string;
+}
+
+/** Inserts a Running run. activeKey is unique, so a second active run per definition fails with P2002. */
+export async function insertActiveRun(r: NewRun): Promise<RunRow> {
+  const now = new Date();
+  return (await getDb()).syncRun.create({
+    data: { ...r, phase: "Running", activeKey: r.definitionId, startedAt: now, heartbeatAt: now },
+  });
+}
+
+export async function updateRun(
+  id: string,
+  data: Partial<Pick<RunRow, "resolvedCommit" | "commitMessage" | "total" | "done">> & { log?: string[]; counts?: Record<string, number> },
+): Promise<void> {
+  await (await getDb()).syncRun.update({ where: { id }, data: { ...data, heartbeatAt: new Date() } });
+}
+
+export async function heartbeatRuns(ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await (await getDb()).syncRun.updateMany({ where: { id: { in: ids }, activeKey: { not: null } }, data: { heartbeatAt: new Date() } });
+}
+
+export interface RunEnd {
+  phase: Extract<RunPhase, "Succeeded" | "Failed">;
+  error?: string | null;
+  counts?: Record<string, number>;
+  total?: number;
+  done?: number;
+  log: string[];
+  startedAt: Date;
+  resolvedCommit?: string | null;
+  commitMessage?: string | null;
+}
+
+function endData(end: RunEnd) {
+  const finishedAt = new Date();
+  return {
+    phase: end.phase,
+    error: end.error ?? null,
+    activeKey: null,
+    finishedAt,
+    durationMs: finishedAt.getTime() - end.startedAt.getTime(),
+    log: end.log,
+    ...(end.counts ? { counts: end.counts } : {}),
+    ...(end.total !== undefined ? { total: end.total } : {}),
+    ...(end.done !== undefined ? { done: end.done } : {}),
+    ...(end.resolvedCommit !== undefined ? { resolvedCommit: end.resolvedCommit } : {}),
+    ...(end.commitMessage !== undefined ? { commitMessage: end.commitMessage } : {}),
+  };
+}
+
+export interface ChangeRecord {
+  key: ResourceKey;
+  action: ChangeAction;
+  diff: FieldChange[];
+  liveYaml: string | null;
+  desiredYaml: string | null;
+  error: string | null;
+  sourcePath: string | null;
+  sourceLine: number | null;
+}
+
+export interface ResourceWrite {
+  key: ResourceKey;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  spec: unknown;
+  hash: string;
+  sourcePath: string;
+  sourceLine: number;
+}
+
+export interface ApplyWrites {
+  definitionId: string;
+  commit: string;
+  managedBy: string;
+  creates: ResourceWrite[];
+  updates: (ResourceWrite & { id: string; bumpGeneration: boolean })[];
+  /** ids of unchanged resources: only status.gitSync moves */
+  touches: string[];
+  /** invalid in Git but present live: keep the last good spec, record the error */
+  errors: { id: string; message: string }[];
+  deletes: string[];
+  /** the definition generation the plan used */
+  generation: number;
+}
+
+const CHUNK = 2_000;
+
+function chunks<T>(xs: T[], n = CHUNK): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n));
+  return out;
+}
+
+async function writeChanges(tx: Prisma.TransactionClient, runId: string, changes: ChangeRecord[]): Promise<void> {
+  for (const part of chunks(changes, 1_000)) {
+    await tx.syncRunChange.createMany({
+      data: part.map((c) => ({
+        runId,
+        kind: c.key.kind,
+        namespace: c.key.namespace,
+        name: c.key.name,
+        action: c.action,
+        diff: c.diff as unknown as Prisma.InputJsonValue,
+        liveYaml: c.liveYaml,
+        desiredYaml: c.desiredYaml,
+        error: c.error,
+        sourcePath: c.sourcePath,
+        sourceLine: c.sourceLine,
+      })),
+    });
+  }
+}
+
+/**
+ * Finishes a run. With `writes` (a real, successful sync) the store changes, the change
+ * records and the run's end are one transaction; otherwise only records and the run's end.
+ */
+export async function finishRun(
+  runId: string,
+  end: RunEnd,
+  changes: ChangeRecord[],
+  writes?: ApplyWrites,
+  onProgress?: (done: number) => void,
+): Promise<void> {
+  const db = await getDb();
+  await db.$transaction(
+    async (tx) => {
+      if (writes) await applyWrites(tx, writes, onProgress);
+      await writeChanges(tx, runId, changes);
+      await tx.syncRun.update({ where: { id: runId }, data: endData(end) });
+    },
+    { timeout: 10 * 60_000, maxWait: 60_000 },
+  );
+}
+
+async function applyWrites(tx: Prisma.TransactionClient, w: ApplyWrites, onProgress?: (done: number) => void): Promise<void> {
+  const now = new Date();
+  const status = { lastSyncTime: now, lastCommitSHA: w.commit, syncError: null };
+  let done = 0;
+  const tick = (n: number) => {
+    done += n;
+    onProgress?.(done);
+  };
+  for (const part of chunks(w.creates)) {
+    await tx.resource.createMany({
+      data: part.map((c) => ({
+        definitionId: w.definitionId,
+        ...c.key,
+        labels: c.labels,
+        annotations: c.annotations,
+        spec: c.spec as Prisma.InputJsonValue,
+        generation: 1,
+        managedBy: w.managedBy,
+        ...status,
+        appliedSpecHash: c.hash,
+        liveSpecHash: c.hash,
+        sourcePath: c.sourcePath,
+        sourceLine: c.sourceLine,
+      })),
+    });
+    tick(part.length);
+  }
+  for (const u of w.updates) {
+    await tx.resource.update({
+      where: { id: u.id },
+      data: {
+        definitionId: w.definitionId,
+        labels: u.labels,
+        annotations: u.annotations,
+        spec: u.spec as Prisma.InputJsonValue,
+        ...(u.bumpGeneration ? { generation: { increment: 1 } } : {}),
+        managedBy: w.managedBy,
+        ...status,
+        appliedSpecHash: u.hash,
+        liveSpecHash: u.hash,
+        sourcePath: u.sourcePath,
+        sourceLine: u.sourceLine,
+      },
+    });
+    tick(1);
+  }
+  // Unchanged resources share one status update per chunk.
+  for (const part of chunks(w.touches, 5_000)) {
+    await tx.resource.updateMany({ where: { id: { in: part } }, data: status });
+    tick(part.length);
+  }
+  for (const e of w.errors) {
+    await tx.resource.update({ where: { id: e.id }, data: { syncError: e.message, lastSyncTime: now } });
+  }
+  for (const part of chunks(w.deletes, 5_000)) {
+    await tx.resource.deleteMany({ where: { id: { in: part } } });
+    tick(part.length);
+  }
+  await tx.resourceDefinition.update({
+    where: { id: w.definitionId },
+    data: { syncedCommit: w.commit, syncedGeneration: w.generation, headCommit: w.commit },
+  });
+}
+
+/** Ends a run that could not finish normally (fetch failed, crashed pipeline). */
+export async function failRun(runId: string, end: Omit<RunEnd, "phase">): Promise<void> {
+  await (await getDb()).syncRun.update({ where: { id: runId }, data: endData({ ...end, phase: "Failed" }) });
+}
+
+/** Runs left Running by a dead process (or, with `ownerNot`, by every other process). */
+export async function interruptRuns(where: { heartbeatBefore?: Date; all?: boolean }): Promise<number> {
+  const db = await getDb();
+  const filter: Prisma.SyncRunWhereInput = { activeKey: { not: null } };
+  if (!where.all) filter.heartbeatAt = { lt: where.heartbeatBefore ?? new Date() };
+  const stale = await db.syncRun.findMany({ where: filter, select: { id: true, startedAt: true } });
+  for (const r of stale) {
+    const finishedAt = new Date();
+    await db.syncRun.updateMany({
+      where: { id: r.id, activeKey: { not: null } },
+      data: {
+        phase: "Interrupted",
+        activeKey: null,
+        finishedAt,
+        durationMs: r.startedAt ? finishedAt.getTime() - r.startedAt.getTime() : null,
+        error: "the server stopped while this run was in progress; nothing from it was applied",
+      },
+    });
+  }
+  return stale.length;
+}
+
+export async function findRun(id: string): Promise<RunRow | null> {
+  return (await getDb()).syncRun.findUnique({ where: { id } });
+}
+
+export async function findActiveRun(definitionId: string): Promise<RunRow | null> {
+  return (await getDb()).syncRun.findUnique({ where: { activeKey: definitionId } });
+}
+
+export async function getRunChanges(runId: string, q: { actions?: string[]; limit?: number; offset?: number } = {}) {
+  const db = await getDb();
+  const where: Prisma.SyncRunChangeWhereInput = { runId, ...(q.actions ? { action: { in: q.actions } } : {}) };
+  const [items, total] = await Promise.all([
+    db.syncRunChange.findMany({ where, orderBy: [{ namespace: "asc" }, { name: "asc" }], take: q.limit ?? 500, skip: q.offset ?? 0 }),
+    db.syncRunChange.count({ where }),
+  ]);
+  return { items, total };
+}
+
+export async function getRuns(definitionId: string, q: { limit?: number; cursor?: string } = {}) {
+  const db = await getDb();
+  const take = Math.min(q.limit ?? 50, 500);
+  const rows = await db.syncRun.findMany({
+    where: { definitionId },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: take + 1,
+    ...(q.cursor ? { cursor: { id: q.cursor }, skip: 1 } : {}),
+  });
+  return { items: rows.slice(0, take), nextCursor: rows.length > take ? (rows[take - 1]?.id ?? null) : null };
+}
+
+export async function getLastRuns(definitionIds: string[]): Promise<Map<string, RunRow>> {
+  const db = await getDb();
+  const rows = await db.syncRun.findMany({
+    where: { definitionId: { in: definitionIds } },
+    orderBy: { createdAt: "desc" },
+    distinct: ["definitionId"],
+  });
+  return new Map(rows.map((r) => [r.definitionId, r]));
+}
+
+/** Earlier commits that a real sync applied successfully: rollback targets. */
+export async function getAppliedCommits(definitionId: string, limit = 50) {
+  const db = await getDb();
+  return db.syncRun.findMany({
+    where: { definitionId, dryRun: false, phase: "Succeeded", resolvedCommit: { not: null } },
+    orderBy: { createdAt: "desc" },
+    distinct: ["resolvedCommit"],
+    take: limit,
+    select: { id: true, resolvedCommit: true, commitMessage: true, finishedAt: true, trigger: true, initiator: true },
+  });
+}
+
+export async function getRunsTouching(key: ResourceKey, limit = 20) {
+  const db = await getDb();
+  return db.syncRunChange.findMany({
+    where: { ...key },
+    orderBy: { run: { createdAt: "desc" } },
+    take: limit,
+    include: { run: { select: { id: true, createdAt: true, phase: true, trigger: true, dryRun: true, resolvedCommit: true } } },
+  });
+}

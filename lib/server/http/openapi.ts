@@ -1,0 +1,128 @@
+/**
+ * The OpenAPI 3.1 document for /api/v1, generated from the zod schemas the routes validate
+ * with (lib/server/http/api-schemas.ts). Response shapes are described briefly by hand.
+ */
+import { z } from "zod";
+import {
+  definitionInputSchema,
+  resourceInputSchema,
+  rollbackInputSchema,
+  syncInputSchema,
+  tokenInputSchema,
+  userInputSchema,
+} from "@/lib/server/http/api-schemas";
+import { secretInputSchema } from "@/lib/server/services/secrets";
+
+const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
+
+const errorSchema = {
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message"],
+      properties: { code: { type: "string" }, message: { type: "string" }, details: {} },
+    },
+  },
+};
+
+const errors = {
+  "400": { description: "invalid request: every bad field listed in details", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+  "401": { description: "no or invalid credentials", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+  "403": { description: "role too low, or a cross-origin cookie request", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+  "404": { description: "not found", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+};
+
+const body = (ref: string) => ({ required: true, content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } } });
+const ok = (description: string, status = "200") => ({ [status]: { description }, ...errors });
+const nameParam = { name: "name", in: "path", required: true, schema: { type: "string" } };
+
+export function buildOpenApi(serverUrl?: string) {
+  return {
+    openapi: "3.1.0",
+    info: { title: "Syncline API", version: "1", description: "GitOps control plane for declarative resources kept in Git." },
+    servers: serverUrl ? [{ url: serverUrl }] : [],
+    security: [{ bearer: [] }, { session: [] }],
+    components: {
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "API token (POST /api/v1/tokens)" },
+        basic: { type: "http", scheme: "basic", description: "only for POST /api/v1/tokens, to bootstrap a token" },
+        session: { type: "apiKey", in: "cookie", name: "better-auth.session_token" },
+      },
+      schemas: {
+        Error: errorSchema,
+        DefinitionInput: json(definitionInputSchema),
+        ResourceInput: json(resourceInputSchema),
+        SyncInput: json(syncInputSchema),
+        RollbackInput: json(rollbackInputSchema),
+        TokenInput: json(tokenInputSchema),
+        UserInput: json(userInputSchema),
+        SecretInput: json(secretInputSchema),
+      },
+    },
+    paths: {
+      "/api/healthz": { get: { summary: "liveness and store check", security: [], responses: { "200": { description: "ok" } } } },
+      "/api/v1/definitions": {
+        get: { summary: "list definitions", responses: ok("definitions with defaults and status") },
+        post: { summary: "add a ResourceDefinition (admin)", requestBody: body("DefinitionInput"), responses: { ...ok("created", "201"), "409": { description: "exists" } } },
+      },
+      "/api/v1/definitions/{name}": {
+        parameters: [nameParam],
+        get: { summary: "get a definition", responses: ok("the definition") },
+        put: { summary: "replace a definition (admin)", requestBody: body("DefinitionInput"), responses: ok("updated") },
+        delete: { summary: "delete a definition and its resources (admin)", responses: ok("deleted", "204") },
+      },
+      "/api/v1/definitions/{name}/sync": {
+        parameters: [nameParam, { name: "wait", in: "query", schema: { type: "boolean" } }],
+        post: {
+          summary: "start a sync or dry-run (operator)",
+          requestBody: { content: { "application/json": { schema: { $ref: "#/components/schemas/SyncInput" } } } },
+          responses: { ...ok("the finished run (with ?wait=true)"), "202": { description: "the run, still running" }, "409": { description: "SYNC_IN_PROGRESS: a sync is already running" } },
+        },
+      },
+      "/api/v1/definitions/{name}/diff": {
+        parameters: [nameParam, { name: "revision", in: "query", schema: { type: "string" } }],
+        get: { summary: "the plan against a revision (default: branch head), without recording a run", responses: ok("the plan with per-resource diffs") },
+      },
+      "/api/v1/definitions/{name}/runs": { parameters: [nameParam], get: { summary: "run history", responses: ok("runs, newest first") } },
+      "/api/v1/definitions/{name}/rollback": {
+        parameters: [nameParam],
+        post: { summary: "sync to an earlier applied commit and pin there (operator)", requestBody: body("RollbackInput"), responses: { ...ok("the run"), "202": { description: "running" } } },
+      },
+      "/api/v1/definitions/{name}/resume": { parameters: [nameParam], post: { summary: "remove the rollback pin (operator)", responses: ok("unpinned") } },
+      "/api/v1/runs/{id}": {
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+        get: { summary: "a run with its per-resource changes, diffs, errors and log", responses: ok("the run") },
+      },
+      "/api/v1/resources": {
+        get: {
+          summary: "list resources",
+          parameters: ["kind", "namespace", "labelSelector", "cursor", "limit"].map((n) => ({ name: n, in: "query", schema: { type: "string" } })),
+          responses: ok("a page of resources in the seed's shape, with status.gitSync"),
+        },
+        post: { summary: "create a resource (operator)", requestBody: body("ResourceInput"), responses: { ...ok("created", "201"), "422": { description: "spec does not match the schema: a JSON pointer per error" } } },
+      },
+      "/api/v1/resources/{kind}/{namespace}/{name}": {
+        parameters: ["kind", "namespace", "name"].map((n) => ({ name: n, in: "path", required: true, schema: { type: "string" }, description: n === "namespace" ? "'_' for Cluster-scoped" : undefined })),
+        get: { summary: "get a resource", responses: ok("the resource") },
+        put: { summary: "replace a resource (operator); on a Git-managed one this creates drift, audited", requestBody: body("ResourceInput"), responses: { ...ok("updated"), "422": { description: "spec invalid" } } },
+        delete: { summary: "delete a resource (operator)", responses: ok("deleted", "204") },
+      },
+      "/api/v1/tokens": {
+        get: { summary: "your API tokens (admins: all)", responses: ok("tokens, never their values") },
+        post: { summary: "issue an API token, shown once; accepts HTTP Basic to bootstrap", security: [{ bearer: [] }, { session: [] }, { basic: [] }], requestBody: body("TokenInput"), responses: ok("the token", "201") },
+      },
+      "/api/v1/tokens/{id}": { delete: { summary: "revoke a token", responses: ok("revoked", "204") } },
+      "/api/v1/secrets": {
+        get: { summary: "secret names and types (admin); values are never returned", responses: ok("names") },
+        post: { summary: "create or replace a secret (admin)", requestBody: body("SecretInput"), responses: ok("stored", "201") },
+      },
+      "/api/v1/users": {
+        get: { summary: "users (admin)", responses: ok("users") },
+        post: { summary: "create a user (admin)", requestBody: body("UserInput"), responses: ok("created", "201") },
+      },
+      "/api/v1/audit": { get: { summary: "audit log (admin)", responses: ok("events, newest first") } },
+    },
+  };
+}
