@@ -4,7 +4,8 @@
  * "floor" — shallow clone without checkout + ls-tree + cat-file --batch — that our reader is
  * compared with.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFile, execFileSync, spawn } from "node:child_process";
+import { promisify } from "node:util";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
@@ -95,12 +96,17 @@ export interface FloorTimings {
   bytes: number;
 }
 
-/** Native git: `clone --depth 1 --no-checkout`, `ls-tree -r`, `cat-file --batch` of every blob. */
+const execFileAsync = promisify(execFile);
+
+/**
+ * Native git: `clone --depth 1 --no-checkout`, `ls-tree -r`, `cat-file --batch` of every blob.
+ * Async on purpose: the server is usually in this same process, and a sync child would deadlock it.
+ */
 export async function measureNativeFloor(url: string, workDir: string): Promise<FloorTimings> {
   const dest = path.join(workDir, `floor-${Date.now()}`);
   const env = gitEnv();
   const t0 = performance.now();
-  execFileSync("git", ["clone", "-q", "--depth", "1", "--no-checkout", url, dest], { env, stdio: "pipe" });
+  await execFileAsync("git", ["clone", "-q", "--depth", "1", "--no-checkout", url, dest], { env });
   const t1 = performance.now();
   const tree = execFileSync("git", ["ls-tree", "-r", "HEAD"], { cwd: dest, env, maxBuffer: 1 << 30 }).toString();
   const oids = tree

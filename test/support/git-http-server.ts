@@ -40,7 +40,7 @@ export async function startGitHttpServer(opts: GitHttpServerOptions): Promise<Gi
       return;
     }
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const env: NodeJS.ProcessEnv = {
+    const env: Record<string, string | undefined> = {
       PATH: process.env.PATH,
       GIT_PROJECT_ROOT: opts.root,
       GIT_HTTP_EXPORT_ALL: "1",
@@ -58,7 +58,7 @@ export async function startGitHttpServer(opts: GitHttpServerOptions): Promise<Gi
     };
     if (req.headers["git-protocol"]) env.GIT_PROTOCOL = String(req.headers["git-protocol"]);
     if (req.headers["content-encoding"]) env.HTTP_CONTENT_ENCODING = String(req.headers["content-encoding"]);
-    const cgi = spawn(GIT_HTTP_BACKEND, [], { env, stdio: ["pipe", "pipe", "pipe"] });
+    const cgi = spawn(GIT_HTTP_BACKEND, [], { env: env as NodeJS.ProcessEnv, stdio: ["pipe", "pipe", "pipe"] });
     req.pipe(cgi.stdin);
     cgi.stdin.on("error", () => {});
     let stderr = "";

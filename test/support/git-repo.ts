@@ -15,6 +15,7 @@ export type FileChange = string | Uint8Array | null | { symlink: string } | { gi
 const BASE_TIME = Date.UTC(2024, 0, 1, 12, 0, 0) / 1000;
 
 export function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  // cast: Next's types make NODE_ENV mandatory on ProcessEnv; git needs no NODE_ENV
   return {
     PATH: process.env.PATH,
     HOME: os.tmpdir(),
@@ -26,7 +27,7 @@ export function gitEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     GIT_COMMITTER_EMAIL: "test@syncline.invalid",
     GIT_TERMINAL_PROMPT: "0",
     ...extra,
-  };
+  } as unknown as NodeJS.ProcessEnv;
 }
 
 /** Runs git in `dir` and returns trimmed stdout. */

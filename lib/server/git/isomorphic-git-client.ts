@@ -93,10 +93,14 @@ export class IsomorphicGitClient implements GitClient {
   async listFiles(src: RepoSource, commit: string, gitopsPath: string, limits: ReadLimits): Promise<ListFilesResult> {
     return this.run(src, async (repo) => {
       const objects = this.objectSource(repo);
-      const c = await objects.read(commit, "commit");
-      const tree = /^tree ([0-9a-f]{40})/m.exec(c.data.toString("latin1"))?.[1];
-      if (!tree) throw new GitError("INTERNAL", `commit ${commit} has no tree`);
-      return listTreeFiles(objects, tree, gitopsPath, limits);
+      try {
+        const c = await objects.read(commit, "commit");
+        const tree = /^tree ([0-9a-f]{40})/m.exec(c.data.toString("latin1"))?.[1];
+        if (!tree) throw new GitError("INTERNAL", `commit ${commit} has no tree`);
+        return await listTreeFiles(objects, tree, gitopsPath, limits);
+      } finally {
+        objects.release();
+      }
     });
   }
 
@@ -104,9 +108,13 @@ export class IsomorphicGitClient implements GitClient {
     return this.run(src, async (repo) => {
       const objects = this.objectSource(repo);
       const out = new Map<string, Uint8Array>();
-      for (const oid of oids) {
-        if (out.has(oid)) continue;
-        out.set(oid, (await objects.read(oid, "blob")).data);
+      try {
+        for (const oid of oids) {
+          if (out.has(oid)) continue;
+          out.set(oid, (await objects.read(oid, "blob")).data);
+        }
+      } finally {
+        objects.release();
       }
       return out;
     });
@@ -322,6 +330,7 @@ export class IsomorphicGitClient implements GitClient {
         if (entry !== "syncline-fetch.lock") fs.rmSync(path.join(repo.gitdir, entry), { recursive: true, force: true });
       }
     }
+    if (fs.existsSync(path.join(repo.gitdir, "config"))) return;
     await git.init({ fs, gitdir: repo.gitdir, bare: true, defaultBranch: "main" });
     await git.addRemote({ fs, gitdir: repo.gitdir, remote: "origin", url: repo.url, force: true });
   }
@@ -347,7 +356,7 @@ export class IsomorphicGitClient implements GitClient {
 
   // ---- objects ---------------------------------------------------------------------------
 
-  private objectSource(repo: Repo): ObjectSource {
+  private objectSource(repo: Repo): ObjectSource & { release(): void } {
     let reader = this.readers.get(repo.gitdir);
     if (!reader) {
       reader = new PackReader(repo.gitdir);
@@ -373,6 +382,7 @@ export class IsomorphicGitClient implements GitClient {
     return {
       read,
       size: async (oid) => safe(() => r.size(oid)) ?? (await read(oid)).data.length,
+      release: () => r.releaseMemory(),
     };
   }
 
@@ -538,9 +548,17 @@ function toCommitInfo(sha: string, c: { message: string; author: { name: string;
   };
 }
 
+const MAX_ERROR_MESSAGE = 500;
+
+function clipMessage(m: string): string {
+  return m.length > MAX_ERROR_MESSAGE ? `${m.slice(0, MAX_ERROR_MESSAGE)}… (${m.length - MAX_ERROR_MESSAGE} more characters cut)` : m;
+}
+
 /** Maps anything thrown to a GitError whose message is safe to show. */
 function toGitError(err: unknown, transport: HttpTransport | undefined, auth: RepoAuth | undefined, url: string): GitError {
-  const clean = (m: string) => redactCredentials(m, auth);
+  // isomorphic-git quotes what the server sent ("Expected … but received …"): a hostile server
+  // must not get megabytes of its own text into run records and logs
+  const clean = (m: string) => clipMessage(redactCredentials(m, auth));
   const failure = transport?.failure;
   if (failure && !(err instanceof GitError && err !== failure && err.code !== "NETWORK")) {
     return new GitError(failure.code, clean(failure.message));

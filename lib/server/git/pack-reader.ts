@@ -26,7 +26,10 @@ const PARTIAL = { finishFlush: zlib.constants.Z_SYNC_FLUSH };
 interface PackIndex {
   name: string;
   packPath: string;
+  packSize: number;
   fd: number | undefined;
+  /** whole pack in memory when small enough: one read instead of two syscalls per object */
+  data: Buffer | undefined;
   count: number;
   fanout: Uint32Array;
   oids: Buffer; // count * 20, sorted
@@ -74,6 +77,13 @@ export class PackReader {
     for (const gone of keep.values()) closePack(gone);
     this.packs = next;
     this.packNames = key;
+    this.baseCache.clear();
+    this.baseCacheBytes = 0;
+  }
+
+  /** Drops pack bytes and cached bases (indexes stay); call when an operation ends. */
+  releaseMemory(): void {
+    for (const p of this.packs) p.data = undefined;
     this.baseCache.clear();
     this.baseCacheBytes = 0;
   }
@@ -268,10 +278,14 @@ function loadIndex(dir: string, name: string): PackIndex | undefined {
   const sorted = [...offsets].sort((a, b) => a - b);
   const ends = new Map<number, number>();
   for (let i = 0; i < sorted.length; i++) ends.set(sorted[i]!, i + 1 < sorted.length ? sorted[i + 1]! : packSize - 20);
-  return { name, packPath, fd: undefined, count, fanout, oids, offsets, ends };
+  return { name, packPath, packSize, fd: undefined, data: undefined, count, fanout, oids, offsets, ends };
 }
 
+const IN_MEMORY_PACK_BYTES = 256 * 1024 * 1024;
+
 function readSpan(pack: PackIndex, start: number, end: number): Buffer {
+  if (pack.data === undefined && pack.packSize <= IN_MEMORY_PACK_BYTES) pack.data = fs.readFileSync(pack.packPath);
+  if (pack.data) return pack.data.subarray(start, end);
   if (pack.fd === undefined) pack.fd = fs.openSync(pack.packPath, "r");
   const buf = Buffer.allocUnsafe(end - start);
   let read = 0;
@@ -284,6 +298,7 @@ function readSpan(pack: PackIndex, start: number, end: number): Buffer {
 }
 
 function closePack(pack: PackIndex): void {
+  pack.data = undefined;
   if (pack.fd !== undefined) {
     try {
       fs.closeSync(pack.fd);
@@ -324,10 +339,10 @@ function hasTwoVarints(buf: Buffer): boolean {
 
 /** Git delta format: base size, result size, then copy / insert instructions. */
 function applyDelta(base: Buffer, delta: Buffer): Buffer | undefined {
-  let [baseSize, pos] = readVarint(delta, 0);
+  const [baseSize, afterBase] = readVarint(delta, 0);
   if (baseSize !== base.length) return undefined;
-  let resultSize: number;
-  [resultSize, pos] = readVarint(delta, pos);
+  const [resultSize, afterResult] = readVarint(delta, afterBase);
+  let pos = afterResult;
   const out = Buffer.allocUnsafe(resultSize);
   let o = 0;
   while (pos < delta.length) {

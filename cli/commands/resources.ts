@@ -1,0 +1,173 @@
+/**
+ * `syncline resource ls|get|apply|delete`: resources in the seed's shape
+ * `{kind, metadata, spec, status: {gitSync}}`. `ls` shows where each one stands against Git;
+ * `apply` creates or replaces, so the same file can be applied again.
+ */
+import { Command } from "commander";
+import type { Page, ResourceView } from "../api-types";
+import { contextFor, enc, namespaceSegment } from "../context";
+import { ApiError, CliError } from "../cli-error";
+import { outputOption, printData, printTable } from "../output";
+import { readDocuments } from "../read-documents";
+import { age, oneLine, resourceLabel, shortSha } from "../text-format";
+import type { ApiClient } from "../http-client";
+
+export function resourceCrudCommands(): Command[] {
+  return [lsCommand(), getCommand(), applyCommand(), deleteCommand()];
+}
+
+/** The stored status when the server sends one; otherwise what gitSync and drift imply. */
+export function syncState(r: ResourceView): string {
+  if (r.status.syncStatus) return r.status.syncStatus;
+  if (r.status.gitSync.syncError) return "Error";
+  if (!r.status.managedBy) return "Unmanaged";
+  if (r.status.drifted) return "OutOfSync";
+  return r.status.gitSync.lastSyncTime ? "Synced" : "Unknown";
+}
+
+function lsCommand(): Command {
+  return new Command("ls")
+    .alias("list")
+    .description("list resources with their Git sync status")
+    .option("--kind <kind>", "kind to list, e.g. Deployment (default: all kinds)")
+    .option("-n, --namespace <ns>", 'only this namespace ("_" for Cluster-scoped)')
+    .option("-l, --selector <selector>", "label selector, e.g. app=web,tier!=db")
+    .addOption(outputOption())
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ syncline resource ls --kind Deployment
+  $ syncline resource ls --kind Deployment -n production -l app=web
+  $ syncline resource ls --kind Deployment -o json | jq '.[].status.gitSync'`,
+    )
+    .action(async (opts: { kind?: string; namespace?: string; selector?: string }, c: Command) => {
+      const { api, out, format } = contextFor(c);
+      const items = await listAll(api, { kind: opts.kind, namespace: opts.namespace, labelSelector: opts.selector });
+      if (format !== "text") return printData(out, format, items);
+      if (items.length === 0) return out.line(`No resources found${opts.kind ? ` of kind ${opts.kind}` : ""}.`);
+      const withKind = !opts.kind;
+      printTable(
+        out,
+        [...(withKind ? ["KIND"] : []), "NAMESPACE", "NAME", "SYNC", "DRIFT", "LAST-SYNC", "LAST-COMMIT", "SYNC-ERROR"],
+        items.map((r) => [
+          ...(withKind ? [r.kind] : []),
+          r.metadata.namespace ?? "-",
+          r.metadata.name,
+          syncState(r),
+          r.status.drifted ? "yes" : "no",
+          age(r.status.gitSync.lastSyncTime) || "-",
+          shortSha(r.status.gitSync.lastCommitSHA) || "-",
+          oneLine(r.status.gitSync.syncError) || "-",
+        ]),
+      );
+    });
+}
+
+async function listAll(api: ApiClient, q: Record<string, string | undefined>): Promise<ResourceView[]> {
+  const items: ResourceView[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await api.get<Page<ResourceView>>("/api/v1/resources", { ...q, cursor, limit: 500 });
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return items;
+}
+
+function getCommand(): Command {
+  return new Command("get")
+    .description("show one resource (YAML unless -o json)")
+    .argument("<kind>", "kind, e.g. Deployment")
+    .argument("<name>", "resource name")
+    .option("-n, --namespace <ns>", "namespace (omit for Cluster-scoped kinds)")
+    .addOption(outputOption())
+    .addHelpText("after", "\nExamples:\n  $ syncline resource get Deployment my-app-deployment -n production\n  $ syncline resource get Deployment my-app-deployment -n production -o json")
+    .action(async (kind: string, name: string, opts: { namespace?: string }, c: Command) => {
+      const { api, out, format } = contextFor(c);
+      const r = await withNamespaceHint(opts.namespace, () => api.get<ResourceView>(resourcePath(kind, opts.namespace, name)));
+      printData(out, format === "text" ? "yaml" : format, r);
+    });
+}
+
+function applyCommand(): Command {
+  return new Command("apply")
+    .description("create or replace resources from a JSON or YAML file (one or many documents)")
+    .requiredOption("-f, --filename <file>", 'file with one or more resources ("-" for stdin)')
+    .addOption(outputOption())
+    .addHelpText(
+      "after",
+      `
+A resource that is managed from Git can be changed this way; it then shows as drifted
+until the next sync puts Git's version back.
+
+Examples:
+  $ syncline resource apply -f my-app.json
+  $ cat resources.yaml | syncline resource apply -f -`,
+    )
+    .action(async (opts: { filename: string }, c: Command) => {
+      const { api, out, format } = contextFor(c);
+      const docs = readDocuments(opts.filename);
+      for (const d of docs) {
+        const m = (d.value as { kind?: unknown; metadata?: { name?: unknown } } | null) ?? {};
+        if (typeof m.kind !== "string" || typeof m.metadata?.name !== "string") throw new CliError(`${d.where}: a resource needs kind and metadata.name`);
+      }
+      const results: ResourceView[] = [];
+      for (const d of docs) {
+        const { view, created } = await applyOne(api, d.value as ResourceView).catch((err: unknown) => {
+          throw err instanceof CliError ? new CliError(`${d.where}: ${err.message}`, err.exitCode) : err;
+        });
+        results.push(view);
+        if (format === "text") out.line(`${resourceLabel({ kind: view.kind, namespace: view.metadata.namespace, name: view.metadata.name })} ${created ? "created" : "updated"}`);
+      }
+      if (format !== "text") printData(out, format, results.length === 1 ? results[0] : results);
+    });
+}
+
+async function applyOne(api: ApiClient, doc: ResourceView): Promise<{ view: ResourceView; created: boolean }> {
+  // status is the server's to set; send what a person writes
+  const { status: _status, ...body } = doc;
+  try {
+    return { view: await api.post<ResourceView>("/api/v1/resources", body), created: true };
+  } catch (err) {
+    if (!(err instanceof ApiError && err.code === "CONFLICT")) throw err;
+  }
+  const view = await api.put<ResourceView>(resourcePath(doc.kind, doc.metadata.namespace, doc.metadata.name), body);
+  return { view, created: false };
+}
+
+function deleteCommand(): Command {
+  return new Command("delete")
+    .alias("rm")
+    .description("delete one resource")
+    .argument("<kind>", "kind, e.g. Deployment")
+    .argument("<name>", "resource name")
+    .option("-n, --namespace <ns>", "namespace (omit for Cluster-scoped kinds)")
+    .addHelpText(
+      "after",
+      `
+A resource still in Git comes back on the next sync; remove it from Git to delete it for good.
+
+Examples:
+  $ syncline resource delete Deployment my-app-deployment -n production`,
+    )
+    .action(async (kind: string, name: string, opts: { namespace?: string }, c: Command) => {
+      const { api, out } = contextFor(c);
+      await withNamespaceHint(opts.namespace, () => api.delete(resourcePath(kind, opts.namespace, name)));
+      out.line(`${resourceLabel({ kind, namespace: opts.namespace, name })} deleted`);
+    });
+}
+
+function resourcePath(kind: string, namespace: string | undefined, name: string): string {
+  return `/api/v1/resources/${enc(kind)}/${namespaceSegment(namespace)}/${enc(name)}`;
+}
+
+/** A 404 without -n is most often a namespaced resource asked for without its namespace. */
+async function withNamespaceHint<T>(namespace: string | undefined, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (err) {
+    if (!namespace && err instanceof ApiError && err.status === 404) throw new CliError(`${err.message} (namespaced kinds need -n NAMESPACE)`);
+    throw err;
+  }
+}

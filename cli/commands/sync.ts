@@ -1,0 +1,70 @@
+/**
+ * `syncline resource sync`: the seed's `colonies resource sync`. Prints the plan first (the
+ * same diff the server will apply), starts the run, follows it to the end and prints the
+ * result; a Failed or Interrupted run exits 1 so CI notices.
+ */
+import { Command } from "commander";
+import type { DiffView, RunDetailView, RunView } from "../api-types";
+import { contextFor, enc } from "../context";
+import { ApiError, CliError } from "../cli-error";
+import { outputOption, printData } from "../output";
+import { printPlan } from "../plan-summary";
+import { ProgressLine } from "../progress-line";
+import { printRunResult } from "../run-summary";
+import { waitForRun } from "../wait-for-run";
+
+interface SyncOpts {
+  definition: string;
+  dryRun?: boolean;
+  revision?: string;
+  prune?: boolean;
+}
+
+export function syncCommand(): Command {
+  return new Command("sync")
+    .description("sync a definition's resources from Git: print the plan, apply it, wait for the result")
+    .requiredOption("--definition <name>", "definition to sync, e.g. deployments.example.io")
+    .option("--dry-run", "plan and record a dry-run run, change nothing")
+    .option("--revision <rev>", "commit SHA, tag or branch to sync instead of the branch head")
+    .option("--prune", "also delete resources that are no longer in Git")
+    .addOption(outputOption())
+    .addHelpText(
+      "after",
+      `
+Exit status: 0 when the run succeeded, 1 when it failed or on error.
+
+Examples:
+  # Dry run to see what would be synced
+  $ syncline resource sync --definition deployments.example.io --dry-run
+  # Sync resources from Git
+  $ syncline resource sync --definition deployments.example.io
+  $ syncline resource sync --definition deployments.example.io --revision v1.2.0 --prune`,
+    )
+    .action(async (opts: SyncOpts, c: Command) => {
+      const { api, out, colour, format } = contextFor(c);
+      const base = `/api/v1/definitions/${enc(opts.definition)}`;
+      const plan = await api.get<DiffView>(`${base}/diff`, { revision: opts.revision, prune: opts.prune ? "true" : undefined });
+      if (format === "text") {
+        printPlan(out, colour, plan);
+        out.line();
+      }
+      let started: RunView;
+      try {
+        started = await api.post<RunView>(`${base}/sync`, { dryRun: !!opts.dryRun, prune: !!opts.prune, ...(opts.revision ? { revision: opts.revision } : {}) });
+      } catch (err) {
+        const runId = err instanceof ApiError && err.code === "SYNC_IN_PROGRESS" ? (err.details as { runId?: string } | null)?.runId : undefined;
+        if (runId) throw new CliError(`${err instanceof Error ? err.message : ""} (follow it with: syncline run get ${runId})`);
+        throw err;
+      }
+      if (format === "text") out.line(`${opts.dryRun ? "Dry run" : "Sync"} started: run ${started.id}`);
+      const final: RunDetailView = await waitForRun(api, started.id, format === "text" ? new ProgressLine(out) : undefined);
+      if (format !== "text") printData(out, format, { plan, run: withoutChanges(final) });
+      else printRunResult(out, colour, final);
+      if (final.phase !== "Succeeded") process.exitCode = 1;
+    });
+}
+
+function withoutChanges(r: RunDetailView): Omit<RunDetailView, "changes" | "changesTotal"> {
+  const { changes: _c, changesTotal: _t, ...rest } = r;
+  return rest;
+}

@@ -1,0 +1,110 @@
+/**
+ * The CLI's only way to the server: JSON over /api/v1 with a bearer token. Every request
+ * carries `x-syncline-client: cli` so run history records the trigger as "cli". Failures
+ * become one-line CliErrors: the server's own message, or which URL could not be reached.
+ */
+import { ApiError, CliError } from "./cli-error";
+import type { Connection } from "./config";
+
+export interface RequestOptions {
+  query?: Record<string, string | number | boolean | undefined>;
+  body?: unknown;
+  /** HTTP Basic instead of the token (only `syncline login` uses it) */
+  basic?: { username: string; password: string };
+}
+
+const NETWORK_REASONS: Record<string, string> = {
+  ECONNREFUSED: "connection refused",
+  ENOTFOUND: "host not found",
+  EAI_AGAIN: "host name lookup failed",
+  ECONNRESET: "connection reset",
+  ETIMEDOUT: "timed out",
+  UND_ERR_CONNECT_TIMEOUT: "connect timed out",
+  EHOSTUNREACH: "host unreachable",
+  ENETUNREACH: "network unreachable",
+  CERT_HAS_EXPIRED: "TLS certificate expired",
+  DEPTH_ZERO_SELF_SIGNED_CERT: "self-signed TLS certificate",
+  UNABLE_TO_VERIFY_LEAF_SIGNATURE: "TLS certificate not trusted",
+};
+
+export class ApiClient {
+  constructor(readonly connection: Connection) {}
+
+  get server(): string {
+    return this.connection.server;
+  }
+
+  get<T>(path: string, query?: RequestOptions["query"]): Promise<T> {
+    return this.request<T>("GET", path, { query });
+  }
+  post<T>(path: string, body?: unknown, query?: RequestOptions["query"]): Promise<T> {
+    return this.request<T>("POST", path, { body: body ?? {}, query });
+  }
+  put<T>(path: string, body: unknown): Promise<T> {
+    return this.request<T>("PUT", path, { body });
+  }
+  delete(path: string): Promise<void> {
+    return this.request<void>("DELETE", path);
+  }
+
+  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const url = new URL(this.server + path);
+    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined && v !== "") url.searchParams.set(k, String(v));
+    const headers: Record<string, string> = { accept: "application/json", "x-syncline-client": "cli" };
+    if (opts.basic) headers.authorization = `Basic ${Buffer.from(`${opts.basic.username}:${opts.basic.password}`).toString("base64")}`;
+    else if (this.connection.token) headers.authorization = `Bearer ${this.connection.token}`;
+    if (opts.body !== undefined) headers["content-type"] = "application/json";
+
+    let res: Response;
+    try {
+      res = await fetch(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+    } catch (err) {
+      throw new CliError(`cannot reach the Syncline server at ${this.server} (${networkReason(err)})`);
+    }
+    if (res.status === 204) return undefined as T;
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text === "" ? undefined : JSON.parse(text);
+    } catch {
+      throw new CliError(`unexpected answer from ${url.origin}${url.pathname}: HTTP ${res.status}, not JSON (is ${this.server} a Syncline server?)`);
+    }
+    if (!res.ok) throw this.toApiError(res.status, json);
+    return json as T;
+  }
+
+  private toApiError(status: number, json: unknown): ApiError {
+    const e = (json as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
+    const code = typeof e?.code === "string" ? e.code : `HTTP_${status}`;
+    let message = typeof e?.message === "string" ? e.message : `the server answered HTTP ${status}`;
+    // "invalid request" alone does not say what to fix; name the fields, still on one line.
+    const fields = describeDetails(e?.details);
+    if (fields && fields.some((f) => !message.includes(f.message))) message += `: ${fields.map((f) => f.text).join("; ")}`;
+    if (status === 401 && !this.connection.token) message += " (no token: run `syncline login`, or pass --token / SYNCLINE_TOKEN)";
+    return new ApiError(message, status, code, e?.details ?? null);
+  }
+}
+
+function describeDetails(details: unknown): { message: string; text: string }[] | undefined {
+  if (!Array.isArray(details)) return undefined;
+  const parts = details.flatMap((d) => {
+    const { path, pointer, message } = (d ?? {}) as { path?: unknown; pointer?: unknown; message?: unknown };
+    if (typeof message !== "string") return [];
+    const where = typeof path === "string" ? path : typeof pointer === "string" ? pointer : "";
+    return [{ message, text: where ? `${where}: ${message}` : message }];
+  });
+  return parts.length > 0 ? parts : undefined;
+}
+
+function networkReason(err: unknown): string {
+  // fetch wraps the socket error: TypeError("fetch failed", { cause: Error{code} }), sometimes twice.
+  let e: unknown = err;
+  let innermost: unknown = err;
+  for (let i = 0; i < 4 && e; i++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string") return NETWORK_REASONS[code] ?? code;
+    innermost = e;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return (innermost as Error)?.message ?? String(err); // e.g. "bad port" (fetch refuses some ports)
+}
