@@ -99,7 +99,7 @@ describe.each(stores)("data layer on $name", ({ postgres }) => {
       run.id,
       { phase: "Succeeded", log: [], startedAt: new Date() },
       [{ key: { kind: "Atom", namespace: "ns", name: "fresh" }, action: "create", diff: [], liveYaml: null, desiredYaml: "x", error: null, sourcePath: "a.yaml", sourceLine: 1 }],
-      { definitionId: d.id, commit: "c1", managedBy: "syncline", creates: [write("fresh"), write("exists")], updates: [], touches: [], errors: [], deletes: [], generation: 1 },
+      { definitionId: d.id, commit: "c1", managedBy: "syncline", creates: [write("fresh"), write("exists")], updates: [], touches: [], errors: [], deletes: [], orphans: [], generation: 1 },
     ).catch((e: unknown) => e);
     expect(isUniqueViolation(err)).toBe(true);
     expect(await findResource({ kind: "Atom", namespace: "ns", name: "fresh" })).toBeNull();

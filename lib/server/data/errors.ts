@@ -2,7 +2,12 @@
 import { Prisma } from "@prisma/client";
 
 export function isUniqueViolation(err: unknown): boolean {
-  if (err instanceof Prisma.PrismaClientKnownRequestError) return err.code === "P2002";
+  if (err instanceof Prisma.PrismaClientKnownRequestError) {
+    if (err.code === "P2002") return true;
+    // raw statements (bulk writes) fail as P2010 carrying the driver's error
+    const driver = (err.meta as { driverAdapterError?: { cause?: { kind?: string; code?: string } } } | undefined)?.driverAdapterError?.cause;
+    return driver?.kind === "UniqueConstraintViolation" || driver?.code === "23505";
+  }
   // With driver adapters some paths surface the adapter's own error, classified by kind.
   // (pglite-prisma-adapter passes PostgreSQL's SQLSTATE through as `code`.)
   const cause = (err as { cause?: { kind?: string; code?: string; originalCode?: string } } | null)?.cause;

@@ -18,23 +18,23 @@ export interface StatusSummary {
   at: string;
 }
 
+/** Statuses by key (a refresh), or none (a real sync already wrote them with its resources). */
 export async function writeSyncStatus(
   definitionId: string,
-  byStatus: Map<ResourceSyncStatus, { namespace: string; name: string }[]>,
+  byStatus: Map<ResourceSyncStatus, { namespace: string; name: string }[]> | null,
   summary: StatusSummary,
   headCommit: string | null,
 ): Promise<void> {
   const db = await getDb();
   const ops: Prisma.PrismaPromise<unknown>[] = [];
-  for (const [status, keys] of byStatus) {
-    for (let i = 0; i < keys.length; i += 2_000) {
-      const part = keys.slice(i, i + 2_000);
-      ops.push(
-        db.resource.updateMany({
-          where: { definitionId, OR: part.map((k) => ({ namespace: k.namespace, name: k.name })) },
-          data: { syncStatus: status },
-        }),
-      );
+  if (byStatus) {
+    const rows = await db.resource.findMany({ where: { definitionId }, select: { id: true, namespace: true, name: true, syncStatus: true } });
+    const byKey = new Map(rows.map((r) => [`${r.namespace}/${r.name}`, r]));
+    for (const [status, keys] of byStatus) {
+      const ids = keys.map((k) => byKey.get(`${k.namespace}/${k.name}`)).filter((r) => r && r.syncStatus !== status).map((r) => r!.id);
+      for (let i = 0; i < ids.length; i += 5_000) {
+        ops.push(db.resource.updateMany({ where: { id: { in: ids.slice(i, i + 5_000) } }, data: { syncStatus: status } }));
+      }
     }
   }
   ops.push(

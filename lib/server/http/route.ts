@@ -72,3 +72,14 @@ export async function readJson(req: Request, opts: { maxBytes?: number; optional
     throw new AppError("BAD_REQUEST", `malformed JSON${where}: ${(err as Error).message}`);
   }
 }
+
+/** An integer query parameter; anything else is a 400 naming the parameter, never a 500. */
+export function queryInt(url: URL, name: string, opts: { default: number; min: number; max: number }): number {
+  const raw = url.searchParams.get(name);
+  if (raw === null || raw === "") return opts.default;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < opts.min || n > opts.max) {
+    throw new AppError("BAD_REQUEST", `query parameter ${name} must be an integer from ${opts.min} to ${opts.max}`, [{ path: name, message: "invalid" }]);
+  }
+  return n;
+}

@@ -5,6 +5,8 @@ import type { ResourceDoc } from "@/lib/engine/types";
 export interface ResourceView extends ResourceDoc {
   status: {
     gitSync: { lastSyncTime: string | null; lastCommitSHA: string | null; syncError: string };
+    /** Synced | OutOfSync | Orphaned | Error | Unknown, as of the last sync or refresh */
+    syncStatus: string;
     drifted: boolean;
     managedBy: string | null;
     sourcePath: string | null;
@@ -33,6 +35,7 @@ export function toResourceView(r: ResourceRow): ResourceView {
         lastCommitSHA: r.lastCommitSHA,
         syncError: r.syncError ?? "",
       },
+      syncStatus: r.syncStatus,
       drifted: isDrifted(r),
       managedBy: r.managedBy,
       sourcePath: r.sourcePath,

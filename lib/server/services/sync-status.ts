@@ -18,6 +18,7 @@ export async function recordSyncStatus(definitionId: string, plan: Plan, commit:
     list.push({ namespace: c.key.namespace, name: c.key.name });
     byStatus.set(status, list);
   }
-  await writeSyncStatus(definitionId, byStatus, summary, commit);
+  // A real sync wrote each resource's status in its own transaction; a refresh writes them here.
+  await writeSyncStatus(definitionId, opts.applied ? null : byStatus, summary, commit);
   return summary;
 }

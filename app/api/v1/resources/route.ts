@@ -1,4 +1,4 @@
-import { readJson, route } from "@/lib/server/http/route";
+import { queryInt, readJson, route } from "@/lib/server/http/route";
 import { createResource, listResources } from "@/lib/server/services/resources";
 
 export const dynamic = "force-dynamic";
@@ -10,7 +10,7 @@ export const GET = route({ role: "viewer" }, async ({ url }) => {
     namespace: q.get("namespace") ?? undefined,
     labelSelector: q.get("labelSelector") ?? undefined,
     cursor: q.get("cursor") ?? undefined,
-    limit: q.get("limit") ? Number(q.get("limit")) : undefined,
+    limit: queryInt(url, "limit", { default: 100, min: 1, max: 1000 }),
   });
 });
 

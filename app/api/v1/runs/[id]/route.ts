@@ -1,4 +1,4 @@
-import { route } from "@/lib/server/http/route";
+import { queryInt, route } from "@/lib/server/http/route";
 import { getRunWithChanges } from "@/lib/server/services/runs";
 
 export const dynamic = "force-dynamic";
@@ -7,7 +7,7 @@ export const GET = route<{ id: string }>({ role: "viewer" }, ({ params, url }) =
   const actions = url.searchParams.get("actions");
   return getRunWithChanges(params.id, {
     actions: actions ? actions.split(",") : undefined,
-    limit: Number(url.searchParams.get("limit") ?? 500),
-    offset: Number(url.searchParams.get("offset") ?? 0),
+    limit: queryInt(url, "limit", { default: 500, min: 1, max: 5000 }),
+    offset: queryInt(url, "offset", { default: 0, min: 0, max: 10_000_000 }),
   });
 });

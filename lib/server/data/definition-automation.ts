@@ -1,0 +1,81 @@
+/** Query functions for the automation columns of ResourceDefinition: refresh marks, auto-sync backoff, suspension. */
+import "server-only";
+import { getDb } from "@/lib/server/db";
+import type { DefinitionRow } from "@/lib/server/data/definitions";
+
+/** Every definition that has a gitops section (the scheduler's work list). */
+export async function getGitopsDefinitions(): Promise<DefinitionRow[]> {
+  const rows = await (await getDb()).resourceDefinition.findMany({ orderBy: { name: "asc" } });
+  return rows.filter((r) => r.gitops !== null);
+}
+
+/** The cheap refresh: nothing changed, only the timestamp moves. */
+export async function touchRefresh(id: string, headCommit: string): Promise<void> {
+  await (await getDb()).resourceDefinition.update({ where: { id }, data: { lastRefreshAt: new Date(), refreshError: null, headCommit } });
+}
+
+export async function setRefreshedGeneration(id: string, generation: number): Promise<void> {
+  await (await getDb()).resourceDefinition.update({ where: { id }, data: { refreshedGeneration: generation } });
+}
+
+export async function recordRefreshFailure(id: string, message: string): Promise<void> {
+  await (await getDb()).resourceDefinition.update({ where: { id }, data: { lastRefreshAt: new Date(), refreshError: message.slice(0, 2000) } });
+}
+
+export async function setAutoBackoff(id: string, b: { commit: string; failures: number; retryAt: Date }): Promise<void> {
+  await (await getDb()).resourceDefinition.update({
+    where: { id },
+    data: { autoFailedCommit: b.commit, autoFailures: b.failures, autoRetryAt: b.retryAt },
+  });
+}
+
+export async function clearAutoBackoff(id: string): Promise<void> {
+  await (await getDb()).resourceDefinition.updateMany({
+    where: { id, OR: [{ autoFailedCommit: { not: null } }, { autoFailures: { gt: 0 } }] },
+    data: { autoFailedCommit: null, autoFailures: 0, autoRetryAt: null },
+  });
+}
+
+export async function setSuspension(id: string, s: { reason: string; until: Date | null; by: string } | null): Promise<DefinitionRow> {
+  return (await getDb()).resourceDefinition.update({
+    where: { id },
+    data: s ? { suspendedReason: s.reason, suspendedUntil: s.until, suspendedBy: s.by } : { suspendedReason: null, suspendedUntil: null, suspendedBy: null },
+  });
+}
+
+/** Clears suspensions whose expiry passed; returns the names resumed. */
+export async function clearExpiredSuspensions(now = new Date()): Promise<string[]> {
+  const db = await getDb();
+  const rows = await db.resourceDefinition.findMany({ where: { suspendedUntil: { lte: now }, suspendedReason: { not: null } }, select: { id: true, name: true } });
+  const out: string[] = [];
+  for (const r of rows) {
+    const { count } = await db.resourceDefinition.updateMany({
+      where: { id: r.id, suspendedUntil: { lte: now } },
+      data: { suspendedReason: null, suspendedUntil: null, suspendedBy: null },
+    });
+    if (count === 1) out.push(r.name);
+  }
+  return out;
+}
+
+export async function countLiveResources(definitionId: string): Promise<number> {
+  return (await getDb()).resource.count({ where: { definitionId } });
+}
+
+/** definitionId → finishedAt of the last real, successful sync */
+export async function getLastSuccessfulSyncTimes(): Promise<Map<string, Date>> {
+  const rows = await (await getDb()).syncRun.groupBy({
+    by: ["definitionId"],
+    where: { phase: "Succeeded", dryRun: false },
+    _max: { finishedAt: true },
+  });
+  const out = new Map<string, Date>();
+  for (const r of rows) if (r._max.finishedAt) out.set(r.definitionId, r._max.finishedAt);
+  return out;
+}
+
+/** id → name for every definition (metrics labels). */
+export async function getDefinitionNames(): Promise<Map<string, { name: string; statusSummary: unknown }>> {
+  const rows = await (await getDb()).resourceDefinition.findMany({ select: { id: true, name: true, statusSummary: true } });
+  return new Map(rows.map((r) => [r.id, { name: r.name, statusSummary: r.statusSummary }]));
+}
