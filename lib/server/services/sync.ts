@@ -10,6 +10,7 @@ import { planSync } from "@/lib/engine/plan";
 import { contentHash, toCanonicalYaml } from "@/lib/engine/canonical";
 import { diffFields } from "@/lib/engine/diff";
 import { maskSecrets, redactText, redactUrl } from "@/lib/engine/redact";
+import { parse as parseYaml } from "yaml";
 import type { Definition, LiveResource, Plan, PlannedChange, ResourceKey, RunTrigger } from "@/lib/engine/types";
 import { findDefinition, rowToDefinition, setDefinitionPin, type DefinitionRow } from "@/lib/server/data/definitions";
 import { getDefinitionResources, getForeignResourceKeys, type ResourceRow } from "@/lib/server/data/resources";
@@ -40,7 +41,9 @@ import { logger } from "@/lib/server/logger";
 
 export const MANAGED_BY = "syncline";
 /** identifies this process as the owner of the runs it executes */
-export const PROCESS_ID = `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`;
+// (on globalThis: Next may load this module in several bundles of one process, and replicas tell runs apart by it)
+export const PROCESS_ID: string = ((globalThis as unknown as { __synclineProcessId?: string }).__synclineProcessId ??=
+  `${os.hostname()}:${process.pid}:${crypto.randomBytes(3).toString("hex")}`);
 
 export interface SyncRequest {
   definition: string;
@@ -85,8 +88,31 @@ export async function startSync(req: SyncRequest): Promise<{ run: RunRow; done: 
       revision: req.revision ?? null,
     });
   }
-  const done = executeRun(run, row, def, req).then(async () => (await findRun(run.id)) ?? run);
+  const done = executeRun(run, row, def, req).then(async () => {
+    const final = (await findRun(run.id)) ?? run;
+    emitRunFinished(final, req.definition);
+    return final;
+  });
   return { run, done };
+}
+
+/** Called after every run ends (metrics, notifications, auto-sync backoff). Kept on globalThis: Next may load this module in several bundles. */
+export type RunFinishedListener = (run: RunRow, definition: string) => void | Promise<void>;
+const runListeners = ((globalThis as unknown as { __synclineRunListeners?: Set<RunFinishedListener> }).__synclineRunListeners ??= new Set());
+
+export function onRunFinished(fn: RunFinishedListener): () => void {
+  runListeners.add(fn);
+  return () => void runListeners.delete(fn);
+}
+
+function emitRunFinished(run: RunRow, definition: string): void {
+  for (const fn of runListeners) {
+    try {
+      void Promise.resolve(fn(run, definition)).catch((err) => logger.error({ err: (err as Error).message }, "run listener failed"));
+    } catch (err) {
+      logger.error({ err: (err as Error).message }, "run listener failed");
+    }
+  }
 }
 
 /** Live rows → the engine's LiveResource. */
@@ -160,12 +186,12 @@ function describe(k: ResourceKey): string {
 
 /** Masks spec paths marked secret in what gets recorded or shown (diffs, YAML). */
 export function presentChange(c: PlannedChange, secretPaths: string[]): ChangeRecord {
-  if (secretPaths.length === 0 || (c.action !== "create" && c.action !== "update" && c.action !== "delete" && c.action !== "skipped")) {
-    return toRecord(c);
-  }
+  // every action, invalid and unchanged included: their YAML carries the same secret values
+  if (secretPaths.length === 0) return toRecord(c);
   const mask = (yamlDocSpec: unknown) => maskSecrets(yamlDocSpec, secretPaths, fingerprint);
   const remask = (y: string, spec: unknown, meta: unknown) => (y ? toCanonicalYaml({ kind: c.key.kind, metadata: meta, spec: mask(spec) }) : "");
-  const desiredDoc = c.desired?.doc;
+  // invalid changes carry no parsed document, only the YAML the plan rendered from it
+  const desiredDoc = c.desired?.doc ?? (c.desiredYaml ? (parseYaml(c.desiredYaml) as { metadata?: unknown; spec?: unknown } | null) ?? undefined : undefined);
   const liveSpec = c.liveYaml ? extractSpec(c) : undefined;
   return {
     ...toRecord(c),
@@ -230,6 +256,7 @@ function buildWrites(row: DefinitionRow, plan: Plan, liveRows: ResourceRow[], co
     touches: [],
     errors: [],
     deletes: [],
+    orphans: [],
     generation: row.generation,
   };
   for (const c of plan.changes) {
@@ -266,6 +293,7 @@ function buildWrites(row: DefinitionRow, plan: Plan, liveRows: ResourceRow[], co
         if (live) w.deletes.push(live.id);
         break;
       case "skipped":
+        if (live) w.orphans.push(live.id);
         break;
     }
   }
@@ -308,6 +336,11 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
     }
 
     const { state, plan, liveRows } = await computePlan(row, def, { revision, prune: req.prune, atomic: req.trigger === "rollback" }, say);
+    // A vanished folder is far more often a mistake (a rename, a bad merge) than an intent:
+    // the run fails and the store keeps what it has, instead of recording a "successful" empty sync.
+    if (state.pathMissing) {
+      throw new AppError("SOURCE_ERROR", `gitops path ${def.spec.gitops!.path} does not exist at commit ${state.commit.slice(0, 7)} (prune withheld: nothing was changed or pruned)`);
+    }
     rememberLive(plan, liveRows);
     const secretPaths = def.spec.secretPaths ?? [];
     const records = plan.changes.filter((c) => c.action !== "unchanged").map((c) => presentChange(c, secretPaths));
@@ -337,7 +370,7 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
     await finishRun(run.id, { ...common, phase: "Succeeded", done: total }, records, writes, (done) =>
       runProgress.set(run.id, { done }),
     );
-    await recordSyncStatus(row.id, plan, state.commit);
+    await recordSyncStatus(row.id, plan, state.commit, { applied: true });
     if (req.trigger === "rollback") {
       await setDefinitionPin(row.id, { revision: state.commit, by: initiatorOf(req.who) });
     }
@@ -385,6 +418,8 @@ export interface DiffResult {
   commitMessage: string;
   branch: string;
   branchHead: string | null;
+  /** the definition's rollback pin: without an explicit revision the diff is against it */
+  pinnedRevision: string | null;
   counts: Record<string, number>;
   pruneWithheld: string | null;
   fileProblems: Plan["fileProblems"];
@@ -417,6 +452,7 @@ export async function computeDiff(name: string, opts: { revision?: string; prune
       commitMessage: state.commitInfo.message,
       branch: def.spec.gitops.branch,
       branchHead: state.branchHead ?? null,
+      pinnedRevision: row.pinnedRevision,
       counts: countsOf(plan),
       pruneWithheld: plan.pruneWithheld ?? null,
       fileProblems: plan.fileProblems,
