@@ -9,7 +9,7 @@
 import type { DesiredResource, FileProblem, ResourceDoc, ResourceKey, Scope } from "./types";
 import type { ParsedDoc } from "./parse";
 import { checkDnsLabel, checkDnsSubdomain } from "./names";
-import { getOwn, isPlainObject, setOwn, cloneJson, type PlainObject } from "./plain-object";
+import { getOwn, isPlainObject, setOwn, cloneJson, findOwnKeyPath, type PlainObject } from "./plain-object";
 import { compareKeys, resourceKeyString } from "./resource-key";
 
 export interface CollectResult {
@@ -82,6 +82,11 @@ function toDesired(
   else if (!isPlainObject(spec)) {
     errors.push("spec must be an object");
     spec = {};
+  }
+
+  for (const [value, where] of [[spec, "spec"], [getOwn(metadata, "labels"), "metadata.labels"], [getOwn(metadata, "annotations"), "metadata.annotations"]] as const) {
+    const at = findOwnKeyPath(value, "__proto__", where);
+    if (at) errors.push(`${at.slice(0, 200)}: the key "__proto__" is not allowed (it cannot be stored as data)`);
   }
 
   const key: ResourceKey = { kind: def.kind, namespace, name };

@@ -67,6 +67,8 @@ export const gitopsInputSchema = z.strictObject({
       return z.NEVER;
     }),
   secretName: dnsSubdomain("secretName").optional(),
+  /** the webhook secret (a named secret of type "webhook") pushes for this definition are signed with; default: the secret named "webhook" */
+  webhookSecretName: dnsSubdomain("webhookSecretName").optional(),
   interval: z
     .number()
     .int("interval must be a whole number of seconds")

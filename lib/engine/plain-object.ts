@@ -42,3 +42,21 @@ function cloneValue(v: unknown, nullProto: boolean): unknown {
   for (const key of Object.keys(v)) setOwn(out, key, cloneValue(v[key], nullProto));
   return out;
 }
+
+/**
+ * Dotted path ("spec.a.0.b") of the first own `key` anywhere in `v`, or undefined. Used to
+ * refuse "__proto__" keys: the engine keeps them inert, but the store's JSON layer drops them
+ * silently, so accepting them would store something other than what Git says.
+ */
+export function findOwnKeyPath(v: unknown, key: string, root: string): string | undefined {
+  const stack: Array<{ value: unknown; path: string }> = [{ value: v, path: root }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (Array.isArray(value)) value.forEach((item, i) => stack.push({ value: item, path: `${path}.${i}` }));
+    else if (isPlainObject(value)) {
+      if (hasOwn(value, key)) return `${path}.${key}`;
+      for (const k of Object.keys(value)) stack.push({ value: value[k], path: `${path}.${k}` });
+    }
+  }
+  return undefined;
+}

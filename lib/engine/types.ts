@@ -11,6 +11,8 @@ export interface GitOpsSpec {
   branch: string; // default "main"
   path: string; // normalised, always starts with "/", default "/"
   secretName?: string;
+  /** named "webhook" secret that signs pushes for this definition; default: the secret named "webhook" */
+  webhookSecretName?: string;
   interval: number; // seconds, default 300
 }
 

@@ -11,6 +11,7 @@ import { seedDemoIfEmpty } from "@/lib/server/services/demo";
 import { findUserByUsername } from "@/lib/server/data/users";
 import { logger } from "@/lib/server/logger";
 import { interruptRuns } from "@/lib/server/data/runs";
+import { installRunHooks, startScheduler } from "@/lib/server/scheduler/scheduler";
 
 const g = globalThis as unknown as { __synclineBooted?: Promise<void> };
 
@@ -40,6 +41,8 @@ async function run(): Promise<void> {
       }
     }
   }
+  installRunHooks();
+  if (env.SYNCLINE_SCHEDULER !== "0") await startScheduler();
   const url = env.SYNCLINE_PUBLIC_URL ?? `http://localhost:${env.PORT}`;
   const lines = [
     "",

@@ -17,3 +17,23 @@ export function isUniqueViolation(err: unknown): boolean {
 export function isNotFound(err: unknown): boolean {
   return err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2025";
 }
+
+/**
+ * The database's own reason for a failed statement ("new row for relation … violates check
+ * constraint …", SQLSTATE), or undefined when `err` is not a database error. Raw bulk writes
+ * fail as P2010 whose message is only "Raw query failed … Message: `undefined`"; the cause sits
+ * in the driver error. The row detail ("Failing row contains …") is left out: it may hold data.
+ */
+export function databaseErrorReason(err: unknown): string | undefined {
+  const fromCause = (c: { message?: string; code?: string; originalMessage?: string; originalCode?: string } | undefined) => {
+    const message = c?.message ?? c?.originalMessage;
+    const code = c?.code ?? c?.originalCode;
+    return message ? `${message.slice(0, 300)}${code ? ` (SQLSTATE ${code})` : ""}` : undefined;
+  };
+  if (err instanceof Prisma.PrismaClientKnownRequestError) {
+    const driver = (err.meta as { driverAdapterError?: { cause?: { message?: string; code?: string } } } | undefined)?.driverAdapterError?.cause;
+    return fromCause(driver) ?? `${err.code}: ${err.message.split("\n").filter(Boolean).pop()?.slice(0, 300) ?? "database error"}`;
+  }
+  const cause = (err as { name?: string; cause?: { message?: string; code?: string; originalMessage?: string; originalCode?: string } } | null);
+  return cause?.name === "DriverAdapterError" ? fromCause(cause.cause) : undefined;
+}

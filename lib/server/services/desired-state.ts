@@ -10,6 +10,8 @@ import { compileSpecValidator, validateDesired } from "@/lib/engine/validate";
 import type { Definition, DesiredResource, FileProblem } from "@/lib/engine/types";
 import { DEFAULT_READ_LIMITS, GitError, type CommitInfo, type GitClient, type RepoSource } from "@/lib/server/git/git-client";
 import { AppError } from "@/lib/server/errors";
+import { normalizeGitopsPath } from "@/lib/engine/gitops-path";
+import { quoteForMessage } from "@/lib/engine/names";
 
 export interface DesiredState {
   commit: string;
@@ -64,9 +66,13 @@ export async function loadDesiredState(
 ): Promise<DesiredState> {
   const gitops = def.spec.gitops;
   if (!gitops) throw new AppError("BAD_REQUEST", `definition ${def.metadata.name} has no gitops section`);
+  // Checked again here, not only when the definition is saved: a row written by an older
+  // version or by hand must not steer the reader outside the repository.
+  const checked = normalizeGitopsPath(gitops.path);
+  if (!checked.ok) throw new AppError("SOURCE_ERROR", `gitops.path ${quoteForMessage(gitops.path)} refused: ${checked.reason}`);
   const commitInfo = await git.commitInfo(src, target.commit);
-  const listing = await git.listFiles(src, target.commit, gitops.path, DEFAULT_READ_LIMITS);
-  progress(`found ${listing.files.length} resource files under ${gitops.path} at ${target.commit.slice(0, 7)}`);
+  const listing = await git.listFiles(src, target.commit, checked.path, DEFAULT_READ_LIMITS);
+  progress(`found ${listing.files.length} resource files under ${checked.path} at ${target.commit.slice(0, 7)}`);
 
   const missing = listing.files.filter((f) => !parseCache.get(f.oid)).map((f) => f.oid);
   const blobs = missing.length > 0 ? await git.readBlobs(src, missing) : new Map<string, Uint8Array>();

@@ -9,6 +9,7 @@ import { IsomorphicGitClient } from "@/lib/server/git/isomorphic-git-client";
 import type { GitClient, RepoSource } from "@/lib/server/git/git-client";
 import type { GitOpsSpec } from "@/lib/engine/types";
 import { getGitAuth } from "@/lib/server/services/secrets";
+import { instrumentGitClient } from "@/lib/server/metrics/instrument-git";
 
 const g = globalThis as unknown as { __synclineGit?: GitClient };
 
@@ -20,11 +21,13 @@ function hostList(v: string | undefined): string[] | undefined {
 export function getGitClient(): GitClient {
   if (!g.__synclineGit) {
     const env = getEnv();
-    g.__synclineGit = new IsomorphicGitClient({
-      cacheDir: path.join(env.dataDir, "git"),
-      allowHosts: hostList(env.SYNCLINE_ALLOW_HOSTS),
-      denyHosts: hostList(env.SYNCLINE_DENY_HOSTS),
-    });
+    g.__synclineGit = instrumentGitClient(
+      new IsomorphicGitClient({
+        cacheDir: path.join(env.dataDir, "git"),
+        allowHosts: hostList(env.SYNCLINE_ALLOW_HOSTS),
+        denyHosts: hostList(env.SYNCLINE_DENY_HOSTS),
+      }),
+    );
   }
   return g.__synclineGit;
 }

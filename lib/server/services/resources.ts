@@ -7,9 +7,12 @@ import "server-only";
 import { resourceInputSchema } from "@/lib/engine/definition-input";
 import { compileSpecValidator } from "@/lib/engine/validate";
 import { contentHash } from "@/lib/engine/canonical";
+import { findOwnKeyPath, getOwn, isPlainObject, setOwn } from "@/lib/engine/plain-object";
+import { maskSecrets } from "@/lib/engine/redact";
+import { fingerprint } from "@/lib/server/crypto/secret-box";
 import { parseLabelSelector } from "@/lib/engine/label-selector";
 import type { ResourceKey } from "@/lib/engine/types";
-import { findDefinitionByKind, rowToDefinition, type DefinitionRow } from "@/lib/server/data/definitions";
+import { findDefinitionById, findDefinitionByKind, rowToDefinition, type DefinitionRow } from "@/lib/server/data/definitions";
 import {
   createResourceRow,
   deleteResourceRow,
@@ -17,11 +20,51 @@ import {
   getResourcesPage,
   updateResourceContent,
   type ResourceFilter,
+  type ResourceRow,
 } from "@/lib/server/data/resources";
 import { AppError, notFound } from "@/lib/server/errors";
 import { audit } from "@/lib/server/services/audit";
 import { toResourceView, type ResourceView } from "@/lib/server/services/resource-doc";
 import type { Principal } from "@/lib/server/auth/principal";
+
+/** spec values at the definition's secretPaths, masked as in diffs and run records (same value, same mask) */
+async function secretPathsOf(definitionId: string, cache = new Map<string, string[]>()): Promise<string[]> {
+  let paths = cache.get(definitionId);
+  if (!paths) {
+    paths = ((await findDefinitionById(definitionId))?.secretPaths ?? []) as string[];
+    cache.set(definitionId, paths);
+  }
+  return paths;
+}
+
+async function presentViews(rows: ResourceRow[]): Promise<ResourceView[]> {
+  const cache = new Map<string, string[]>();
+  const out: ResourceView[] = [];
+  for (const row of rows) {
+    const view = toResourceView(row);
+    const paths = await secretPathsOf(row.definitionId, cache);
+    out.push(paths.length > 0 ? { ...view, spec: maskSecrets(view.spec, paths, fingerprint) } : view);
+  }
+  return out;
+}
+
+/** Where `incoming` still holds the mask of the stored value, put the stored value back. */
+function unmaskSecrets(incoming: unknown, stored: unknown, paths: string[]): unknown {
+  if (paths.length === 0) return incoming;
+  const masked = maskSecrets(stored, paths, fingerprint);
+  const restore = (inc: unknown, msk: unknown, orig: unknown): unknown => {
+    if (typeof inc === "string" && inc === msk && inc.startsWith("<secret:")) return orig;
+    if (Array.isArray(inc)) return inc.map((x, i) => restore(x, Array.isArray(msk) ? msk[i] : undefined, Array.isArray(orig) ? orig[i] : undefined));
+    if (isPlainObject(inc)) {
+      const out: Record<string, unknown> = {};
+      const own = (o: unknown, k: string) => (isPlainObject(o) ? getOwn(o, k) : undefined);
+      for (const k of Object.keys(inc)) setOwn(out, k, restore(inc[k], own(msk, k), own(orig, k)));
+      return out;
+    }
+    return inc;
+  };
+  return restore(incoming, masked, stored);
+}
 
 /** "_" in a URL stands for "no namespace" (Cluster-scoped). */
 export function keyFromPath(kind: string, namespace: string, name: string): ResourceKey {
@@ -39,6 +82,9 @@ async function definitionFor(kind: string): Promise<DefinitionRow> {
 }
 
 function parseInput(body: unknown, defRow: DefinitionRow) {
+  // the store's JSON layer silently drops "__proto__" keys: refuse them rather than store less than was sent
+  const protoAt = findOwnKeyPath(body, "__proto__", "")?.slice(1);
+  if (protoAt) throw new AppError("VALIDATION_FAILED", `${protoAt}: the key "__proto__" is not allowed`, [{ path: protoAt, message: "not allowed" }]);
   const parsed = resourceInputSchema.safeParse(body);
   if (!parsed.success) {
     const details = parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
@@ -83,7 +129,7 @@ export async function createResource(body: unknown, who: Principal): Promise<Res
     liveSpecHash: contentHash({ spec: r.spec, labels: r.labels, annotations: r.annotations }),
   });
   await audit(who, "resource.create", keyLabel(r.key));
-  return toResourceView(row);
+  return (await presentViews([row]))[0]!;
 }
 
 export async function replaceResource(key: ResourceKey, body: unknown, who: Principal): Promise<ResourceView> {
@@ -91,6 +137,8 @@ export async function replaceResource(key: ResourceKey, body: unknown, who: Prin
   if (!existing) throw notFound(keyLabel(key));
   const defRow = await definitionFor(key.kind);
   const r = parseInput({ kind: key.kind, ...(body as object) }, defRow);
+  // a spec read from this API comes back with masked secrets: keep the stored value where the mask is unchanged
+  r.spec = unmaskSecrets(r.spec, existing.spec, await secretPathsOf(existing.definitionId)) as typeof r.spec;
   if (r.key.name !== key.name || r.key.namespace !== key.namespace) {
     throw new AppError("VALIDATION_FAILED", "metadata.name and metadata.namespace must match the URL", [{ path: "metadata", message: "does not match the URL" }]);
   }
@@ -107,13 +155,13 @@ export async function replaceResource(key: ResourceKey, body: unknown, who: Prin
     gitManaged: existing.managedBy !== null,
     drifted: existing.appliedSpecHash !== null && existing.appliedSpecHash !== hash,
   });
-  return toResourceView(row);
+  return (await presentViews([row]))[0]!;
 }
 
 export async function getResourceView(key: ResourceKey): Promise<ResourceView> {
   const row = await findResource(key);
   if (!row) throw notFound(keyLabel(key));
-  return toResourceView(row);
+  return (await presentViews([row]))[0]!;
 }
 
 export async function removeResource(key: ResourceKey, who: Principal): Promise<void> {
@@ -138,5 +186,5 @@ export async function listResources(q: {
   }
   const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
   const page = await getResourcesPage({ filter, limit, cursor: q.cursor });
-  return { items: page.items.map(toResourceView), nextCursor: page.nextCursor };
+  return { items: await presentViews(page.items), nextCursor: page.nextCursor };
 }

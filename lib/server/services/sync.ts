@@ -27,7 +27,7 @@ import {
 } from "@/lib/server/data/runs";
 import { countDrifted } from "@/lib/server/data/sync-status";
 import { recordSyncStatus } from "@/lib/server/services/sync-status";
-import { isUniqueViolation } from "@/lib/server/data/errors";
+import { databaseErrorReason, isUniqueViolation } from "@/lib/server/data/errors";
 import { AppError, notFound } from "@/lib/server/errors";
 import { GitError } from "@/lib/server/git/git-client";
 import { fingerprint } from "@/lib/server/crypto/secret-box";
@@ -376,7 +376,16 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
     }
     say("done");
   } catch (err) {
-    const message = await scrub(row, def, err instanceof AppError || err instanceof GitError ? err.message : `unexpected error: ${(err as Error).message}`);
+    const dbReason = databaseErrorReason(err);
+    const message = await scrub(
+      row,
+      def,
+      err instanceof AppError || err instanceof GitError
+        ? err.message
+        : dbReason
+          ? `database error, the run's writes were rolled back: ${dbReason}`
+          : `unexpected error: ${(err as Error).message}`,
+    );
     if (!(err instanceof AppError || err instanceof GitError)) logger.error({ err: message, runId: run.id }, "sync run crashed");
     say(`failed: ${message}`);
     try {

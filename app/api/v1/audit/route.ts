@@ -1,16 +1,28 @@
 import { route } from "@/lib/server/http/route";
-import { getAuditEvents } from "@/lib/server/data/audit";
+import { exportAuditEvents, listAuditEvents, parseAuditQuery } from "@/lib/server/services/audit-log";
+import { audit } from "@/lib/server/services/audit";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({ role: "admin" }, async ({ url }) => {
-  const q = url.searchParams;
-  const since = q.get("since");
-  return getAuditEvents({
-    action: q.get("action") ?? undefined,
-    actor: q.get("actor") ?? undefined,
-    since: since ? new Date(since) : undefined,
-    limit: q.get("limit") ? Number(q.get("limit")) : undefined,
-    cursor: q.get("cursor") ?? undefined,
-  });
+/**
+ * Filters: action (exact, or a prefix ending in "." or "*"), actor, target (substring), result,
+ * since, until (ISO date-times), limit, cursor. `?format=json` downloads every matching event
+ * (up to 50,000) as one JSON file.
+ */
+export const GET = route({ role: "admin" }, async ({ url, principal }) => {
+  const q = parseAuditQuery(url.searchParams);
+  if (url.searchParams.get("format") === "json") {
+    const { limit: _limit, cursor: _cursor, ...filter } = q;
+    const out = await exportAuditEvents(filter);
+    await audit(principal, "audit.export", undefined, "ok", { count: out.count, filter: out.filter });
+    const stamp = out.exportedAt.replace(/[:.]/g, "-");
+    return new Response(JSON.stringify(out, null, 2), {
+      headers: {
+        "content-type": "application/json; charset=utf-8",
+        "content-disposition": `attachment; filename="syncline-audit-${stamp}.json"`,
+        "cache-control": "no-store",
+      },
+    });
+  }
+  return listAuditEvents(q);
 });

@@ -1,0 +1,71 @@
+/**
+ * One reconcile of one definition (the caller holds its lease): refresh, then decide
+ * whether automation syncs.
+ *   - manual, pinned or suspended definitions: refresh only;
+ *   - automated: a new commit (or a changed definition) syncs; a commit whose auto-sync
+ *     failed waits out its backoff (a new commit does not);
+ *   - selfHeal: drift (live changed outside Git) is reverted by a sync.
+ * Prune follows the policy; the engine withholds unsafe prunes on its own.
+ */
+import "server-only";
+import { rowToDefinition, type DefinitionRow } from "@/lib/server/data/definitions";
+import { clearAutoBackoff, setAutoBackoff } from "@/lib/server/data/definition-automation";
+import { findActiveRun } from "@/lib/server/data/runs";
+import { AppError } from "@/lib/server/errors";
+import { refreshDefinition, type RefreshOutcome } from "@/lib/server/services/refresh";
+import { startSync } from "@/lib/server/services/sync";
+import { isSuspended } from "@/lib/server/services/suspend";
+import { notify } from "@/lib/server/notifications/notify";
+import { logger } from "@/lib/server/logger";
+import { backoffDelayMs } from "@/lib/server/scheduler/timing";
+import type { SchedulerConfig } from "@/lib/server/scheduler/config";
+
+/** takeover: a run of a stopped replica was interrupted; its definition is reconciled again at once */
+export type ReconcileReason = "interval" | "webhook" | "retry" | "manual" | "takeover";
+
+export interface ReconcileResult {
+  definition: string;
+  refresh: RefreshOutcome | null;
+  /** why no sync ran, or the run that did */
+  sync: { runId: string; phase: string } | { skipped: string };
+}
+
+export async function reconcile(row: DefinitionRow, reason: ReconcileReason, cfg: SchedulerConfig): Promise<ReconcileResult> {
+  const def = rowToDefinition(row);
+  const policy = def.spec.syncPolicy;
+  if (await findActiveRun(row.id)) return { definition: row.name, refresh: null, sync: { skipped: "a run is in progress" } };
+  const blockedBy = !policy.automated ? "manual sync policy" : row.pinnedRevision ? `pinned to ${row.pinnedRevision}` : isSuspended(row) ? "suspended" : null;
+
+  const refresh = await refreshDefinition(row, { skipPlanOnNewCommit: blockedBy === null });
+  if (refresh.newlyDrifted) {
+    void notify({ event: "drift.detected", definition: row.name, drifted: refresh.drifted, commit: refresh.head, summary: `${refresh.drifted} resource(s) changed outside Git` });
+  }
+  if (refresh.kind === "error" || !refresh.head) return { definition: row.name, refresh, sync: { skipped: `refresh failed: ${refresh.error}` } };
+  if (blockedBy) return { definition: row.name, refresh, sync: { skipped: blockedBy } };
+
+  const head = refresh.head;
+  const newCommit = head !== row.syncedCommit || row.syncedGeneration !== row.generation;
+  const heal = !newCommit && policy.selfHeal && refresh.drifted > 0;
+  if (!newCommit && !heal) return { definition: row.name, refresh, sync: { skipped: "in sync" } };
+  const backingOff = row.autoFailedCommit === head && row.autoRetryAt !== null && Date.now() < row.autoRetryAt.getTime();
+  if (backingOff) return { definition: row.name, refresh, sync: { skipped: `backing off until ${row.autoRetryAt!.toISOString()}` } };
+
+  let started;
+  try {
+    started = await startSync({ definition: row.name, trigger: reason === "webhook" ? "webhook" : "auto", who: "system", prune: policy.prune });
+  } catch (err) {
+    if (err instanceof AppError && err.code === "SYNC_IN_PROGRESS") return { definition: row.name, refresh, sync: { skipped: "a run is in progress" } };
+    throw err;
+  }
+  const run = await started.done;
+  if (run.phase === "Failed") {
+    const commit = run.resolvedCommit ?? head;
+    const failures = row.autoFailedCommit === commit ? row.autoFailures + 1 : 1;
+    const delay = backoffDelayMs(failures, cfg.backoffBaseMs, cfg.backoffMaxMs);
+    await setAutoBackoff(row.id, { commit, failures, retryAt: new Date(Date.now() + delay) });
+    logger.warn({ definition: row.name, commit, failures, retryInMs: delay }, "auto-sync failed; backing off");
+  } else if (run.phase === "Succeeded") {
+    await clearAutoBackoff(row.id);
+  }
+  return { definition: row.name, refresh, sync: { runId: run.id, phase: run.phase } };
+}

@@ -1,0 +1,233 @@
+/**
+ * The automation loop, one per server process. Every tick it:
+ *   1. ends runs whose process is gone (stale heartbeat, or the replica's process lease expired) as Interrupted;
+ *   2. finds definitions due for a refresh (interval + jitter, a due retry, or a webhook/API request);
+ *   3. for each, claims the lease "definition:<id>" in the database and reconciles it.
+ * Leases make every due refresh/sync run once across replicas; a replica that dies stops
+ * renewing, its leases expire, and another replica takes the work over. State lives on
+ * globalThis because Next may load this module in more than one bundle.
+ */
+import "server-only";
+import { findDefinitionById, type DefinitionRow } from "@/lib/server/data/definitions";
+import { clearAutoBackoff, clearExpiredSuspensions, getDefinitionNames, getGitopsDefinitions } from "@/lib/server/data/definition-automation";
+import { deleteExpiredLeases, getExpiredLeaseOwners, releaseLease, renewLease, tryAcquireLease } from "@/lib/server/data/leases";
+import { interruptDeadRuns } from "@/lib/server/data/run-sweep";
+import { deleteDeliveriesBefore } from "@/lib/server/data/webhook-deliveries";
+import { rowToDefinition } from "@/lib/server/data/definitions";
+import { onRunFinished, PROCESS_ID } from "@/lib/server/services/sync";
+import { audit } from "@/lib/server/services/audit";
+import { notify, setDeliveryKick } from "@/lib/server/notifications/notify";
+import { deliverDueNotifications } from "@/lib/server/notifications/deliver";
+import { observeRun } from "@/lib/server/metrics/registry";
+import { logger } from "@/lib/server/logger";
+import { schedulerConfig, type SchedulerConfig } from "@/lib/server/scheduler/config";
+import { reconcile, type ReconcileReason, type ReconcileResult } from "@/lib/server/scheduler/reconcile";
+import { isDue } from "@/lib/server/scheduler/timing";
+
+const MAX_CONCURRENT = 8;
+const HOUSEKEEPING_EVERY_MS = 60_000;
+
+interface SchedulerState {
+  cfg: SchedulerConfig;
+  stopped: boolean;
+  timer?: NodeJS.Timeout;
+  processLeaseTimer?: NodeJS.Timeout;
+  /** definition id → why a refresh was asked for (coalesces many requests into one) */
+  pending: Map<string, ReconcileReason>;
+  running: Set<string>;
+  ticking: boolean;
+  again: boolean;
+  lastHousekeeping: number;
+  delivering: boolean;
+}
+
+const g = globalThis as unknown as { __synclineScheduler?: SchedulerState; __synclineRunHooks?: boolean };
+
+/** Metrics, notifications and backoff bookkeeping for every run of this process (also with the scheduler off). */
+export function installRunHooks(): void {
+  if (g.__synclineRunHooks) return;
+  g.__synclineRunHooks = true;
+  onRunFinished(afterRun);
+}
+
+export const processLeaseKey = (owner = PROCESS_ID) => `process:${owner}`;
+export const definitionLeaseKey = (id: string) => `definition:${id}`;
+
+export function schedulerRunning(): boolean {
+  return !!g.__synclineScheduler && !g.__synclineScheduler.stopped;
+}
+
+export async function startScheduler(): Promise<void> {
+  if (g.__synclineScheduler && !g.__synclineScheduler.stopped) return;
+  const cfg = schedulerConfig();
+  const s: SchedulerState = { cfg, stopped: false, pending: new Map(), running: new Set(), ticking: false, again: false, lastHousekeeping: 0, delivering: false };
+  g.__synclineScheduler = s;
+  await tryAcquireLease(processLeaseKey(), PROCESS_ID, cfg.leaseTtlMs);
+  s.processLeaseTimer = setInterval(() => {
+    void tryAcquireLease(processLeaseKey(), PROCESS_ID, cfg.leaseTtlMs).catch((err) => logger.warn({ err: (err as Error).message }, "process lease renewal failed"));
+  }, Math.max(200, Math.floor(cfg.leaseTtlMs / 3)));
+  s.processLeaseTimer.unref();
+  installRunHooks();
+  setDeliveryKick(() => void deliverNotifications(s));
+  logger.info({ process: PROCESS_ID, tickMs: cfg.tickMs, leaseTtlMs: cfg.leaseTtlMs }, "scheduler started");
+  schedule(s, 0);
+}
+
+export async function stopScheduler(): Promise<void> {
+  const s = g.__synclineScheduler;
+  if (!s) return;
+  s.stopped = true;
+  if (s.timer) clearTimeout(s.timer);
+  if (s.processLeaseTimer) clearInterval(s.processLeaseTimer);
+  setDeliveryKick(undefined);
+  await releaseLease(processLeaseKey(), PROCESS_ID).catch(() => undefined);
+}
+
+function schedule(s: SchedulerState, ms: number): void {
+  if (s.stopped) return;
+  if (s.timer) clearTimeout(s.timer);
+  s.timer = setTimeout(() => void tick(s), ms);
+  s.timer.unref();
+}
+
+/** Ask for a refresh now (webhooks, the refresh API); repeated requests coalesce. */
+export function requestRefresh(definitionIds: string[], reason: ReconcileReason): boolean {
+  const s = g.__synclineScheduler;
+  if (!s || s.stopped) return false;
+  for (const id of definitionIds) {
+    const cur = s.pending.get(id);
+    // a webhook request keeps its label so the run it causes says "webhook"
+    if (!cur || reason === "webhook") s.pending.set(id, reason);
+  }
+  kick(s);
+  return true;
+}
+
+function kick(s: SchedulerState): void {
+  if (s.ticking) s.again = true;
+  else schedule(s, 0);
+}
+
+async function tick(s: SchedulerState): Promise<void> {
+  if (s.stopped || s.ticking) return;
+  s.ticking = true;
+  s.again = false;
+  try {
+    await sweep(s);
+    const now = Date.now();
+    if (now - s.lastHousekeeping > HOUSEKEEPING_EVERY_MS) {
+      s.lastHousekeeping = now;
+      await housekeeping();
+    }
+    const rows = await getGitopsDefinitions();
+    for (const row of rows) {
+      if (s.running.size >= MAX_CONCURRENT) break;
+      if (s.running.has(row.id)) continue;
+      const requested = s.pending.get(row.id);
+      const due = requested ?? (isDue(dueInput(row), now, s.cfg) ? (row.autoRetryAt && row.autoRetryAt.getTime() <= now ? "retry" : "interval") : null);
+      if (!due) continue;
+      s.pending.delete(row.id);
+      void work(s, row.id, due);
+    }
+    void deliverNotifications(s);
+  } catch (err) {
+    logger.error({ err: (err as Error).message }, "scheduler tick failed");
+  } finally {
+    s.ticking = false;
+    schedule(s, s.again ? 0 : s.cfg.tickMs);
+  }
+}
+
+function dueInput(row: DefinitionRow) {
+  const def = rowToDefinition(row);
+  return { id: row.id, intervalS: def.spec.gitops?.interval ?? 300, lastRefreshAt: row.lastRefreshAt, autoRetryAt: row.autoRetryAt, autoFailedCommit: row.autoFailedCommit };
+}
+
+/** Claims the definition's lease and reconciles; without the lease, a requested refresh stays pending. */
+async function work(s: SchedulerState, id: string, reason: ReconcileReason): Promise<ReconcileResult | null> {
+  s.running.add(id);
+  const key = definitionLeaseKey(id);
+  let held = false;
+  let renew: NodeJS.Timeout | undefined;
+  try {
+    held = await tryAcquireLease(key, PROCESS_ID, s.cfg.leaseTtlMs);
+    if (!held) {
+      // another replica works on it; a requested refresh must still happen after that work
+      if (reason === "webhook" || reason === "manual" || reason === "takeover") s.pending.set(id, s.pending.get(id) ?? reason);
+      return null;
+    }
+    renew = setInterval(() => void renewLease(key, PROCESS_ID, s.cfg.leaseTtlMs).catch(() => undefined), Math.max(200, Math.floor(s.cfg.leaseTtlMs / 3)));
+    renew.unref();
+    // Re-read under the lease: another replica may have just done this work.
+    const row = await findDefinitionById(id);
+    if (!row || !row.gitops) return null;
+    if ((reason === "interval" || reason === "retry") && !isDue(dueInput(row), Date.now(), s.cfg)) return null;
+    const result = await reconcile(row, reason, s.cfg);
+    if ("runId" in result.sync) logger.info({ definition: row.name, reason, ...result.sync }, "auto-sync finished");
+    return result;
+  } catch (err) {
+    logger.error({ definition: id, err: (err as Error).message }, "reconcile failed");
+    return null;
+  } finally {
+    if (renew) clearInterval(renew);
+    if (held) await releaseLease(key, PROCESS_ID).catch(() => undefined);
+    s.running.delete(id);
+    // a request that came in while we worked gets its turn now; one that waits for another replica's lease waits for the next tick
+    if (held && s.pending.has(id)) kick(s);
+  }
+}
+
+/** Runs whose owner stopped (heartbeat stale, or its process lease expired) end Interrupted; their definitions are picked up here. */
+async function sweep(s: SchedulerState): Promise<void> {
+  const deadOwners = (await getExpiredLeaseOwners("process:")).filter((o) => o !== PROCESS_ID);
+  const interrupted = await interruptDeadRuns({ heartbeatBefore: new Date(Date.now() - s.cfg.runStaleMs), deadOwners, excludeOwner: PROCESS_ID });
+  if (interrupted.length === 0) return;
+  const names = await getDefinitionNames();
+  for (const r of interrupted) {
+    const name = names.get(r.definitionId)?.name ?? r.definitionId;
+    observeRun({ definition: name, trigger: r.trigger, phase: "Interrupted", durationMs: r.durationMs });
+    logger.warn({ definition: name, runId: r.id, owner: r.owner }, "marked a run of a stopped replica as Interrupted");
+    s.pending.set(r.definitionId, s.pending.get(r.definitionId) ?? "takeover");
+  }
+}
+
+async function housekeeping(): Promise<void> {
+  for (const name of await clearExpiredSuspensions()) await audit("system", "definition.unsuspend", name, "ok", { reason: "suspension expired" });
+  await deleteExpiredLeases(24 * 3600_000);
+  await deleteDeliveriesBefore(new Date(Date.now() - 7 * 24 * 3600_000));
+}
+
+async function deliverNotifications(s: SchedulerState): Promise<void> {
+  if (s.delivering || s.stopped) return;
+  s.delivering = true;
+  try {
+    while ((await deliverDueNotifications()) > 0 && !s.stopped) {
+      /* drain what is due */
+    }
+  } catch (err) {
+    logger.error({ err: (err as Error).message }, "notification delivery pass failed");
+  } finally {
+    s.delivering = false;
+  }
+}
+
+/** After every run of this process: metrics, notifications, and a manual success ends an auto-sync backoff. */
+async function afterRun(run: Parameters<Parameters<typeof onRunFinished>[0]>[0], definition: string): Promise<void> {
+  observeRun({ definition, trigger: run.trigger, phase: run.phase, durationMs: run.durationMs, dryRun: run.dryRun });
+  if (run.dryRun) return;
+  if (run.phase === "Failed") {
+    await notify({ event: "run.failed", definition, runId: run.id, phase: run.phase, trigger: run.trigger, commit: run.resolvedCommit, error: run.error, summary: `sync failed (${run.trigger})` });
+  } else if (run.phase === "Succeeded") {
+    if (run.trigger !== "auto" && run.trigger !== "webhook") await clearAutoBackoff(run.definitionId);
+    const row = await findDefinitionById(run.definitionId);
+    if (row?.production) {
+      await notify({ event: "sync.succeeded", definition, runId: run.id, phase: run.phase, trigger: run.trigger, commit: run.resolvedCommit, summary: `production sync succeeded (${run.trigger})` });
+    }
+  }
+}
+
+/** For the refresh API: reconcile one definition now under its lease (null when another replica holds it). */
+export async function reconcileNow(id: string): Promise<ReconcileResult | null> {
+  const s = g.__synclineScheduler ?? { cfg: schedulerConfig(), stopped: true, pending: new Map(), running: new Set(), ticking: false, again: false, lastHousekeeping: 0, delivering: false };
+  return work(s, id, "manual");
+}

@@ -1,0 +1,35 @@
+/** The refresh API: reconcile one definition now, under its lease, and audit who asked. */
+import "server-only";
+import { findDefinition } from "@/lib/server/data/definitions";
+import { AppError, notFound } from "@/lib/server/errors";
+import { audit } from "@/lib/server/services/audit";
+import { reconcileNow } from "@/lib/server/scheduler/scheduler";
+import type { Principal } from "@/lib/server/auth/principal";
+
+export interface RefreshAnswer {
+  definition: string;
+  /** true when another replica holds the definition right now; it will be refreshed there */
+  queued: boolean;
+  kind: string | null;
+  head: string | null;
+  drifted: number | null;
+  error: string | null;
+  sync: unknown;
+}
+
+export async function refreshNow(name: string, who: Principal): Promise<RefreshAnswer> {
+  const row = await findDefinition(name);
+  if (!row) throw notFound(`definition ${name}`);
+  if (!row.gitops) throw new AppError("BAD_REQUEST", `definition ${name} has no gitops section`);
+  const r = await reconcileNow(row.id);
+  await audit(who, "definition.refresh", name, "ok", r ? { kind: r.refresh?.kind ?? null, sync: r.sync } : { queued: true });
+  return {
+    definition: name,
+    queued: r === null,
+    kind: r?.refresh?.kind ?? null,
+    head: r?.refresh?.head ?? null,
+    drifted: r?.refresh?.drifted ?? null,
+    error: r?.refresh?.error ?? null,
+    sync: r?.sync ?? null,
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Refresh: ask Git for the branch head and re-compute per-resource status and drift, without
+ * applying anything. Cheap when nothing changed (same commit, same definition generation,
+ * no drift, same live count): one remote head check, two counts, one timestamp write.
+ * Otherwise the full plan runs (parse results are cached by blob) and statuses are stored.
+ */
+import "server-only";
+import { redactText, redactUrl } from "@/lib/engine/redact";
+import { rowToDefinition, type DefinitionRow } from "@/lib/server/data/definitions";
+import { countLiveResources, recordRefreshFailure, setRefreshedGeneration, touchRefresh } from "@/lib/server/data/definition-automation";
+import { countDrifted, type StatusSummary } from "@/lib/server/data/sync-status";
+import { AppError } from "@/lib/server/errors";
+import { GitError } from "@/lib/server/git/git-client";
+import { getGitClient, repoSourceFor } from "@/lib/server/services/git-source";
+import { knownSecretValues } from "@/lib/server/services/secrets";
+import { recordSyncStatus } from "@/lib/server/services/sync-status";
+import { computePlan } from "@/lib/server/services/sync";
+import { getMetrics } from "@/lib/server/metrics/registry";
+import { logger } from "@/lib/server/logger";
+
+export interface RefreshOutcome {
+  definition: string;
+  /** cheap: nothing changed; full: re-planned; new-commit: planning left to the sync that follows; error: Git or plan failed */
+  kind: "cheap" | "full" | "new-commit" | "error";
+  head: string | null;
+  /** resources whose live spec changed outside Git since their last apply */
+  drifted: number;
+  /** drift that this refresh found where the previous status had none (for notifications) */
+  newlyDrifted: boolean;
+  summary: StatusSummary | null;
+  error?: string;
+}
+
+function storedCount(s: StatusSummary): number {
+  return s.Synced + s.OutOfSync + s.Orphaned + s.Error;
+}
+
+/**
+ * `skipPlanOnNewCommit`: an automated definition syncs a new commit anyway, and the sync
+ * records the statuses, so planning twice would only add latency.
+ */
+export async function refreshDefinition(row: DefinitionRow, opts: { full?: boolean; skipPlanOnNewCommit?: boolean } = {}): Promise<RefreshOutcome> {
+  const def = rowToDefinition(row);
+  const gitops = def.spec.gitops;
+  const m = getMetrics();
+  const base = { definition: row.name, drifted: 0, newlyDrifted: false, summary: row.statusSummary as StatusSummary | null };
+  if (!gitops) return { ...base, kind: "error", head: null, error: "no gitops section" };
+  const prev = row.statusSummary as StatusSummary | null;
+  let head: string;
+  try {
+    head = await getGitClient().resolveBranchHead(await repoSourceFor(gitops), gitops.branch);
+    const drifted = await countDrifted(row.id);
+    const generationCurrent =
+      row.refreshedGeneration === row.generation || (prev?.commit === row.syncedCommit && row.syncedGeneration === row.generation);
+    if (!opts.full && prev && prev.commit === head && row.headCommit === head && drifted === 0 && prev.drifted === 0 && generationCurrent) {
+      if ((await countLiveResources(row.id)) === storedCount(prev)) {
+        await touchRefresh(row.id, head);
+        m.refreshes.inc({ definition: row.name, result: "cheap" });
+        return { ...base, kind: "cheap", head };
+      }
+    }
+    if (opts.skipPlanOnNewCommit && (head !== row.syncedCommit || row.syncedGeneration !== row.generation)) {
+      await touchRefresh(row.id, head);
+      m.refreshes.inc({ definition: row.name, result: "new-commit" });
+      return { ...base, kind: "new-commit", head, drifted };
+    }
+    const { plan, state } = await computePlan(row, def, {}, (msg) => logger.debug({ definition: row.name }, msg));
+    const summary = await recordSyncStatus(row.id, plan, state.commit, { applied: false });
+    await setRefreshedGeneration(row.id, row.generation);
+    m.refreshes.inc({ definition: row.name, result: "full" });
+    return { ...base, kind: "full", head: state.commit, drifted: summary.drifted, newlyDrifted: summary.drifted > 0 && (prev?.drifted ?? 0) === 0, summary };
+  } catch (err) {
+    const raw = err instanceof AppError || err instanceof GitError ? err.message : `unexpected error: ${(err as Error).message}`;
+    const message = redactText(redactUrl(raw), await knownSecretValues(gitops.secretName ? [gitops.secretName] : []).catch(() => []));
+    if (!(err instanceof AppError || err instanceof GitError)) logger.error({ definition: row.name, err: message }, "refresh crashed");
+    await recordRefreshFailure(row.id, message).catch(() => undefined);
+    m.refreshes.inc({ definition: row.name, result: "error" });
+    return { ...base, kind: "error", head: null, error: message };
+  }
+}
