@@ -42,6 +42,16 @@ function readAllBlobs(bareDir: string): { path: string; content: Buffer }[] {
   });
 }
 
+function floorParse(blobs: { path: string; content: Buffer }[]): { parseValidateMs: number; resources: number } {
+  const t0 = performance.now();
+  const parsed = blobs.map((b) => ({ path: b.path, docs: parseSourceFile({ path: b.path, content: b.content }).docs }));
+  const collected = collectDesired(parsed, { kind: "Widget", scope: "Namespaced" });
+  const v = compileSpecValidator(schema);
+  if (!v.ok) throw new Error("schema");
+  const validated = validateDesired(collected.desired, v.validate);
+  return { parseValidateMs: performance.now() - t0, resources: validated.length };
+}
+
 it(`syncs ${FILES} resources`, async () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "syncline-bench-"));
   const root = path.join(work, "served");
@@ -55,15 +65,11 @@ it(`syncs ${FILES} resources`, async () => {
 
   // The floor: native read + parse + validate of the same files.
   const floorRead = await measureNativeFloor(url, work);
-  const blobs = readAllBlobs(bare);
-  const tParse = performance.now();
-  const parsed = blobs.map((b) => ({ path: b.path, docs: parseSourceFile({ path: b.path, content: b.content }).docs }));
-  const collected = collectDesired(parsed, { kind: "Widget", scope: "Namespaced" });
-  const v = compileSpecValidator(schema);
-  if (!v.ok) throw new Error("schema");
-  const validated = validateDesired(collected.desired, v.validate);
-  const parseValidateMs = performance.now() - tParse;
-  if (validated.length !== FILES) throw new Error(`expected ${FILES} resources, parsed ${validated.length}`);
+  const { parseValidateMs, resources } = floorParse(readAllBlobs(bare));
+  if (resources !== FILES) throw new Error(`expected ${FILES} resources, parsed ${resources}`);
+  // what the floor held is garbage now; let the sync start from a clean heap
+  (globalThis as { gc?: () => void }).gc?.();
+  const rssBefore = process.memoryUsage().rss / 1048576;
   const floorMs = floorRead.totalMs + parseValidateMs;
 
   const store = await openTestStore();
@@ -84,6 +90,8 @@ it(`syncs ${FILES} resources`, async () => {
   };
 
   const first = await time(() => sync());
+  const mem = process.memoryUsage();
+  console.log(`memory after first sync: rss ${(mem.rss / 1048576).toFixed(0)} MiB (before ${rssBefore.toFixed(0)}), heap ${(mem.heapUsed / 1048576).toFixed(0)} MiB, external ${(mem.external / 1048576).toFixed(0)} MiB, arrayBuffers ${(mem.arrayBuffers / 1048576).toFixed(0)} MiB`);
   if (process.env.BENCH_LOG) console.log((first.value.log as string[]).join("\n"));
   const noChange = await time(() => sync());
   changeBenchFiles(bare, 100, 1, { files: FILES });
@@ -97,7 +105,7 @@ it(`syncs ${FILES} resources`, async () => {
 
   const rows: [string, number, string][] = [
     ["native floor: clone --depth 1 + ls-tree + cat-file", floorRead.totalMs, `${floorRead.files} blobs, ${(floorRead.bytes / 1048576).toFixed(1)} MiB`],
-    ["floor: parse + validate the same files", parseValidateMs, `${validated.length} resources`],
+    ["floor: parse + validate the same files", parseValidateMs, `${resources} resources`],
     ["floor total", floorMs, ""],
     ["first full sync (fetch, parse, validate, plan, apply, record)", first.ms, `${first.value.counts ? JSON.stringify(first.value.counts) : ""}`],
     ["re-sync, no change", noChange.ms, ""],

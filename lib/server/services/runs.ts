@@ -1,5 +1,6 @@
 /** Run history as the API and the pages show it. */
 import "server-only";
+import { toCanonicalYaml } from "@/lib/engine/canonical";
 import { findDefinition, findDefinitionById } from "@/lib/server/data/definitions";
 import { findRun, getRunChanges, getRuns, type RunChangeRow, type RunRow } from "@/lib/server/data/runs";
 import { notFound } from "@/lib/server/errors";
@@ -51,6 +52,16 @@ export function toRunView(r: RunRow, definition: string): RunView {
   };
 }
 
+/** Creates are stored as compact JSON (see sync.ts toRecord); everything is shown as YAML. */
+export function asYaml(text: string | null): string | null {
+  if (!text || !text.startsWith("{")) return text;
+  try {
+    return toCanonicalYaml(JSON.parse(text));
+  } catch {
+    return text;
+  }
+}
+
 export function toChangeView(c: RunChangeRow) {
   return {
     kind: c.kind,
@@ -58,8 +69,8 @@ export function toChangeView(c: RunChangeRow) {
     name: c.name,
     action: c.action,
     diff: c.diff,
-    liveYaml: c.liveYaml,
-    desiredYaml: c.desiredYaml,
+    liveYaml: asYaml(c.liveYaml),
+    desiredYaml: asYaml(c.desiredYaml),
     error: c.error,
     sourcePath: c.sourcePath,
     sourceLine: c.sourceLine,

@@ -7,7 +7,7 @@ import "server-only";
 import crypto from "node:crypto";
 import os from "node:os";
 import { planSync } from "@/lib/engine/plan";
-import { contentHash, toCanonicalYaml } from "@/lib/engine/canonical";
+import { contentHash, stableStringify, toCanonicalYaml } from "@/lib/engine/canonical";
 import { diffFields } from "@/lib/engine/diff";
 import { maskSecrets, redactText, redactUrl } from "@/lib/engine/redact";
 import { parse as parseYaml } from "yaml";
@@ -185,16 +185,16 @@ function describe(k: ResourceKey): string {
 }
 
 /** Masks spec paths marked secret in what gets recorded or shown (diffs, YAML). */
-export function presentChange(c: PlannedChange, secretPaths: string[]): ChangeRecord {
+export function presentChange(c: PlannedChange, secretPaths: string[], opts: { compactCreates?: boolean } = {}): ChangeRecord {
   // every action, invalid and unchanged included: their YAML carries the same secret values
-  if (secretPaths.length === 0) return toRecord(c);
+  if (secretPaths.length === 0) return toRecord(c, opts);
   const mask = (yamlDocSpec: unknown) => maskSecrets(yamlDocSpec, secretPaths, fingerprint);
   const remask = (y: string, spec: unknown, meta: unknown) => (y ? toCanonicalYaml({ kind: c.key.kind, metadata: meta, spec: mask(spec) }) : "");
   // invalid changes carry no parsed document, only the YAML the plan rendered from it
   const desiredDoc = c.desired?.doc ?? (c.desiredYaml ? (parseYaml(c.desiredYaml) as { metadata?: unknown; spec?: unknown } | null) ?? undefined : undefined);
   const liveSpec = c.liveYaml ? extractSpec(c) : undefined;
   return {
-    ...toRecord(c),
+    ...toRecord(c, {}),
     diff: diffFields({ spec: mask(liveSpec) }, { spec: mask(desiredDoc?.spec) }).filter((d) => d.path.startsWith("/spec")).concat(c.diff.filter((d) => !d.path.startsWith("/spec"))),
     desiredYaml: desiredDoc ? remask(c.desiredYaml, desiredDoc.spec, desiredDoc.metadata) : c.desiredYaml,
     liveYaml: c.liveYaml ? toCanonicalYaml(maskLiveYaml(c, mask)) : c.liveYaml,
@@ -232,13 +232,16 @@ function rememberLive(plan: Plan, liveRows: ResourceRow[]): void {
   }
 }
 
-function toRecord(c: PlannedChange): ChangeRecord {
+function toRecord(c: PlannedChange, opts: { compactCreates?: boolean }): ChangeRecord {
+  // A create's side is stored as compact JSON (valid YAML) and rendered as YAML when shown:
+  // a first sync of 10,000 resources would otherwise spend seconds rendering text nobody reads yet.
+  const createJson = opts.compactCreates && c.action === "create" && c.desired ? stableStringify(c.desired.doc) : undefined;
   return {
     key: c.key,
     action: c.action,
     diff: c.diff,
-    liveYaml: c.liveYaml || null,
-    desiredYaml: c.desiredYaml || null,
+    liveYaml: createJson ? null : c.liveYaml || null,
+    desiredYaml: createJson ?? (c.desiredYaml || null),
     error: c.error ?? null,
     sourcePath: c.sourcePath ?? null,
     sourceLine: c.sourceLine ?? null,
@@ -343,7 +346,7 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
     }
     rememberLive(plan, liveRows);
     const secretPaths = def.spec.secretPaths ?? [];
-    const records = plan.changes.filter((c) => c.action !== "unchanged").map((c) => presentChange(c, secretPaths));
+    const records = plan.changes.filter((c) => c.action !== "unchanged").map((c) => presentChange(c, secretPaths, { compactCreates: true }));
     for (const p of plan.fileProblems.slice(0, 200)) say(`file problem: ${p.path}${p.line ? `:${p.line}${p.column ? `:${p.column}` : ""}` : ""}: ${p.message}`);
     const counts = countsOf(plan);
     const total = plan.changes.length;
