@@ -1,12 +1,17 @@
 "use client";
 import { useActionState, useEffect } from "react";
+import { useRouter } from "next/navigation";
 import { signIn } from "@/app/login/actions";
 
 export function LoginForm() {
+  const router = useRouter();
   const [state, action, pending] = useActionState(signIn, undefined);
   useEffect(() => {
-    if (state?.ok) window.location.assign("/");
-  }, [state]);
+    if (state?.ok) {
+      router.replace("/");
+      router.refresh();
+    }
+  }, [state, router]);
   return (
     <main className="flex min-h-screen items-center justify-center p-6">
       <form action={action} className="w-full max-w-sm space-y-4 rounded-xl border border-slate-200 bg-white p-8 shadow-sm dark:border-slate-800 dark:bg-slate-900">

@@ -1,6 +1,8 @@
-import { listDefinitionViews } from "@/lib/server/services/definitions";
-import { DefinitionsOverview } from "@/components/definitions-overview";
+import { requirePagePrincipal } from "@/lib/server/auth/page-auth";
+import { listDefinitionSummaries } from "@/app/(dashboard)/definition-summaries";
+import { DefinitionsOverview } from "@/components/overview/definitions-overview";
 
 export default async function OverviewPage() {
-  return <DefinitionsOverview definitions={await listDefinitionViews()} />;
+  const me = await requirePagePrincipal();
+  return <DefinitionsOverview definitions={await listDefinitionSummaries()} isAdmin={me.role === "admin"} />;
 }

@@ -1,7 +1,7 @@
 /** Query functions for Resource rows. */
 import "server-only";
 import { Prisma, type Resource } from "@prisma/client";
-import { getDb } from "@/lib/server/db";
+import { getDb, type Db } from "@/lib/server/db";
 import type { ResourceKey } from "@/lib/engine/types";
 import type { LabelRequirement } from "@/lib/engine/label-selector";
 
@@ -19,6 +19,8 @@ export interface ResourceFilter {
   labels?: LabelRequirement[];
   nameContains?: string;
   ids?: string[];
+  syncStatus?: string[];
+  drifted?: boolean;
 }
 
 function labelWhere(f: LabelRequirement): Prisma.ResourceWhereInput {
@@ -42,8 +44,14 @@ function labelWhere(f: LabelRequirement): Prisma.ResourceWhereInput {
   }
 }
 
-export function resourceWhere(f: ResourceFilter): Prisma.ResourceWhereInput {
+export function resourceWhere(f: ResourceFilter, db?: Db): Prisma.ResourceWhereInput {
   const and: Prisma.ResourceWhereInput[] = [];
+  if (f.syncStatus && f.syncStatus.length > 0) and.push({ syncStatus: { in: f.syncStatus } });
+  if (f.drifted !== undefined && db) {
+    // drift = the live content hash moved away from the one the last sync applied
+    const moved: Prisma.ResourceWhereInput = { appliedSpecHash: { not: null }, NOT: { appliedSpecHash: { equals: db.resource.fields.liveSpecHash } } };
+    and.push(f.drifted ? moved : { NOT: moved });
+  }
   if (f.kind) and.push({ kind: f.kind });
   if (f.definitionId) and.push({ definitionId: f.definitionId });
   if (f.namespace !== undefined) and.push({ namespace: f.namespace });
@@ -61,7 +69,7 @@ export async function getResourcesPage(q: {
 }): Promise<{ items: ResourceRow[]; nextCursor: string | null }> {
   const db = await getDb();
   const rows = await db.resource.findMany({
-    where: resourceWhere(q.filter),
+    where: resourceWhere(q.filter, db),
     orderBy: q.orderBy ?? [{ namespace: "asc" }, { name: "asc" }, { id: "asc" }],
     take: q.limit + 1,
     ...(q.cursor ? { cursor: { id: q.cursor }, skip: 1 } : {}),
@@ -72,7 +80,8 @@ export async function getResourcesPage(q: {
 }
 
 export async function countResources(filter: ResourceFilter): Promise<number> {
-  return (await getDb()).resource.count({ where: resourceWhere(filter) });
+  const db = await getDb();
+  return db.resource.count({ where: resourceWhere(filter, db) });
 }
 
 export async function getDefinitionResources(definitionId: string): Promise<ResourceRow[]> {

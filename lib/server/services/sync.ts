@@ -448,7 +448,15 @@ export interface DiffChange extends Omit<ChangeRecord, "key"> {
 }
 
 /** The plan against a revision (default: branch head), without recording a run. */
-export async function computeDiff(name: string, opts: { revision?: string; prune?: boolean } = {}): Promise<DiffResult> {
+export async function computeDiff(
+  name: string,
+  opts: {
+    revision?: string;
+    prune?: boolean;
+    /** also render YAML for unchanged resources (both sides are equal); default only for this key, if any */
+    yamlForUnchanged?: boolean | { namespace: string; name: string };
+  } = {},
+): Promise<DiffResult> {
   const row = await findDefinition(name);
   if (!row) throw notFound(`definition ${name}`);
   const def = rowToDefinition(row);
@@ -470,6 +478,13 @@ export async function computeDiff(name: string, opts: { revision?: string; prune
       fileProblems: plan.fileProblems,
       otherKinds: plan.otherKinds,
       changes: plan.changes.map((c) => {
+        // Unchanged resources are listed without text unless asked: rendering 10,000 equal
+        // YAML pairs is most of a large diff's cost, and views collapse them anyway.
+        const want = opts.yamlForUnchanged;
+        const render = c.action !== "unchanged" || want === true || (typeof want === "object" && want.namespace === c.key.namespace && want.name === c.key.name);
+        if (!render) {
+          return { ...c.key, action: c.action, diff: [], liveYaml: null, desiredYaml: null, error: c.error ?? null, sourcePath: c.sourcePath ?? null, sourceLine: c.sourceLine ?? null, status: c.status, drifted: c.drifted };
+        }
         const { key, ...rest } = presentChange(c, secretPaths);
         return { ...key, ...rest, status: c.status, drifted: c.drifted };
       }),

@@ -1,0 +1,65 @@
+/**
+ * Read models for the overview and the definition page: one summary per definition with
+ * counts by status, drift, last and active run. Reads only (data query functions).
+ */
+import "server-only";
+import { getDefinitions, rowToDefinition, type DefinitionRow } from "@/lib/server/data/definitions";
+import { countByStatus, countDrifted, type StatusSummary } from "@/lib/server/data/sync-status";
+import { findActiveRun, getLastRuns } from "@/lib/server/data/runs";
+import { toRunView } from "@/lib/server/services/runs";
+import { redactUrl } from "@/lib/engine/redact";
+import type { DefinitionSummary } from "@/components/overview/definition-summary";
+
+export async function summarizeDefinitions(rows: DefinitionRow[]): Promise<DefinitionSummary[]> {
+  const ids = rows.map((r) => r.id);
+  const [counts, lastRuns, drifted, active] = await Promise.all([
+    countByStatus(ids),
+    getLastRuns(ids),
+    Promise.all(rows.map((r) => countDrifted(r.id))),
+    Promise.all(rows.map((r) => findActiveRun(r.id))),
+  ]);
+  return rows.map((row, i) => {
+    const def = rowToDefinition(row);
+    const c = counts.get(row.id) ?? {};
+    const summary = (row.statusSummary ?? null) as StatusSummary | null;
+    const byStatus = {
+      Synced: c.Synced ?? 0,
+      OutOfSync: c.OutOfSync ?? 0,
+      // Missing resources are in Git but not in the store: only the last plan knows them.
+      Missing: summary?.Missing ?? 0,
+      Orphaned: c.Orphaned ?? 0,
+      Error: c.Error ?? 0,
+      Unknown: c.Unknown ?? 0,
+    };
+    const driftedCount = drifted[i] ?? 0;
+    const total = Object.entries(c).reduce((a, [, n]) => a + n, 0);
+    const last = lastRuns.get(row.id);
+    const activeRun = active[i];
+    const known = row.syncedCommit !== null || summary !== null;
+    const outOfSync =
+      byStatus.OutOfSync + byStatus.Missing + byStatus.Error + byStatus.Orphaned + driftedCount > 0 ||
+      (row.headCommit !== null && row.syncedCommit !== null && row.headCommit !== row.syncedCommit && !row.pinnedRevision);
+    return {
+      name: row.name,
+      kind: def.spec.names.kind,
+      gitops: def.spec.gitops ? { repoURL: redactUrl(def.spec.gitops.repoURL), branch: def.spec.gitops.branch, path: def.spec.gitops.path } : null,
+      automated: def.spec.syncPolicy.automated,
+      production: def.spec.production ?? false,
+      pinnedRevision: row.pinnedRevision,
+      pinnedBy: row.pinnedBy,
+      suspendedReason: row.suspendedReason,
+      headCommit: row.headCommit,
+      syncedCommit: row.syncedCommit,
+      lastRefreshAt: row.lastRefreshAt?.toISOString() ?? null,
+      status: !known ? "Unknown" : outOfSync ? "OutOfSync" : "Synced",
+      counts: { ...byStatus, drifted: driftedCount },
+      total,
+      lastRun: last ? toRunView(last, row.name) : null,
+      activeRun: activeRun ? toRunView(activeRun, row.name) : null,
+    };
+  });
+}
+
+export async function listDefinitionSummaries(): Promise<DefinitionSummary[]> {
+  return summarizeDefinitions(await getDefinitions());
+}

@@ -1,0 +1,118 @@
+"use client";
+/** Add or edit a definition as JSON in Monaco; validation errors from the server, per field and marked in the editor. */
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useMemo, useState, useTransition } from "react";
+import { deleteDefinitionAction, saveDefinitionAction } from "@/app/(dashboard)/admin/actions";
+import { CodeEditor } from "@/components/editor/lazy-editors";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+
+interface FieldError {
+  path: string;
+  message: string;
+  line?: number;
+}
+
+/** Best-effort line of a field path ("spec.gitops.repoURL") in the JSON text, for editor markers. */
+function lineOf(json: string, path: string): number {
+  const lines = json.split("\n");
+  let from = 0;
+  for (const seg of path.split(".")) {
+    if (/^\d+$/.test(seg)) continue;
+    const i = lines.findIndex((l, n) => n >= from && l.includes(`"${seg}"`));
+    if (i === -1) break;
+    from = i;
+  }
+  return from + 1;
+}
+
+export function DefinitionEditor({ name, initialJson }: { name: string | null; initialJson: string }) {
+  const router = useRouter();
+  const [json, setJson] = useState(initialJson);
+  const [message, setMessage] = useState<string | null>(null);
+  const [fields, setFields] = useState<FieldError[]>([]);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const [pending, start] = useTransition();
+  const markers = useMemo(() => fields.map((f) => ({ line: f.line ?? lineOf(json, f.path), message: `${f.path}: ${f.message}` })), [fields, json]);
+
+  const save = () =>
+    start(async () => {
+      setMessage(null);
+      setFields([]);
+      setSaved(null);
+      const r = await saveDefinitionAction({ name, json });
+      if (r.ok) {
+        setSaved(r.data.name);
+        if (!name) router.push(`/definitions/${encodeURIComponent(r.data.name)}`);
+        else router.refresh();
+        return;
+      }
+      const details = Array.isArray(r.error.details) ? (r.error.details as FieldError[]).filter((d) => d && typeof d.path === "string") : [];
+      setFields(details);
+      setMessage(details.length ? `${r.error.code === "VALIDATION_FAILED" ? "The definition is not valid" : r.error.message}` : r.error.message);
+    });
+
+  return (
+    <div className="space-y-4">
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
+        <Link href="/" className="hover:underline">Definitions</Link> / <span>{name ? `Edit ${name}` : "New definition"}</span>
+      </nav>
+      <div className="flex flex-wrap items-center gap-3">
+        <h1 className="text-2xl font-semibold tracking-tight">{name ? `Edit ${name}` : "Add a definition"}</h1>
+        <div className="ml-auto flex gap-2">
+          {name ? (
+            <Button variant="danger" onClick={() => setConfirmDelete(true)}>
+              Delete…
+            </Button>
+          ) : null}
+          <Button variant="primary" busy={pending} onClick={save}>
+            {name ? "Save changes" : "Create definition"}
+          </Button>
+        </div>
+      </div>
+      <p className="text-sm text-slate-600 dark:text-slate-400">
+        A ResourceDefinition as JSON (the same document <code>POST /api/v1/definitions</code> takes). It is checked with the API&apos;s rules when you save.
+      </p>
+      {message ? (
+        <Alert title={message}>
+          {fields.length ? (
+            <ul className="mt-1 space-y-0.5" data-testid="field-errors">
+              {fields.map((f, i) => (
+                <li key={i} data-path={f.path}>
+                  <code className="font-mono font-semibold">{f.path}</code>: {f.message}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </Alert>
+      ) : null}
+      {saved ? <Alert kind="success">Saved {saved}.</Alert> : null}
+      <div className="overflow-hidden rounded-lg border border-slate-200 dark:border-slate-800" data-testid="definition-editor">
+        <CodeEditor value={json} onChange={setJson} language="json" height="60vh" markers={markers} ariaLabel="Definition JSON" />
+      </div>
+      {name ? (
+        <ConfirmDialog
+          open={confirmDelete}
+          title={`Delete ${name}?`}
+          confirmLabel="Delete definition"
+          requireText={name}
+          busy={pending}
+          error={message}
+          onCancel={() => setConfirmDelete(false)}
+          onConfirm={() =>
+            start(async () => {
+              const r = await deleteDefinitionAction({ name });
+              if (!r.ok) return setMessage(r.error.message);
+              router.push("/");
+            })
+          }
+        >
+          <p>The definition, its resources in the store and its run history are deleted. Git is not touched.</p>
+        </ConfirmDialog>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,94 @@
+/** The definition page: header, pin banner, action bar and the resources table. */
+import Link from "next/link";
+import { SuspendControl, type Suspension } from "@/components/automation/suspend-control";
+import { WebhookPanel, type WebhookPanelInfo } from "@/components/automation/webhook-panel";
+import type { DefinitionSummary } from "@/components/overview/definition-summary";
+import { StatusCounts } from "@/components/overview/status-counts";
+import { Badge, StatusBadge } from "@/components/ui/status-badge";
+import { CopySha } from "@/components/ui/copy-sha";
+import { ActionBar } from "@/components/definition/action-bar";
+import { PinBanner } from "@/components/definition/pin-banner";
+import { ResourcesTable, type ResourceListRow, type ResourceQuery } from "@/components/definition/resources-table";
+import type { RollbackTarget } from "@/components/definition/rollback-dialog";
+import { LastRun } from "@/components/overview/last-run";
+
+export function DefinitionView({
+  summary: d,
+  role,
+  query,
+  page,
+  rollbackTargets,
+  suspension,
+  webhook,
+}: {
+  summary: DefinitionSummary;
+  role: string;
+  query: ResourceQuery;
+  page: { rows: ResourceListRow[]; total: number; nextCursor: string | null };
+  rollbackTargets: RollbackTarget[];
+  suspension: Suspension | null;
+  webhook: WebhookPanelInfo | null;
+}) {
+  const base = `/definitions/${encodeURIComponent(d.name)}`;
+  return (
+    <div className="space-y-5">
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
+        <Link href="/" className="hover:underline">Definitions</Link> / <span>{d.name}</span>
+      </nav>
+      <header className="space-y-2">
+        <div className="flex flex-wrap items-center gap-3">
+          <h1 className="text-2xl font-semibold tracking-tight break-all">{d.name}</h1>
+          <StatusBadge status={d.status} title="Definition sync status" />
+          <Badge tone={d.automated ? "blue" : "gray"} icon={d.automated ? "⟳" : "▷"}>
+            {d.automated ? "automated" : "manual"}
+          </Badge>
+          {d.production ? (
+            <Badge tone="red" icon="★">
+              production
+            </Badge>
+          ) : null}
+          {role === "admin" ? (
+            <Link href={`/admin/definitions/${encodeURIComponent(d.name)}/edit`} className="text-sm text-sky-700 hover:underline dark:text-sky-300">
+              Edit definition
+            </Link>
+          ) : null}
+          <Link href={`${base}/runs`} className="ml-auto text-sm text-sky-700 hover:underline dark:text-sky-300">
+            Run history →
+          </Link>
+        </div>
+        <dl className="grid gap-x-6 gap-y-1 text-sm sm:grid-cols-[auto_1fr] md:grid-cols-[auto_1fr_auto_1fr]">
+          <dt className="text-slate-500">Kind</dt>
+          <dd className="font-mono">{d.kind}</dd>
+          <dt className="text-slate-500">Source</dt>
+          <dd className="break-all font-mono">{d.gitops ? `${d.gitops.repoURL} @ ${d.gitops.branch} ${d.gitops.path}` : "no gitops section"}</dd>
+          <dt className="text-slate-500">Applied commit</dt>
+          <dd data-testid="synced-commit"><CopySha sha={d.syncedCommit} /></dd>
+          <dt className="text-slate-500">Last run</dt>
+          <dd><LastRun run={d.lastRun} /></dd>
+        </dl>
+        <StatusCounts counts={d.counts} />
+      </header>
+      {d.gitops ? <SuspendControl definition={d.name} suspension={suspension} canOperate={role === "operator" || role === "admin"} /> : null}
+      {d.pinnedRevision ? <PinBanner name={d.name} revision={d.pinnedRevision} by={d.pinnedBy} branch={d.gitops?.branch ?? null} role={role} /> : null}
+      <ActionBar
+        name={d.name}
+        role={role}
+        automated={d.automated}
+        production={d.production}
+        hasGitops={d.gitops !== null}
+        activeRun={d.activeRun}
+        rollbackTargets={rollbackTargets.filter((t) => t.commit !== d.syncedCommit)}
+        currentCommit={d.syncedCommit}
+      />
+      <ResourcesTable definition={d.name} rows={page.rows} total={page.total} query={query} nextCursor={page.nextCursor} />
+      {webhook ? (
+        <details className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+          <summary className="cursor-pointer text-sm font-medium">Webhook: push to sync at once</summary>
+          <div className="mt-3">
+            <WebhookPanel info={webhook} />
+          </div>
+        </details>
+      ) : null}
+    </div>
+  );
+}

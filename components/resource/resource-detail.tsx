@@ -1,0 +1,121 @@
+/** One resource: gitSync status, drift explanation, live vs Git manifests and their diff, runs that touched it. */
+import Link from "next/link";
+import { YamlDiffPanel } from "@/components/resource/yaml-diff-panel";
+import { Alert } from "@/components/ui/alert";
+import { CopySha } from "@/components/ui/copy-sha";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { DriftBadge, DryRunBadge, StatusBadge } from "@/components/ui/status-badge";
+
+interface LiveInfo {
+  yaml: string;
+  syncStatus: string;
+  drifted: boolean;
+  managedBy: string | null;
+  generation: number;
+  lastSyncTime: string | null;
+  lastCommitSHA: string | null;
+  syncError: string | null;
+  sourcePath: string | null;
+  sourceLine: number | null;
+  updatedAt: string;
+}
+
+interface GitInfo {
+  yaml: string;
+  action: string;
+  status: string;
+  error: string | null;
+  commit: string | null;
+  sourcePath: string | null;
+  sourceLine: number | null;
+}
+
+interface TouchingRun {
+  runId: string;
+  at: string;
+  phase: string;
+  trigger: string;
+  dryRun: boolean;
+  commit: string | null;
+  action: string;
+  error: string | null;
+}
+
+function driftExplanation(live: LiveInfo | null, git: GitInfo | null): string {
+  if (!live) return "This resource is in Git but not in the store yet (Missing): the next sync creates it.";
+  if (live.drifted)
+    return "The live spec was changed outside Git (API, CLI or a person) after the last sync applied it. A sync puts the Git version back; with selfHeal, automated sync does it by itself.";
+  if (git?.action === "absent") return "The resource is in the store but no longer in Git (Orphaned). Prune (opt-in) would delete it.";
+  if (git?.action === "update") return "Git has a newer version than the store: the live spec matches what was last applied, but the commit moved on.";
+  if (git?.action === "invalid") return "The file in Git does not validate; the store keeps the last good spec.";
+  if (!live.managedBy) return "This resource was created through the API and is not managed by Git.";
+  return "No drift: the live spec is what the last sync applied, and Git agrees.";
+}
+
+export function ResourceDetail(p: {
+  definition: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  live: LiveInfo | null;
+  git: GitInfo | null;
+  gitError: string | null;
+  runs: TouchingRun[];
+}) {
+  const base = `/definitions/${encodeURIComponent(p.definition)}`;
+  const l = p.live;
+  return (
+    <div className="space-y-5">
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
+        <Link href="/" className="hover:underline">Definitions</Link> / <Link href={base} className="hover:underline">{p.definition}</Link> / <span>{p.namespace ? `${p.namespace}/` : ""}{p.name}</span>
+      </nav>
+      <header className="space-y-2">
+        <div className="flex flex-wrap items-center gap-3">
+          <h1 className="break-all text-2xl font-semibold tracking-tight">
+            <span className="text-slate-500">{p.kind}</span> {p.namespace ? `${p.namespace}/` : ""}
+            {p.name}
+          </h1>
+          <StatusBadge status={l ? l.syncStatus : "Missing"} />
+          {l?.drifted ? <DriftBadge /> : null}
+        </div>
+        {l ? (
+          <dl className="grid gap-x-6 gap-y-1 text-sm sm:grid-cols-[auto_1fr] md:grid-cols-[auto_1fr_auto_1fr]" data-testid="git-sync">
+            <dt className="text-slate-500">gitSync.lastSyncTime</dt>
+            <dd><RelativeTime iso={l.lastSyncTime} /></dd>
+            <dt className="text-slate-500">gitSync.lastCommitSHA</dt>
+            <dd><CopySha sha={l.lastCommitSHA} /></dd>
+            <dt className="text-slate-500">Source</dt>
+            <dd className="font-mono text-xs">{l.sourcePath ? `${l.sourcePath}${l.sourceLine ? `:${l.sourceLine}` : ""}` : "—"}</dd>
+            <dt className="text-slate-500">Generation</dt>
+            <dd>{l.generation} · {l.managedBy ? `managed by ${l.managedBy}` : "not Git-managed"}</dd>
+          </dl>
+        ) : null}
+        {l?.syncError ? <Alert title="gitSync.syncError">{l.syncError}</Alert> : null}
+        <Alert kind={l?.drifted ? "warning" : "info"} title="Drift">
+          <span data-testid="drift-explanation">{driftExplanation(l, p.git)}</span>
+        </Alert>
+      </header>
+      {p.gitError ? <Alert title="Git could not be read">{p.gitError}</Alert> : null}
+      {p.git?.error ? <Alert title="Invalid in Git">{p.git.error}</Alert> : null}
+      <YamlDiffPanel live={l?.yaml ?? ""} git={p.git?.yaml ?? ""} commit={p.git?.commit ?? null} />
+      <section aria-label="Runs that touched this resource" className="space-y-2">
+        <h2 className="text-lg font-semibold">Runs that touched it</h2>
+        {p.runs.length === 0 ? <p className="text-sm text-slate-500">No recorded run changed this resource.</p> : null}
+        <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900">
+          {p.runs.map((r) => (
+            <li key={r.runId} className="flex flex-wrap items-center gap-2 px-3 py-2">
+              <Link href={`/runs/${r.runId}`} className="font-mono text-xs text-sky-700 hover:underline dark:text-sky-300">{r.runId.slice(0, 8)}</Link>
+              <StatusBadge status={r.action} />
+              <StatusBadge status={r.phase} />
+              {r.dryRun ? <DryRunBadge /> : null}
+              <CopySha sha={r.commit} />
+              <span className="text-slate-500">{r.trigger}</span>
+              <RelativeTime iso={r.at} />
+              {r.error ? <span className="w-full font-mono text-xs text-red-700 dark:text-red-300">{r.error}</span> : null}
+            </li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}

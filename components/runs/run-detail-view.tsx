@@ -1,0 +1,95 @@
+"use client";
+/** One run: header, counts, per-resource changes with diffs and errors (file:line), the log. Polls while active. */
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect, useRef } from "react";
+import { useRun } from "@/lib/client/use-run";
+import { isActivePhase, type RunDetail } from "@/lib/client/run-types";
+import { ChangeDiff } from "@/components/diff/change-diff";
+import { PlanCounts } from "@/components/definition/plan-summary";
+import { RunProgress } from "@/components/runs/run-progress";
+import { Alert } from "@/components/ui/alert";
+import { CopySha } from "@/components/ui/copy-sha";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { DryRunBadge, StatusBadge } from "@/components/ui/status-badge";
+import { formatDuration } from "@/lib/client/format";
+
+export function RunDetailView({ initial }: { initial: RunDetail }) {
+  const router = useRouter();
+  const q = useRun(initial.id, { initial });
+  const run = q.data ?? initial;
+  const wasActive = useRef(isActivePhase(initial.phase));
+  useEffect(() => {
+    if (wasActive.current && !isActivePhase(run.phase)) {
+      wasActive.current = false;
+      router.refresh();
+    }
+  }, [run.phase, router]);
+  const base = `/definitions/${encodeURIComponent(run.definition)}`;
+  const problems = run.changes.filter((c) => c.error);
+  return (
+    <div className="space-y-5" data-testid="run-detail" data-phase={run.phase}>
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
+        <Link href="/" className="hover:underline">Definitions</Link> / <Link href={base} className="hover:underline">{run.definition}</Link> /{" "}
+        <Link href={`${base}/runs`} className="hover:underline">Runs</Link> / <span className="font-mono">{run.id.slice(0, 8)}</span>
+      </nav>
+      <header className="space-y-2">
+        <div className="flex flex-wrap items-center gap-3">
+          <h1 className="text-2xl font-semibold tracking-tight">{run.dryRun ? "Dry-run" : run.trigger === "rollback" ? "Rollback" : "Sync"} of {run.definition}</h1>
+          <StatusBadge status={run.phase} />
+          {run.dryRun ? <DryRunBadge /> : null}
+        </div>
+        <dl className="grid gap-x-6 gap-y-1 text-sm sm:grid-cols-[auto_1fr] md:grid-cols-[auto_1fr_auto_1fr]">
+          <dt className="text-slate-500">Commit</dt>
+          <dd data-testid="run-commit">
+            <CopySha sha={run.commit} /> <span className="text-slate-600 dark:text-slate-400">{run.commitMessage?.split("\n")[0]}</span>
+          </dd>
+          <dt className="text-slate-500">Triggered</dt>
+          <dd>
+            {run.trigger} by {run.initiator}, <RelativeTime iso={run.createdAt} />
+          </dd>
+          <dt className="text-slate-500">Duration</dt>
+          <dd>{formatDuration(run.durationMs)}</dd>
+          <dt className="text-slate-500">Resources</dt>
+          <dd>{run.total} planned</dd>
+        </dl>
+        {isActivePhase(run.phase) ? <RunProgress runId={run.id} initial={run} /> : null}
+        <PlanCounts counts={run.counts} />
+        {run.dryRun ? <Alert kind="info">A dry-run records what a sync would do. Nothing was written to the store.</Alert> : null}
+        {run.error ? <Alert title="The run failed">{run.error}</Alert> : null}
+        {q.error ? <Alert kind="warning">Live updates paused: {(q.error as Error).message}</Alert> : null}
+      </header>
+
+      {problems.length > 0 ? (
+        <section aria-label="Errors" className="space-y-1">
+          <h2 className="text-lg font-semibold">Errors</h2>
+          <ul className="space-y-1 rounded-lg border border-red-200 bg-red-50 p-3 font-mono text-xs text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-200" data-testid="run-errors">
+            {problems.map((c) => (
+              <li key={`${c.namespace}/${c.name}`}>
+                {c.error!.startsWith(c.sourcePath ?? "\u0000") ? c.error : `${c.sourcePath ? `${c.sourcePath}${c.sourceLine ? `:${c.sourceLine}` : ""}: ` : ""}${c.kind} ${c.namespace ? `${c.namespace}/` : ""}${c.name}: ${c.error}`}
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+
+      <section aria-label="Changes" className="space-y-2">
+        <h2 className="text-lg font-semibold">
+          Changes <span className="text-sm font-normal text-slate-500">{run.changesTotal}</span>
+        </h2>
+        {run.changes.length === 0 ? <p className="text-sm text-slate-500">{isActivePhase(run.phase) ? "Changes appear when the run ends." : "No resource changed."}</p> : null}
+        {run.changes.map((c, i) => (
+          <ChangeDiff key={`${c.namespace}/${c.name}`} change={c} defaultOpen={i < 5} />
+        ))}
+        {run.changesTotal > run.changes.length ? <p className="text-sm text-slate-500">…and {run.changesTotal - run.changes.length} more (see GET /api/v1/runs/{run.id}?offset=…).</p> : null}
+      </section>
+
+      <section aria-label="Log">
+        <h2 className="mb-2 text-lg font-semibold">Log</h2>
+        <pre className="max-h-96 overflow-auto whitespace-pre-wrap break-words rounded-lg bg-slate-900 p-3 font-mono text-xs text-slate-100" data-testid="run-log" tabIndex={0}>
+          {run.log.length ? run.log.join("\n") : "(no log yet)"}
+        </pre>
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,13 @@
+/** Button look, shared by <Button> and links styled as buttons (usable in server components). */
+const variants = {
+  primary: "bg-sky-600 text-white hover:bg-sky-700 disabled:bg-sky-600/50",
+  danger: "bg-red-600 text-white hover:bg-red-700 disabled:bg-red-600/50",
+  secondary:
+    "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50 disabled:text-slate-400 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100 dark:hover:bg-slate-800 dark:disabled:text-slate-500",
+} as const;
+
+export type ButtonVariant = keyof typeof variants;
+
+export const buttonClass = (variant: keyof typeof variants = "secondary") =>
+  `inline-flex items-center justify-center gap-1.5 rounded-md px-3 py-1.5 text-sm font-medium disabled:cursor-not-allowed ${variants[variant]}`;
+

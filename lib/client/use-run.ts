@@ -1,0 +1,25 @@
+"use client";
+/** Polls GET /api/v1/runs/{id} (session cookie) while the run is active; stops when it ends. */
+import { useQuery } from "@tanstack/react-query";
+import { queryKeys } from "@/lib/client/query-keys";
+import { isActivePhase, type RunDetail } from "@/lib/client/run-types";
+
+export async function fetchRun(id: string, init?: { limit?: number }): Promise<RunDetail> {
+  const r = await fetch(`/api/v1/runs/${encodeURIComponent(id)}?limit=${init?.limit ?? 500}`, { headers: { accept: "application/json" } });
+  const body = (await r.json().catch(() => null)) as (RunDetail & { error?: { message?: string } }) | null;
+  if (!r.ok || !body) throw new Error(body?.error?.message ?? `could not load run ${id} (HTTP ${r.status})`);
+  return body;
+}
+
+export function useRun(id: string | null, opts: { initial?: RunDetail; intervalMs?: number; limit?: number } = {}) {
+  return useQuery({
+    queryKey: queryKeys.run(id ?? "none", opts.limit ?? 500),
+    queryFn: () => fetchRun(id!, { limit: opts.limit }),
+    enabled: id !== null,
+    initialData: opts.initial,
+    staleTime: 0,
+    // Poll while the run is active; back off, then stop, if the API keeps failing.
+    refetchInterval: (q) =>
+      q.state.data && !isActivePhase(q.state.data.phase) ? false : q.state.fetchFailureCount > 5 ? false : (opts.intervalMs ?? 1000) * (1 + q.state.fetchFailureCount),
+  });
+}
