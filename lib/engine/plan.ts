@@ -130,7 +130,8 @@ function desiredChange(key: ResourceKey, d: DesiredResource, live: LiveResource 
   let action: ChangeAction;
   if (d.error !== undefined) action = "invalid";
   else if (!live) action = "create";
-  else action = contentHash(desiredContent(d.doc)) === contentHash(live) ? "unchanged" : "update";
+  // liveSpecHash is the stored contentHash of the live content (set on every write)
+  else action = (d.contentHash ?? contentHash(desiredContent(d.doc))) === live.liveSpecHash ? "unchanged" : "update";
   const change: PlannedChange = withLazyYaml(
     {
       key,
@@ -142,7 +143,8 @@ function desiredChange(key: ResourceKey, d: DesiredResource, live: LiveResource 
       sourcePath: d.sourcePath,
       sourceLine: d.sourceLine,
     },
-    () => liveView,
+    // unchanged: both sides have equal content, and the caller may not have loaded the live spec
+    () => (action === "unchanged" ? desiredView : liveView),
     () => desiredView,
   );
   if (d.error !== undefined) change.error = d.error;

@@ -84,6 +84,25 @@ export async function countResources(filter: ResourceFilter): Promise<number> {
   return db.resource.count({ where: resourceWhere(filter, db) });
 }
 
+/**
+ * A definition's rows without their content (spec, labels, annotations come back empty):
+ * planning compares content hashes, and only rows whose hash differs from Git need the rest.
+ */
+export async function getDefinitionResourceHeads(definitionId: string): Promise<ResourceRow[]> {
+  const rows = await (await getDb()).resource.findMany({
+    where: { definitionId },
+    omit: { spec: true, labels: true, annotations: true },
+  });
+  return rows.map((r) => ({ ...r, spec: null, labels: {}, annotations: {} }));
+}
+
+export async function getResourcesByIds(ids: string[]): Promise<ResourceRow[]> {
+  const db = await getDb();
+  const out: ResourceRow[] = [];
+  for (let i = 0; i < ids.length; i += 5_000) out.push(...(await db.resource.findMany({ where: { id: { in: ids.slice(i, i + 5_000) } } })));
+  return out;
+}
+
 export async function getDefinitionResources(definitionId: string): Promise<ResourceRow[]> {
   return (await getDb()).resource.findMany({ where: { definitionId } });
 }
