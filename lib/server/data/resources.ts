@@ -119,7 +119,7 @@ export async function createResourceRow(data: NewResourceRow): Promise<ResourceR
 
 export async function updateResourceContent(
   id: string,
-  c: { spec: unknown; labels: Record<string, string>; annotations: Record<string, string>; liveSpecHash: string; bumpGeneration: boolean },
+  c: { spec: unknown; labels: Record<string, string>; annotations: Record<string, string>; liveSpecHash: string; bumpGeneration: boolean; syncStatus?: string },
 ): Promise<ResourceRow> {
   return (await getDb()).resource.update({
     where: { id },
@@ -128,6 +128,7 @@ export async function updateResourceContent(
       labels: c.labels,
       annotations: c.annotations,
       liveSpecHash: c.liveSpecHash,
+      ...(c.syncStatus ? { syncStatus: c.syncStatus } : {}),
       ...(c.bumpGeneration ? { generation: { increment: 1 } } : {}),
     },
   });

@@ -150,6 +150,8 @@ export async function replaceResource(key: ResourceKey, body: unknown, who: Prin
     spec: r.spec,
     liveSpecHash: hash,
     bumpGeneration: specChanged,
+    // a Git-managed resource changed here is out of sync with Git until the next sync (or back in line)
+    ...(existing.appliedSpecHash ? { syncStatus: hash === existing.appliedSpecHash ? "Synced" : "OutOfSync" } : {}),
   });
   await audit(who, "resource.update", keyLabel(key), "ok", {
     gitManaged: existing.managedBy !== null,
