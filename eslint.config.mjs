@@ -7,10 +7,10 @@ const prismaOnlyInData = {
   message: "Prisma is used only in lib/server/db.ts and lib/server/data/ (query functions). Call a data function instead.",
 };
 
-export default [
+const config = [
   ...nextVitals,
   ...nextTs,
-  { ignores: [".next/**", "node_modules/**", "data/**", "next-env.d.ts", "test-results/**", "playwright-report/**", "bin/**"] },
+  { ignores: [".next/**", ".next-*/**", ".tmp/**", "coverage/**", "node_modules/**", "data/**", "next-env.d.ts", "test-results/**", "playwright-report/**", "bin/**"] },
   {
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
@@ -53,3 +53,5 @@ export default [
     },
   },
 ];
+
+export default config;
