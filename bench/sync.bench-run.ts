@@ -72,7 +72,9 @@ it(`syncs ${FILES} resources`, async () => {
   const rssBefore = process.memoryUsage().rss / 1048576;
   const floorMs = floorRead.totalMs + parseValidateMs;
 
-  const store = await openTestStore();
+  // BENCH_STORE=postgres (with TEST_DATABASE_URL) measures the same run on PostgreSQL
+  const store = await openTestStore({ postgres: process.env.BENCH_STORE === "postgres" });
+  console.log(`store: ${store.kind}`);
   const u = await createUser({ username: "bench", password: "bench-password", role: "admin" });
   const who: Principal = { via: "token", userId: u.id, username: "bench", role: "admin" };
   await addDefinition(

@@ -41,7 +41,7 @@ describe("automation on a real server", () => {
     receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/services/T000/B000/secret-path-token`;
     server = await startAppServer({
       env: {
-        SYNCLINE_DIST_DIR: process.env.SYNCLINE_DIST_DIR ?? ".next-auto",
+        SYNCLINE_DIST_DIR: process.env.SYNCLINE_DIST_DIR ?? ".next",
         SYNCLINE_SCHEDULER_TICK_MS: "100",
         SYNCLINE_AUTO_BACKOFF_BASE_MS: "500",
         SYNCLINE_AUTO_BACKOFF_MAX_MS: "20000",

@@ -89,7 +89,7 @@ describe("two replicas on one PostgreSQL", () => {
     await db.connect();
     fx = await startGitFixture();
     const env = {
-      SYNCLINE_DIST_DIR: process.env.SYNCLINE_DIST_DIR ?? ".next-auto",
+      SYNCLINE_DIST_DIR: process.env.SYNCLINE_DIST_DIR ?? ".next",
       DATABASE_URL: databaseUrl,
       SYNCLINE_SECRET_KEY: crypto.randomBytes(32).toString("hex"),
       SYNCLINE_ADMIN_PASSWORD: "replica-admin-password",

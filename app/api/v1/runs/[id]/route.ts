@@ -7,7 +7,7 @@ export const GET = route<{ id: string }>({ role: "viewer" }, ({ params, url }) =
   const actions = url.searchParams.get("actions");
   return getRunWithChanges(params.id, {
     actions: actions ? actions.split(",") : undefined,
-    limit: queryInt(url, "limit", { default: 500, min: 1, max: 5000 }),
+    limit: queryInt(url, "limit", { default: 500, min: 0, max: 5000 }), // 0: the run and its log only
     offset: queryInt(url, "offset", { default: 0, min: 0, max: 10_000_000 }),
   });
 });
