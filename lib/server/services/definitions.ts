@@ -1,5 +1,6 @@
 /** Definitions: validate the seed's JSON, store it, answer it with defaults and status. */
 import "server-only";
+import type { DefinitionView } from "@/lib/api/contract";
 import { parseDefinitionInput } from "@/lib/engine/definition-input";
 import type { Definition } from "@/lib/engine/types";
 import {
@@ -17,17 +18,7 @@ import { AppError, notFound } from "@/lib/server/errors";
 import type { Principal } from "@/lib/server/auth/principal";
 import { redactUrl } from "@/lib/engine/redact";
 
-export interface DefinitionView extends Definition {
-  status: {
-    generation: number;
-    pinnedRevision: string | null;
-    pinnedBy: string | null;
-    headCommit: string | null;
-    lastRefreshAt: string | null;
-    createdAt: string;
-    updatedAt: string;
-  };
-}
+export type { DefinitionView };
 
 export function toDefinitionView(row: DefinitionRow): DefinitionView {
   const def = rowToDefinition(row);

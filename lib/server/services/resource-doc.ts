@@ -1,18 +1,8 @@
 /** Maps a stored Resource row to the seed's shape `{kind, metadata, spec, status: {gitSync}}`. */
 import type { ResourceRow } from "@/lib/server/data/resources";
-import type { ResourceDoc } from "@/lib/engine/types";
+import type { ResourceView } from "@/lib/api/contract";
 
-export interface ResourceView extends ResourceDoc {
-  status: {
-    gitSync: { lastSyncTime: string | null; lastCommitSHA: string | null; syncError: string };
-    /** Synced | OutOfSync | Orphaned | Error | Unknown, as of the last sync or refresh */
-    syncStatus: string;
-    drifted: boolean;
-    managedBy: string | null;
-    sourcePath: string | null;
-    sourceLine: number | null;
-  };
-}
+export type { ResourceView };
 
 export function isDrifted(r: Pick<ResourceRow, "appliedSpecHash" | "liveSpecHash">): boolean {
   return r.appliedSpecHash !== null && r.appliedSpecHash !== r.liveSpecHash;

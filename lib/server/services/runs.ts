@@ -1,32 +1,14 @@
 /** Run history as the API and the pages show it. */
 import "server-only";
+import type { RunChangeView, RunDetailView, RunView } from "@/lib/api/contract";
+import type { ChangeAction, FieldChange, RunPhase } from "@/lib/engine/types";
 import { toCanonicalYaml } from "@/lib/engine/canonical";
 import { findDefinition, findDefinitionById } from "@/lib/server/data/definitions";
 import { findRun, getRunChanges, getRuns, type RunChangeRow, type RunRow } from "@/lib/server/data/runs";
 import { notFound } from "@/lib/server/errors";
 import { runProgress } from "@/lib/server/services/run-progress";
 
-export interface RunView {
-  id: string;
-  definition: string;
-  trigger: string;
-  initiator: string;
-  dryRun: boolean;
-  prune: boolean;
-  requestedRevision: string | null;
-  commit: string | null;
-  commitMessage: string | null;
-  phase: string;
-  counts: Record<string, number>;
-  total: number;
-  done: number;
-  progress: { phase?: string; done?: number; total?: number; message?: string } | null;
-  error: string | null;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-}
+export type { RunView };
 
 export function toRunView(r: RunRow, definition: string): RunView {
   return {
@@ -39,7 +21,7 @@ export function toRunView(r: RunRow, definition: string): RunView {
     requestedRevision: r.requestedRevision,
     commit: r.resolvedCommit,
     commitMessage: r.commitMessage,
-    phase: r.phase,
+    phase: r.phase as RunPhase,
     counts: (r.counts ?? {}) as Record<string, number>,
     total: r.total,
     done: r.done,
@@ -62,13 +44,13 @@ export function asYaml(text: string | null): string | null {
   }
 }
 
-export function toChangeView(c: RunChangeRow) {
+export function toChangeView(c: RunChangeRow): RunChangeView {
   return {
     kind: c.kind,
     namespace: c.namespace,
     name: c.name,
-    action: c.action,
-    diff: c.diff,
+    action: c.action as ChangeAction,
+    diff: c.diff as unknown as FieldChange[],
     liveYaml: asYaml(c.liveYaml),
     desiredYaml: asYaml(c.desiredYaml),
     error: c.error,
@@ -84,7 +66,7 @@ export async function listRuns(name: string, q: { limit?: number; cursor?: strin
   return { items: page.items.map((r) => toRunView(r, name)), nextCursor: page.nextCursor };
 }
 
-export async function getRunWithChanges(id: string, q: { actions?: string[]; limit?: number; offset?: number } = {}) {
+export async function getRunWithChanges(id: string, q: { actions?: string[]; limit?: number; offset?: number } = {}): Promise<RunDetailView> {
   const run = await findRun(id);
   if (!run) throw notFound(`run ${id}`);
   const def = await findDefinitionById(run.definitionId);

@@ -4,6 +4,7 @@
  * One run per definition at a time is a database rule (SyncRun.activeKey is unique).
  */
 import "server-only";
+import type { DiffChangeView, DiffView } from "@/lib/api/contract";
 import crypto from "node:crypto";
 import os from "node:os";
 import { planSync } from "@/lib/engine/plan";
@@ -438,29 +439,8 @@ export async function waitForRun(id: string, timeoutMs = 10 * 60_000): Promise<R
   }
 }
 
-export interface DiffResult {
-  definition: string;
-  revision: string | null;
-  commit: string;
-  commitMessage: string;
-  branch: string;
-  branchHead: string | null;
-  /** the definition's rollback pin: without an explicit revision the diff is against it */
-  pinnedRevision: string | null;
-  counts: Record<string, number>;
-  pruneWithheld: string | null;
-  fileProblems: Plan["fileProblems"];
-  otherKinds: Record<string, number>;
-  changes: DiffChange[];
-}
-
-export interface DiffChange extends Omit<ChangeRecord, "key"> {
-  kind: string;
-  namespace: string;
-  name: string;
-  status: string;
-  drifted: boolean;
-}
+export type DiffResult = DiffView;
+export type DiffChange = DiffChangeView;
 
 /** The plan against a revision (default: branch head), without recording a run. */
 export async function computeDiff(

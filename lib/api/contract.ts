@@ -1,0 +1,114 @@
+/**
+ * The JSON shapes /api/v1 answers with: one definition of the wire contract, shared by the
+ * server (which builds them), the dashboard's client code and the CLI (which read them).
+ * Types only; nothing here runs.
+ */
+import type { ChangeAction, DefinitionSpec, FieldChange, FileProblem, ResourceDoc, RunPhase } from "@/lib/engine/types";
+
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string | null;
+}
+
+export interface DefinitionView {
+  metadata: { name: string };
+  spec: DefinitionSpec;
+  status: {
+    generation: number;
+    pinnedRevision: string | null;
+    pinnedBy: string | null;
+    headCommit: string | null;
+    lastRefreshAt: string | null;
+    createdAt: string;
+    updatedAt: string;
+  };
+}
+
+export interface ResourceView extends ResourceDoc {
+  metadata: ResourceDoc["metadata"] & { labels: Record<string, string>; annotations: Record<string, string>; generation: number };
+  status: {
+    gitSync: { lastSyncTime: string | null; lastCommitSHA: string | null; syncError: string };
+    /** Synced | OutOfSync | Orphaned | Error | Unknown, as of the last sync or refresh */
+    syncStatus: string;
+    drifted: boolean;
+    managedBy: string | null;
+    sourcePath: string | null;
+    sourceLine: number | null;
+  };
+}
+
+export interface RunProgressView {
+  phase?: string;
+  done?: number;
+  total?: number;
+  message?: string;
+}
+
+export interface RunView {
+  id: string;
+  definition: string;
+  trigger: string;
+  initiator: string;
+  dryRun: boolean;
+  prune: boolean;
+  requestedRevision: string | null;
+  commit: string | null;
+  commitMessage: string | null;
+  phase: RunPhase;
+  /** per action (create, update, …) plus fileProblems and otherKinds */
+  counts: Record<string, number>;
+  total: number;
+  done: number;
+  progress: RunProgressView | null;
+  error: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+}
+
+export interface RunChangeView {
+  kind: string;
+  namespace: string;
+  name: string;
+  action: ChangeAction;
+  diff: FieldChange[];
+  liveYaml: string | null;
+  desiredYaml: string | null;
+  error: string | null;
+  sourcePath: string | null;
+  sourceLine: number | null;
+}
+
+export interface RunDetailView extends RunView {
+  log: string[];
+  changes: RunChangeView[];
+  changesTotal: number;
+}
+
+export interface DiffChangeView extends RunChangeView {
+  status: string;
+  drifted: boolean;
+}
+
+export interface DiffView {
+  definition: string;
+  revision: string | null;
+  commit: string;
+  commitMessage: string;
+  branch: string;
+  branchHead: string | null;
+  /** the definition's rollback pin: without an explicit revision the diff is against it */
+  pinnedRevision: string | null;
+  counts: Record<string, number>;
+  pruneWithheld: string | null;
+  fileProblems: FileProblem[];
+  otherKinds: Record<string, number>;
+  changes: DiffChangeView[];
+}
+
+export const FINAL_PHASES: ReadonlySet<string> = new Set(["Succeeded", "Failed", "Interrupted"]);
+
+export function isActivePhase(phase: string): boolean {
+  return phase === "Running" || phase === "Pending";
+}
