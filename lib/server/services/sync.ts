@@ -163,9 +163,10 @@ export async function computePlan(
   for (const d of state.desired) {
     const k = `${d.key.namespace}/${d.key.name}`;
     inGit.add(k);
-    d.contentHash = contentHash({ spec: d.doc.spec, labels: d.doc.metadata.labels, annotations: d.doc.metadata.annotations });
     const h = headByKey.get(k);
-    if (h && (h.liveSpecHash !== d.contentHash || d.error)) needContent.push(h.id);
+    if (!h) continue; // a create: nothing live to compare with
+    d.contentHash = contentHash({ spec: d.doc.spec, labels: d.doc.metadata.labels, annotations: d.doc.metadata.annotations });
+    if (h.liveSpecHash !== d.contentHash || d.error) needContent.push(h.id);
   }
   for (const h of heads) if (!inGit.has(`${h.namespace}/${h.name}`)) needContent.push(h.id);
   const full = new Map((await getResourcesByIds(needContent)).map((r) => [r.id, r]));
@@ -293,11 +294,11 @@ function buildWrites(row: DefinitionRow, plan: Plan, liveRows: ResourceRow[], co
       : undefined;
     switch (c.action) {
       case "create":
-        if (content) w.creates.push({ ...content, hash: contentHash(content) });
+        if (content) w.creates.push({ ...content, hash: d?.contentHash ?? contentHash(content) });
         break;
       case "update":
         if (content && live) {
-          const hash = contentHash(content);
+          const hash = d?.contentHash ?? contentHash(content);
           const specChanged = contentHash({ spec: live.spec, labels: {}, annotations: {} }) !== contentHash({ spec: content.spec, labels: {}, annotations: {} });
           w.updates.push({ ...content, hash, id: live.id, bumpGeneration: specChanged });
         }
