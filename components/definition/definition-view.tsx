@@ -68,7 +68,17 @@ export function DefinitionView({
         </dl>
         <StatusCounts counts={d.counts} />
       </header>
-      {d.gitops ? <SuspendControl definition={d.name} suspension={suspension} canOperate={role === "operator" || role === "admin"} /> : null}
+      {suspension ? (
+        <SuspendControl definition={d.name} suspension={suspension} canOperate={role === "operator" || role === "admin"} />
+      ) : d.gitops && d.automated && (role === "operator" || role === "admin") ? (
+        // suspending only matters where something syncs by itself
+        <details className="text-sm">
+          <summary className="cursor-pointer text-slate-600 dark:text-slate-400">Suspend automated sync…</summary>
+          <div className="mt-2">
+            <SuspendControl definition={d.name} suspension={null} canOperate />
+          </div>
+        </details>
+      ) : null}
       {d.pinnedRevision ? <PinBanner name={d.name} revision={d.pinnedRevision} by={d.pinnedBy} branch={d.gitops?.branch ?? null} role={role} /> : null}
       <ActionBar
         name={d.name}
