@@ -1,22 +1,17 @@
 /** Admin pages (definition editor, secrets, users) and API tokens created in the page. */
 import { test, expect } from "@playwright/test";
-import { startAppServer, issueToken, type AppServer } from "../test/support/app-server";
-import { startGitFixture, type GitFixture } from "../test/support/git-fixture";
-import { api, login, shot } from "./support/helpers";
+import type { AppServer } from "../test/support/app-server";
+import type { GitFixture } from "../test/support/git-fixture";
+import { api, login, shot, startSpecEnv, stopSpecEnv } from "./support/helpers";
 
 let server: AppServer;
 let git: GitFixture;
 let token: string;
 
 test.beforeAll(async () => {
-  [server, git] = await Promise.all([startAppServer(), startGitFixture()]);
-  token = await issueToken(server, "admin");
+  ({ server, git, token } = await startSpecEnv());
 });
-test.afterAll(async () => {
-  if (process.env.E2E_SERVER_LOG) console.log(server?.output().slice(-8000));
-  await server?.stop();
-  await git?.close();
-});
+test.afterAll(() => stopSpecEnv({ server, git }));
 
 test("API tokens page: create a token and use it against the API", async ({ page }) => {
   await login(page, server);

@@ -1,22 +1,17 @@
 import { test, expect } from "@playwright/test";
-import { startAppServer, issueToken, type AppServer } from "../test/support/app-server";
-import { startGitFixture, type GitFixture } from "../test/support/git-fixture";
+import type { AppServer } from "../test/support/app-server";
+import type { GitFixture } from "../test/support/git-fixture";
 import { commitFiles } from "../test/support/git-repo";
-import { createDefinition, login, shot, syncNow, widgetDefinition, widgetYaml } from "./support/helpers";
+import { createDefinition, login, shot, startSpecEnv, stopSpecEnv, syncNow, widgetDefinition, widgetYaml } from "./support/helpers";
 
 let server: AppServer;
 let git: GitFixture;
 let token: string;
 
 test.beforeAll(async () => {
-  [server, git] = await Promise.all([startAppServer(), startGitFixture()]);
-  token = await issueToken(server, "admin");
+  ({ server, git, token } = await startSpecEnv());
 });
-test.afterAll(async () => {
-  if (process.env.E2E_SERVER_LOG) console.log(server?.output().slice(-8000));
-  await server?.stop();
-  await git?.close();
-});
+test.afterAll(() => stopSpecEnv({ server, git }));
 
 test("login refuses a wrong password, then signs in; the empty overview says how to add a definition", async ({ page }) => {
   await page.goto(`${server.url}/`);

@@ -4,10 +4,10 @@
  * pages as text, never as elements or script.
  */
 import { test, expect, type Page } from "@playwright/test";
-import { startAppServer, issueToken, type AppServer } from "../test/support/app-server";
-import { startGitFixture, type GitFixture } from "../test/support/git-fixture";
+import type { AppServer } from "../test/support/app-server";
+import type { GitFixture } from "../test/support/git-fixture";
 import { commitFiles } from "../test/support/git-repo";
-import { createDefinition, login, shot, syncNow, widgetDefinition } from "./support/helpers";
+import { createDefinition, login, shot, startSpecEnv, stopSpecEnv, syncNow, widgetDefinition } from "./support/helpers";
 
 test.describe.configure({ mode: "serial" });
 
@@ -20,8 +20,7 @@ const LINK = `<a href="javascript:window.__pwned=2">click</a>`;
 const RTL = "\u202Egnp.exe\u200B";
 
 test.beforeAll(async () => {
-  [server, git] = await Promise.all([startAppServer(), startGitFixture()]);
-  token = await issueToken(server, "admin");
+  ({ server, git, token } = await startSpecEnv());
   const repo = git.repo("hostile");
   const doc = {
     kind: "Widget",
@@ -32,10 +31,7 @@ test.beforeAll(async () => {
   await createDefinition(server, token, widgetDefinition(DEF, repo.url));
   await syncNow(server, token, DEF);
 });
-test.afterAll(async () => {
-  await server?.stop();
-  await git?.close();
-});
+test.afterAll(() => stopSpecEnv({ server, git }));
 
 async function expectInert(page: Page) {
   expect(await page.locator('img[src="x"]').count()).toBe(0);

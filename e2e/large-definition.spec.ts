@@ -1,10 +1,10 @@
 /** A definition with 10,000 resources: its page shows the first rows fast (server-side pagination). */
 import path from "node:path";
 import { test, expect } from "@playwright/test";
-import { startAppServer, issueToken, type AppServer } from "../test/support/app-server";
-import { startGitFixture, type GitFixture } from "../test/support/git-fixture";
+import type { AppServer } from "../test/support/app-server";
+import type { GitFixture } from "../test/support/git-fixture";
 import { generateBenchRepo } from "../test/support/bench-repo";
-import { api, createDefinition, login, shot, syncNow, widgetDefinition } from "./support/helpers";
+import { api, createDefinition, login, shot, startSpecEnv, stopSpecEnv, syncNow, widgetDefinition } from "./support/helpers";
 
 let server: AppServer;
 let git: GitFixture;
@@ -12,19 +12,14 @@ let token: string;
 
 test.beforeAll(async () => {
   test.setTimeout(300_000);
-  [server, git] = await Promise.all([startAppServer(), startGitFixture()]);
-  token = await issueToken(server, "admin");
+  ({ server, git, token } = await startSpecEnv());
   generateBenchRepo(path.join(git.root, "big"), { files: 10_000, fileBytes: 256 });
   await createDefinition(server, token, widgetDefinition("big", git.server.url("big")));
   const t0 = Date.now();
   await syncNow(server, token, "big");
   console.log(`[bench] sync of 10,000 resources: ${Date.now() - t0} ms`);
 });
-test.afterAll(async () => {
-  if (process.env.E2E_SERVER_LOG) console.log(server?.output().slice(-8000));
-  await server?.stop();
-  await git?.close();
-});
+test.afterAll(() => stopSpecEnv({ server, git }));
 
 test("the resources page of a 10,000-resource definition shows its first rows in under 2 s", async ({ page }) => {
   test.setTimeout(120_000);

@@ -4,10 +4,10 @@
  * (pin banner), resume. One server and one Git repo for the whole file, steps in order.
  */
 import { test, expect, type Page } from "@playwright/test";
-import { startAppServer, issueToken, type AppServer } from "../test/support/app-server";
-import { startGitFixture, type GitFixture } from "../test/support/git-fixture";
+import type { AppServer } from "../test/support/app-server";
+import type { GitFixture } from "../test/support/git-fixture";
 import { commitFiles } from "../test/support/git-repo";
-import { api, createDefinition, login, shot, widgetDefinition, widgetYaml } from "./support/helpers";
+import { api, createDefinition, login, shot, startSpecEnv, stopSpecEnv, widgetDefinition, widgetYaml } from "./support/helpers";
 
 test.describe.configure({ mode: "serial" });
 
@@ -22,17 +22,12 @@ type ResourceDoc = { spec: { replicas: number }; status: { drifted: boolean; git
 const getWidget = (name: string) => api<ResourceDoc>(server, token, "GET", `/api/v1/resources/Widget/team-a/${name}`);
 
 test.beforeAll(async () => {
-  [server, git] = await Promise.all([startAppServer(), startGitFixture()]);
-  token = await issueToken(server, "admin");
+  ({ server, git, token } = await startSpecEnv());
   repo = git.repo("widgets");
   commits.c1 = commitFiles(repo.dir, { "resources/web.yaml": widgetYaml("web", 2), "resources/api.yaml": widgetYaml("api", 1), "resources/db.yaml": widgetYaml("db", 1) }, "first three widgets");
   await createDefinition(server, token, widgetDefinition(DEF, repo.url));
 });
-test.afterAll(async () => {
-  if (process.env.E2E_SERVER_LOG) console.log(server?.output().slice(-8000));
-  await server?.stop();
-  await git?.close();
-});
+test.afterAll(() => stopSpecEnv({ server, git }));
 
 async function openDefinition(page: Page) {
   await page.goto(`${server.url}/definitions/${DEF}`);

@@ -2,28 +2,23 @@
 import fs from "node:fs";
 import path from "node:path";
 import { test, expect, type APIRequestContext } from "@playwright/test";
-import { startAppServer, issueToken, type AppServer } from "../test/support/app-server";
-import { startGitFixture, type GitFixture } from "../test/support/git-fixture";
+import { issueToken, type AppServer } from "../test/support/app-server";
+import type { GitFixture } from "../test/support/git-fixture";
 import { commitFiles } from "../test/support/git-repo";
-import { api, createDefinition, createUser, login, shot, widgetDefinition, widgetYaml } from "./support/helpers";
+import { api, createDefinition, createUser, login, shot, startSpecEnv, stopSpecEnv, widgetDefinition, widgetYaml } from "./support/helpers";
 
 let server: AppServer;
 let git: GitFixture;
 let token: string;
 
 test.beforeAll(async () => {
-  [server, git] = await Promise.all([startAppServer(), startGitFixture()]);
-  token = await issueToken(server, "admin");
+  ({ server, git, token } = await startSpecEnv());
   const repo = git.repo("ro");
   commitFiles(repo.dir, { "resources/web.yaml": widgetYaml("web", 2) }, "one widget");
   await createDefinition(server, token, widgetDefinition("readonly", repo.url));
   await createUser(server, token, "vera", "viewer-password-1", "viewer");
 });
-test.afterAll(async () => {
-  if (process.env.E2E_SERVER_LOG) console.log(server?.output().slice(-8000));
-  await server?.stop();
-  await git?.close();
-});
+test.afterAll(() => stopSpecEnv({ server, git }));
 
 const runCount = async () => (await api<{ items: unknown[] }>(server, token, "GET", "/api/v1/definitions/readonly/runs")).body.items.length;
 

@@ -3,17 +3,9 @@
 import { useState } from "react";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { exactTime, relativeTime } from "@/lib/client/format";
+import type { AuditEventView } from "@/lib/api/contract";
 
-export interface AuditRow {
-  id: string;
-  at: string;
-  actor: string;
-  actorType: string;
-  action: string;
-  target: string | null;
-  result: string;
-  details: unknown;
-}
+export type AuditRow = AuditEventView;
 
 interface Filters {
   action: string;

@@ -1,12 +1,9 @@
 /** A sync plan trimmed for a confirmation dialog (built by the plan server action). */
-export interface PlanPreview {
-  commit: string;
-  commitMessage: string;
-  branch: string;
-  branchHead: string | null;
-  counts: Record<string, number>;
-  pruneWithheld: string | null;
-  fileProblems: { path: string; line?: number; column?: number; message: string }[];
+import type { DiffView } from "@/lib/api/contract";
+
+export type PlanHeader = Pick<DiffView, "commit" | "commitMessage" | "branch" | "branchHead" | "counts" | "pruneWithheld" | "fileProblems">;
+
+export interface PlanPreview extends PlanHeader {
   changedTotal: number;
   changes: { kind: string; namespace: string; name: string; action: string; liveYaml: string; desiredYaml: string; error: string | null }[];
 }

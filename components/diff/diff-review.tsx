@@ -17,18 +17,12 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { CopySha } from "@/components/ui/copy-sha";
 import { shortSha } from "@/lib/client/format";
+import type { PlanHeader } from "@/components/definition/plan-preview-types";
 
-export interface DiffReviewData {
+export interface DiffReviewData extends PlanHeader {
   definition: string;
   requestedRevision: string | null;
   pinnedRevision: string | null;
-  commit: string;
-  commitMessage: string;
-  branch: string;
-  branchHead: string | null;
-  counts: Record<string, number>;
-  pruneWithheld: string | null;
-  fileProblems: { path: string; line?: number; column?: number; message: string }[];
   changes: ChangeLike[];
   changedTotal: number;
   unchanged: string[];

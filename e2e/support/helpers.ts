@@ -5,7 +5,20 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, type Page } from "@playwright/test";
-import type { AppServer } from "../../test/support/app-server";
+import { issueToken, startAppServer, type AppServer } from "../../test/support/app-server";
+import { startGitFixture, type GitFixture } from "../../test/support/git-fixture";
+
+/** Each spec file's own world: a real server, a served Git root, and an admin API token. */
+export async function startSpecEnv(): Promise<{ server: AppServer; git: GitFixture; token: string }> {
+  const [server, git] = await Promise.all([startAppServer(), startGitFixture()]);
+  return { server, git, token: await issueToken(server, "admin") };
+}
+
+export async function stopSpecEnv(env: { server?: AppServer; git?: GitFixture }): Promise<void> {
+  if (process.env.E2E_SERVER_LOG) console.log(env.server?.output().slice(-8000));
+  await env.server?.stop();
+  await env.git?.close();
+}
 
 export const screenshotDir = path.resolve(import.meta.dirname, "..", "screenshots");
 

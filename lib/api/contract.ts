@@ -107,6 +107,17 @@ export interface DiffView {
   changes: DiffChangeView[];
 }
 
+export interface AuditEventView {
+  id: string;
+  at: string;
+  actor: string;
+  actorType: string;
+  action: string;
+  target: string | null;
+  result: string;
+  details: unknown;
+}
+
 export const FINAL_PHASES: ReadonlySet<string> = new Set(["Succeeded", "Failed", "Interrupted"]);
 
 export function isActivePhase(phase: string): boolean {

@@ -1,5 +1,6 @@
 /** The audit log for admins: filtered pages for the UI and a JSON export (bounded, newest first). */
 import "server-only";
+import type { AuditEventView } from "@/lib/api/contract";
 import { z } from "zod";
 import { getAuditActions, queryAuditEvents, type AuditFilter } from "@/lib/server/data/audit-query";
 
@@ -18,16 +19,7 @@ const filterSchema = z.object({
   cursor: z.string().max(100).optional(),
 });
 
-export interface AuditEventView {
-  id: string;
-  at: string;
-  actor: string;
-  actorType: string;
-  action: string;
-  target: string | null;
-  result: string;
-  details: unknown;
-}
+export type { AuditEventView };
 
 /** Query-string → filter; empty values count as absent. Throws ZodError (→ 400) on bad values. */
 export function parseAuditQuery(params: URLSearchParams): AuditFilter & { limit?: number; cursor?: string } {
