@@ -55,6 +55,21 @@ export function contentHash(content: HashableContent): string {
   return createHash("sha256").update(canonical, "utf8").digest("hex");
 }
 
+const docHashes = new WeakMap<object, string>();
+
+/**
+ * contentHash of a collected document ({spec, labels, annotations}), kept per document object:
+ * documents of unchanged files are the same (never modified) objects from run to run.
+ */
+export function docContentHash(doc: { spec?: unknown; metadata: { labels?: Record<string, string>; annotations?: Record<string, string> } }): string {
+  let hash = docHashes.get(doc);
+  if (!hash) {
+    hash = contentHash({ spec: doc.spec, labels: doc.metadata.labels, annotations: doc.metadata.annotations });
+    docHashes.set(doc, hash);
+  }
+  return hash;
+}
+
 /** The map when it has entries, otherwise undefined. */
 export function nonEmptyMap<T>(m: Record<string, T> | null | undefined): Record<string, T> | undefined {
   return isPlainObject(m) && Object.keys(m).length > 0 ? m : undefined;

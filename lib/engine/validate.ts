@@ -26,6 +26,13 @@ const MAX_ERRORS_SHOWN = 10;
 
 const acceptAll: SpecValidator = () => [];
 
+/**
+ * Results by validator and spec object. Specs of unchanged files are the same objects run after
+ * run (collect.ts keeps them by parsed value) and are never modified; validators are cached by
+ * schema text, so a schema change starts over.
+ */
+const validated = new WeakMap<SpecValidator, WeakMap<object, SpecError[]>>();
+
 export function compileSpecValidator(schema: Record<string, unknown> | undefined): CompileResult {
   if (schema === undefined) return { ok: true, validate: acceptAll };
   const cacheKey = stableStringify(schema);
@@ -86,8 +93,16 @@ export function formatSpecError(e: SpecError): string {
  * earlier error such as a duplicate). The input array is not modified.
  */
 export function validateDesired(desired: DesiredResource[], validate: SpecValidator): DesiredResource[] {
+  let bySpec = validated.get(validate);
+  if (!bySpec) validated.set(validate, (bySpec = new WeakMap()));
+  const results = bySpec;
   return desired.map((d) => {
-    const errors = validate(d.doc.spec);
+    const spec = d.doc.spec;
+    let errors = typeof spec === "object" && spec !== null ? results.get(spec) : undefined;
+    if (!errors) {
+      errors = validate(spec);
+      if (typeof spec === "object" && spec !== null) results.set(spec, errors);
+    }
     if (errors.length === 0) return d;
     const shown = errors.slice(0, MAX_ERRORS_SHOWN).map(formatSpecError);
     if (errors.length > MAX_ERRORS_SHOWN) shown.push(`and ${errors.length - MAX_ERRORS_SHOWN} more`);

@@ -13,8 +13,23 @@ import { lockDataDir } from "@/lib/server/data-dir-lock";
 export type Db = PrismaClient;
 export type DbKind = "pglite" | "postgres";
 
+/** One statement straight to the driver: positional `$n` parameters, rows as the driver parses them. */
+export type RawQuery = <R = Record<string, unknown>>(sql: string, params?: unknown[]) => Promise<R[]>;
+
+/**
+ * The bulk path beside Prisma. Large statements (10,000 rows as one jsonb parameter) skip
+ * Prisma's query compiler, which copies every parameter into its own Wasm heap and keeps the
+ * last few alive (measured: ~76 MiB retained after a 10k-resource sync, and ~0.2 s of CPU).
+ */
+export interface RawSql {
+  query: RawQuery;
+  /** `fn`'s statements in one transaction on one connection; rolled back if it throws */
+  transaction<T>(fn: (query: RawQuery) => Promise<T>): Promise<T>;
+}
+
 interface DbHandle {
   prisma: PrismaClient;
+  raw: RawSql;
   kind: DbKind;
   close: () => Promise<void>;
 }
@@ -34,8 +49,14 @@ async function openPglite(dataDir: string): Promise<DbHandle> {
     };
     await applyMigrations(runner, { advisoryLock: false });
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(pg) });
+    // PGlite is one connection: its transaction() holds it, as the Prisma adapter's transactions do
+    const raw: RawSql = {
+      query: async (sql, params) => (await pg.query(sql, params)).rows as never[],
+      transaction: (fn) => pg.transaction((tx) => fn(async (sql, params) => (await tx.query(sql, params)).rows as never[])),
+    };
     return {
       prisma,
+      raw,
       kind: "pglite",
       close: async () => {
         await prisma.$disconnect();
@@ -64,7 +85,35 @@ async function openPostgres(url: string): Promise<DbHandle> {
     await client.end();
   }
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
-  return { prisma, kind: "postgres", close: () => prisma.$disconnect() };
+  const pool = new pg.default.Pool({ connectionString: url, max: 3 });
+  // an idle connection dropped by the server: the pool replaces it at the next query
+  pool.on("error", () => undefined);
+  const raw: RawSql = {
+    query: async (sql, params) => (await pool.query(sql, params as unknown[])).rows as never[],
+    transaction: async (fn) => {
+      const conn = await pool.connect();
+      try {
+        await conn.query("BEGIN");
+        const out = await fn(async (sql, params) => (await conn.query(sql, params as unknown[])).rows as never[]);
+        await conn.query("COMMIT");
+        return out;
+      } catch (err) {
+        await conn.query("ROLLBACK").catch(() => undefined);
+        throw err;
+      } finally {
+        conn.release();
+      }
+    },
+  };
+  return {
+    prisma,
+    raw,
+    kind: "postgres",
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
 }
 
 /** Opens a database explicitly (tests, scripts); the app uses getDb(). */
@@ -85,6 +134,10 @@ function handle(): Promise<DbHandle> {
 
 export async function getDb(): Promise<PrismaClient> {
   return (await handle()).prisma;
+}
+
+export async function getRawSql(): Promise<RawSql> {
+  return (await handle()).raw;
 }
 
 export async function getDbKind(): Promise<DbKind> {

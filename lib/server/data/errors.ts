@@ -1,7 +1,16 @@
 /** Database error classification by Prisma's codes, never by message text. */
 import { Prisma } from "@prisma/client";
 
+/** An error from the driver itself (node-postgres or PGlite, on the raw channel): SQLSTATE and severity. */
+function driverError(err: unknown): { message: string; code: string } | undefined {
+  const e = err as { message?: unknown; code?: unknown; severity?: unknown } | null;
+  return e && typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code) && typeof e.severity === "string" && typeof e.message === "string"
+    ? { message: e.message, code: e.code }
+    : undefined;
+}
+
 export function isUniqueViolation(err: unknown): boolean {
+  if (driverError(err)?.code === "23505") return true;
   if (err instanceof Prisma.PrismaClientKnownRequestError) {
     if (err.code === "P2002") return true;
     // raw statements (bulk writes) fail as P2010 carrying the driver's error
@@ -30,6 +39,8 @@ export function databaseErrorReason(err: unknown): string | undefined {
     const code = c?.code ?? c?.originalCode;
     return message ? `${message.slice(0, 300)}${code ? ` (SQLSTATE ${code})` : ""}` : undefined;
   };
+  const direct = driverError(err);
+  if (direct) return fromCause(direct);
   if (err instanceof Prisma.PrismaClientKnownRequestError) {
     const driver = (err.meta as { driverAdapterError?: { cause?: { message?: string; code?: string } } } | undefined)?.driverAdapterError?.cause;
     return fromCause(driver) ?? `${err.code}: ${err.message.split("\n").filter(Boolean).pop()?.slice(0, 300) ?? "database error"}`;

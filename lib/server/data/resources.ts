@@ -1,7 +1,7 @@
 /** Query functions for Resource rows. */
 import "server-only";
 import { Prisma, type Resource } from "@prisma/client";
-import { getDb, type Db } from "@/lib/server/db";
+import { getDb, getRawSql, type Db } from "@/lib/server/db";
 import type { ResourceKey } from "@/lib/engine/types";
 import type { LabelRequirement } from "@/lib/engine/label-selector";
 
@@ -88,12 +88,42 @@ export async function countResources(filter: ResourceFilter): Promise<number> {
  * A definition's rows without their content (spec, labels, annotations come back empty):
  * planning compares content hashes, and only rows whose hash differs from Git need the rest.
  */
-export async function getDefinitionResourceHeads(definitionId: string): Promise<ResourceRow[]> {
-  const rows = await (await getDb()).resource.findMany({
-    where: { definitionId },
-    omit: { spec: true, labels: true, annotations: true },
-  });
-  return rows.map((r) => ({ ...r, spec: null, labels: {}, annotations: {} }));
+/** A resource without its content (spec, labels, annotations): what a plan compares by hash. */
+export type ResourceHead = Pick<
+  ResourceRow,
+  "id" | "kind" | "namespace" | "name" | "generation" | "managedBy" | "lastCommitSHA" | "lastSyncTime" | "syncError" | "appliedSpecHash" | "liveSpecHash" | "sourcePath"
+> & { spec: null; labels: null; annotations: null };
+
+/**
+ * Every resource of a definition as a head. One JSON array from the database, parsed once:
+ * 10,000 rows as protocol rows took ~0.33 s on the embedded store (Prisma: more).
+ */
+export async function getDefinitionResourceHeads(definitionId: string): Promise<ResourceHead[]> {
+  const [row] = await (await getRawSql()).query<{ heads: string | null }>(
+    `SELECT json_agg(json_build_array("id", "kind", "namespace", "name", "generation", "managedBy", "lastCommitSHA", "lastSyncTime",
+       "syncError", "appliedSpecHash", "liveSpecHash", "sourcePath"))::text AS "heads"
+     FROM "Resource" WHERE "definitionId" = $1`,
+    [definitionId],
+  );
+  type Tuple = [string, string, string, string, number, string | null, string | null, string | null, string | null, string | null, string, string | null];
+  return (JSON.parse(row?.heads ?? "[]") as Tuple[]).map((t) => ({
+    id: t[0],
+    kind: t[1],
+    namespace: t[2],
+    name: t[3],
+    generation: t[4],
+    managedBy: t[5],
+    lastCommitSHA: t[6],
+    // JSON renders timestamp(3), stored as UTC, without a zone
+    lastSyncTime: t[7] ? new Date(`${t[7]}Z`) : null,
+    syncError: t[8],
+    appliedSpecHash: t[9],
+    liveSpecHash: t[10],
+    sourcePath: t[11],
+    spec: null,
+    labels: null,
+    annotations: null,
+  }));
 }
 
 export async function getResourcesByIds(ids: string[]): Promise<ResourceRow[]> {

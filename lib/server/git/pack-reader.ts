@@ -43,11 +43,15 @@ interface Location {
   offset: number;
 }
 
+/** sizes kept per store; a few MiB at most */
+const MAX_KNOWN_SIZES = 100_000;
+
 export class PackReader {
   private packs: PackIndex[] = [];
   private packNames = "";
   private baseCache = new Map<string, GitObject>();
   private baseCacheBytes = 0;
+  private sizes = new Map<string, number>();
 
   constructor(readonly gitdir: string) {}
 
@@ -95,8 +99,24 @@ export class PackReader {
     this.baseCache.clear();
   }
 
-  /** Inflated size of an object, read from headers only; undefined when not found here. */
+  /**
+   * Inflated size of an object, read from headers only; undefined when not found here. Sizes
+   * are kept (an object's size never changes): listing 10,000 files again after a small change
+   * inflates only the new deltas' headers.
+   */
   size(oid: string): number | undefined {
+    let size = this.sizes.get(oid);
+    if (size === undefined) {
+      size = this.sizeUncached(oid);
+      if (size !== undefined) {
+        if (this.sizes.size >= MAX_KNOWN_SIZES) this.sizes.clear();
+        this.sizes.set(oid, size);
+      }
+    }
+    return size;
+  }
+
+  private sizeUncached(oid: string): number | undefined {
     const loc = this.locate(oid);
     if (!loc) return this.looseSize(oid);
     const { type, size, dataStart, end } = this.header(loc);

@@ -8,13 +8,16 @@ import type { DiffChangeView, DiffView } from "@/lib/api/contract";
 import crypto from "node:crypto";
 import os from "node:os";
 import { planSync } from "@/lib/engine/plan";
-import { contentHash, stableStringify, toCanonicalYaml } from "@/lib/engine/canonical";
+import { contentHash, docContentHash, stableStringify, toCanonicalYaml } from "@/lib/engine/canonical";
 import { diffFields } from "@/lib/engine/diff";
 import { maskSecrets, redactText, redactUrl } from "@/lib/engine/redact";
 import { parse as parseYaml } from "yaml";
 import type { Definition, LiveResource, Plan, PlannedChange, ResourceKey, RunTrigger } from "@/lib/engine/types";
 import { findDefinition, rowToDefinition, setDefinitionPin, type DefinitionRow } from "@/lib/server/data/definitions";
-import { getDefinitionResourceHeads, getForeignResourceKeys, getResourcesByIds, type ResourceRow } from "@/lib/server/data/resources";
+import { getDefinitionResourceHeads, getForeignResourceKeys, getResourcesByIds, type ResourceHead, type ResourceRow } from "@/lib/server/data/resources";
+
+/** a live resource as planned: with its content where Git and the store differ, a head elsewhere */
+type LiveRow = ResourceRow | ResourceHead;
 import {
   failRun,
   findActiveRun,
@@ -117,7 +120,7 @@ function emitRunFinished(run: RunRow, definition: string): void {
 }
 
 /** Live rows → the engine's LiveResource. */
-function toLive(r: ResourceRow): LiveResource {
+function toLive(r: LiveRow): LiveResource {
   return {
     key: { kind: r.kind, namespace: r.namespace, name: r.name },
     spec: r.spec,
@@ -137,7 +140,7 @@ function toLive(r: ResourceRow): LiveResource {
 export interface PlanResult {
   state: DesiredState;
   plan: Plan;
-  liveRows: ResourceRow[];
+  liveRows: LiveRow[];
 }
 
 /** Fetch + load + plan. Shared by sync, dry-run, diff and rollback. */
@@ -165,7 +168,7 @@ export async function computePlan(
     inGit.add(k);
     const h = headByKey.get(k);
     if (!h) continue; // a create: nothing live to compare with
-    d.contentHash = contentHash({ spec: d.doc.spec, labels: d.doc.metadata.labels, annotations: d.doc.metadata.annotations });
+    d.contentHash = docContentHash(d.doc);
     if (h.liveSpecHash !== d.contentHash || d.error) needContent.push(h.id);
   }
   for (const h of heads) if (!inGit.has(`${h.namespace}/${h.name}`)) needContent.push(h.id);
@@ -229,13 +232,13 @@ function maskLiveYaml(c: PlannedChange, mask: (s: unknown) => unknown): unknown 
   return live ? { kind: c.key.kind, metadata: live.metadata, spec: mask(live.spec) } : {};
 }
 
-function rememberLive(plan: Plan, liveRows: ResourceRow[]): void {
+function rememberLive(plan: Plan, liveRows: LiveRow[]): void {
   const byKey = new Map(liveRows.map((r) => [`${r.namespace}/${r.name}`, r]));
   for (const c of plan.changes) {
     const r = byKey.get(`${c.key.namespace}/${c.key.name}`);
     if (r) {
-      const labels = r.labels as Record<string, string>;
-      const annotations = r.annotations as Record<string, string>;
+      const labels = (r.labels ?? {}) as Record<string, string>;
+      const annotations = (r.annotations ?? {}) as Record<string, string>;
       liveSpecs.set(c, {
         spec: r.spec,
         metadata: {
@@ -265,7 +268,7 @@ function toRecord(c: PlannedChange, opts: { compactCreates?: boolean }): ChangeR
   };
 }
 
-function buildWrites(row: DefinitionRow, plan: Plan, liveRows: ResourceRow[], commit: string): ApplyWrites {
+function buildWrites(row: DefinitionRow, plan: Plan, liveRows: LiveRow[], commit: string): ApplyWrites {
   const byKey = new Map(liveRows.map((r) => [`${r.namespace}/${r.name}`, r]));
   const w: ApplyWrites = {
     definitionId: row.id,
@@ -294,11 +297,11 @@ function buildWrites(row: DefinitionRow, plan: Plan, liveRows: ResourceRow[], co
       : undefined;
     switch (c.action) {
       case "create":
-        if (content) w.creates.push({ ...content, hash: d?.contentHash ?? contentHash(content) });
+        if (content && d) w.creates.push({ ...content, hash: d.contentHash ?? docContentHash(d.doc) });
         break;
       case "update":
         if (content && live) {
-          const hash = d?.contentHash ?? contentHash(content);
+          const hash = d?.contentHash ?? docContentHash(d!.doc);
           const specChanged = contentHash({ spec: live.spec, labels: {}, annotations: {} }) !== contentHash({ spec: content.spec, labels: {}, annotations: {} });
           w.updates.push({ ...content, hash, id: live.id, bumpGeneration: specChanged });
         }

@@ -1,0 +1,107 @@
+/**
+ * The Syncline side of `npm run bench`, in its own process (as the server would be), so its
+ * peak RSS is the sync's and not the benchmark driver's (repo generation, the floor's blobs,
+ * Vitest). Started by `sync.bench-run.ts` with `fork`; takes one command at a time over IPC
+ * and answers with its timing.
+ *
+ *   node --conditions=react-server --import tsx bench/sync-worker.ts
+ */
+import v8 from "node:v8";
+import { openTestStore, type TestStore } from "@/test/support/test-store";
+import { createUser } from "@/lib/server/services/users";
+import { addDefinition } from "@/lib/server/services/definitions";
+import { computeDiff, startSync } from "@/lib/server/services/sync";
+import { listResources } from "@/lib/server/services/resources";
+import { findDefinition } from "@/lib/server/data/definitions";
+import type { Principal } from "@/lib/server/auth/principal";
+
+export type WorkerCommand =
+  | { op: "setup"; url: string; store: "pglite" | "postgres"; schema: unknown }
+  | { op: "sync"; dryRun?: boolean }
+  | { op: "diff" }
+  | { op: "firstRows" }
+  | { op: "heapSnapshot"; file: string }
+  | { op: "close" };
+
+export type WorkerReply =
+  | { ok: true; ms: number; detail: string; log?: string[]; rssMiB: number; peakRssMiB: number; memory: string }
+  | { ok: false; error: string };
+
+const DEFINITION = "widgets.example.io";
+let store: TestStore | undefined;
+let who: Principal | undefined;
+
+const mib = (bytes: number) => Math.round(bytes / 1048576);
+const memory = () => {
+  const m = process.memoryUsage();
+  return `rss ${mib(m.rss)} MiB: JS heap ${mib(m.heapUsed)}/${mib(m.heapTotal)}, external ${mib(m.external)} (array buffers ${mib(m.arrayBuffers)})`;
+};
+
+async function handle(cmd: WorkerCommand): Promise<{ detail: string; log?: string[] }> {
+  switch (cmd.op) {
+    case "setup": {
+      store = await openTestStore({ postgres: cmd.store === "postgres" });
+      const u = await createUser({ username: "bench", password: "bench-password", role: "admin" });
+      who = { via: "token", userId: u.id, username: "bench", role: "admin" };
+      await addDefinition(
+        {
+          metadata: { name: DEFINITION },
+          spec: {
+            group: "example.io",
+            version: "v1",
+            names: { kind: "Widget", plural: "widgets" },
+            scope: "Namespaced",
+            schema: cmd.schema as Record<string, unknown>,
+            gitops: { repoURL: cmd.url, path: "/resources" },
+          },
+        },
+        who,
+      );
+      return { detail: `store: ${store.kind}` };
+    }
+    case "sync": {
+      const { done } = await startSync({ definition: DEFINITION, trigger: "api", who: who!, dryRun: cmd.dryRun });
+      const run = await done;
+      if (run.phase !== "Succeeded") throw new Error(`run ${run.phase}: ${run.error}`);
+      return { detail: JSON.stringify(run.counts), log: run.log as string[] };
+    }
+    case "diff": {
+      const diff = await computeDiff(DEFINITION);
+      return { detail: `${diff.counts.update} to update` };
+    }
+    case "firstRows": {
+      const def = await findDefinition(DEFINITION);
+      const page = await listResources({ definitionId: def!.id, limit: 50 });
+      return { detail: `${page.items.length} rows` };
+    }
+    case "heapSnapshot":
+      (globalThis as { gc?: () => void }).gc?.();
+      return { detail: v8.writeHeapSnapshot(cmd.file) };
+    case "close":
+      await store?.close();
+      return { detail: "closed" };
+  }
+}
+
+process.on("message", (cmd: WorkerCommand) => {
+  const t0 = performance.now();
+  // monotonic µs, the clock of V8 CPU profiles: lets a profile be cut to one command
+  if (process.env.BENCH_PROF) console.log(`[prof] ${cmd.op} starts at ${process.hrtime.bigint() / 1000n}`);
+  handle(cmd).then(
+    (r) => {
+      const reply: WorkerReply = {
+        ok: true,
+        ms: performance.now() - t0,
+        ...r,
+        rssMiB: mib(process.memoryUsage().rss),
+        memory: memory(),
+        peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+      };
+      process.send!(reply, () => {
+        if (cmd.op === "close") process.exit(0);
+      });
+    },
+    (err: Error) => process.send!({ ok: false, error: err.stack ?? err.message } satisfies WorkerReply),
+  );
+});
+process.send!({ ok: true, ms: 0, detail: "ready", rssMiB: mib(process.memoryUsage().rss), peakRssMiB: 0, memory: memory() } satisfies WorkerReply);
