@@ -140,6 +140,10 @@ it(`syncs ${FILES} resources`, async () => {
     const diff = await worker.send({ op: "diff" });
     const firstRows = await worker.send({ op: "firstRows" });
     const peakRssMiB = firstRows.peakRssMiB;
+    if (process.env.BENCH_LOG) {
+      const steps = { first, noChange, change100, dryRun, diff, firstRows };
+      console.log(Object.entries(steps).map(([k, v]) => `${k}: rss ${v.rssMiB} MiB, peak so far ${v.peakRssMiB} MiB`).join("\n"));
+    }
 
     const rows: [string, number, string][] = [
       ["native floor: clone --depth 1 + ls-tree + cat-file", floorRead.totalMs, `${floorRead.files} blobs, ${(floorRead.bytes / 1048576).toFixed(1)} MiB`],

@@ -119,7 +119,7 @@ describe.each(stores)("data layer on $name", ({ postgres }) => {
     await finishRun(
       run.id,
       { phase: "Succeeded", log: ["a", "b"], startedAt, counts: { create: 1 }, total: 6, done: 6, resolvedCommit: "c2", commitMessage: "msg" },
-      [{ key: { kind: "Wr", namespace: "ns", name: "new" }, action: "create", diff: [{ path: "/spec/v", op: "add", new: 2 }], liveYaml: null, desiredYaml: "{}", error: null, sourcePath: "a.yaml", sourceLine: 3 }],
+      [{ key: { kind: "Wr", namespace: "ns", name: "new" }, action: "create", diff: [{ path: "/spec/v", op: "added", new: 2 }], liveYaml: null, desiredYaml: "{}", error: null, sourcePath: "a.yaml", sourceLine: 3 }],
       {
         definitionId: d.id,
         commit: "c2",
@@ -146,7 +146,7 @@ describe.each(stores)("data layer on $name", ({ postgres }) => {
     const ended = await findRun(run.id);
     expect(ended).toMatchObject({ phase: "Succeeded", activeKey: null, log: ["a", "b"], counts: { create: 1 }, total: 6, done: 6, resolvedCommit: "c2", commitMessage: "msg" });
     expect(ended!.durationMs).toBeGreaterThanOrEqual(1500);
-    expect((await getRunChanges(run.id)).items).toMatchObject([{ name: "new", action: "create", diff: [{ path: "/spec/v", op: "add", new: 2 }], sourceLine: 3 }]);
+    expect((await getRunChanges(run.id)).items).toMatchObject([{ name: "new", action: "create", diff: [{ path: "/spec/v", op: "added", new: 2 }], sourceLine: 3 }]);
     expect(await findDefinition("writes.example.io")).toMatchObject({ syncedCommit: "c2", syncedGeneration: 1, headCommit: "c2" });
 
     const heads = await getDefinitionResourceHeads(d.id);

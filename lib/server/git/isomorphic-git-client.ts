@@ -28,6 +28,8 @@ import { listTreeFiles, type ObjectSource } from "./list-tree-files";
 import { PackReader, type GitObject, type GitObjectType } from "./pack-reader";
 import { redactCredentials, stripUrlCredentials } from "./redact-credentials";
 import { withRepoLock } from "./repo-lock";
+import { shallowFetch, ShallowFetchUnsupported } from "./shallow-fetch";
+import { logger } from "@/lib/server/logger";
 import { classifyRepoURL } from "./url-policy";
 
 export interface IsomorphicGitClientOptions extends HttpTransportOptions {
@@ -177,7 +179,7 @@ export class IsomorphicGitClient implements GitClient {
     if (!branchHead && (!revision || revision === branch)) throw branchNotFound(branch, repo);
 
     // keep the branch current: it is what later fetches negotiate from
-    if (branchHead && !(await this.hasCommit(repo.gitdir, branchHead))) await this.fetchBranch(repo, transport, branch, {});
+    if (branchHead && !(await this.hasCommit(repo.gitdir, branchHead))) await this.fetchBranch(repo, transport, branch, { want: branchHead });
     else if (branchHead) await writeLocalRef(repo.gitdir, branch, branchHead);
     if (!revision || revision === branch) {
       await this.ensureCommit(repo, transport, branch, branchHead!);
@@ -241,8 +243,25 @@ export class IsomorphicGitClient implements GitClient {
     ];
   }
 
-  private async fetchBranch(repo: HttpRepo, transport: HttpTransport, branch: string, o: { depth?: number; relative?: boolean }): Promise<void> {
+  private async fetchBranch(
+    repo: HttpRepo,
+    transport: HttpTransport,
+    branch: string,
+    o: { depth?: number; relative?: boolean; want?: string },
+  ): Promise<void> {
     const known = await resolveLocalRef(repo.gitdir, `refs/heads/${branch}`);
+    if (!known && o.depth === undefined && o.want && !hasPacks(repo.gitdir)) {
+      // the first fetch into an empty store: our own shallow fetch and indexer (shallow-fetch.ts)
+      try {
+        await shallowFetch({ transport, url: repo.url, auth: repo.auth, gitdir: repo.gitdir, want: o.want });
+        this.readers.get(repo.gitdir)?.refresh();
+        await writeLocalRef(repo.gitdir, branch, o.want);
+        return;
+      } catch (err) {
+        if (!(err instanceof ShallowFetchUnsupported)) throw err;
+        logger.info({ repo: repo.display, reason: err.message }, "native shallow fetch not possible; fetching with isomorphic-git");
+      }
+    }
     // first fetch of a branch is shallow; later ones carry no depth (a shallow re-fetch
     // downloads the whole tree again) and negotiate from the local branch ref
     const depth = o.depth ?? (known ? undefined : 1);
@@ -480,6 +499,14 @@ async function resolveLocalRef(gitdir: string, ref: string): Promise<string | un
     return await git.resolveRef({ fs, gitdir, ref });
   } catch {
     return undefined;
+  }
+}
+
+function hasPacks(gitdir: string): boolean {
+  try {
+    return fs.readdirSync(path.join(gitdir, "objects", "pack")).some((n) => n.endsWith(".pack"));
+  } catch {
+    return false;
   }
 }
 
