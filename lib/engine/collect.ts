@@ -9,7 +9,7 @@
 import type { DesiredResource, FileProblem, ResourceDoc, ResourceKey, Scope } from "./types";
 import type { ParsedDoc } from "./parse";
 import { checkDnsLabel, checkDnsSubdomain } from "./names";
-import { getOwn, isPlainObject, setOwn, cloneJson, findOwnKeyPath, type PlainObject } from "./plain-object";
+import { getOwn, isPlainObject, setOwn, findOwnKeyPath, type PlainObject } from "./plain-object";
 import { compareKeys, resourceKeyString } from "./resource-key";
 
 export interface CollectResult {
@@ -115,7 +115,8 @@ function toDesired(
   if (namespace) docMetadata.namespace = namespace;
   if (labels) docMetadata.labels = labels;
   if (annotations) docMetadata.annotations = annotations;
-  const doc: ResourceDoc = { kind: def.kind, metadata: docMetadata, spec: cloneJson(spec) };
+  // the parsed spec itself, not a copy: parsed values are shared with the parse cache and never modified
+  const doc: ResourceDoc = { kind: def.kind, metadata: docMetadata, spec };
   const desired: DesiredResource = { key, doc, sourcePath: path, sourceLine: line };
   if (errors.length > 0) desired.error = `${path}:${line}: ${errors.join("; ")}`;
   return { desired };

@@ -42,6 +42,7 @@ import { audit } from "@/lib/server/services/audit";
 import { runProgress } from "@/lib/server/services/run-progress";
 import type { Principal } from "@/lib/server/auth/principal";
 import { logger } from "@/lib/server/logger";
+import { releaseAfterLargeWork } from "@/lib/server/memory";
 
 export const MANAGED_BY = "syncline";
 /** identifies this process as the owner of the runs it executes */
@@ -346,6 +347,7 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
   };
   runProgress.set(run.id, { phase: "fetching", done: 0, total: 0 });
   const heartbeat = setInterval(() => void updateRun(run.id, {}).catch(() => undefined), 10_000);
+  let liveCount = 0;
   heartbeat.unref();
   try {
     // A pinned definition stays on its pin until a person resumes it.
@@ -359,6 +361,10 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
     }
 
     const { state, plan, liveRows } = await computePlan(row, def, { revision, prune: req.prune, atomic: req.trigger === "rollback" }, say);
+    liveCount = plan.changes.length;
+    // parsing thousands of files leaves its garbage (YAML syntax trees) behind: collect it
+    // before the apply allocates its own
+    if (state.parsedFiles > 0) releaseAfterLargeWork(state.parsedFiles);
     // A vanished folder is far more often a mistake (a rename, a bad merge) than an intent:
     // the run fails and the store keeps what it has, instead of recording a "successful" empty sync.
     if (state.pathMissing) {
@@ -419,6 +425,7 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
   } finally {
     clearInterval(heartbeat);
     runProgress.delete(run.id);
+    releaseAfterLargeWork(liveCount);
   }
 }
 
@@ -464,6 +471,8 @@ export async function computeDiff(
     const { state, plan, liveRows } = await computePlan(row, def, { revision: opts.revision ?? row.pinnedRevision ?? undefined, prune: opts.prune });
     rememberLive(plan, liveRows);
     const secretPaths = def.spec.secretPaths ?? [];
+    // once the caller has sent the (large) answer
+    setTimeout(() => releaseAfterLargeWork(plan.changes.length), 1_000).unref();
     return {
       definition: name,
       revision: opts.revision ?? null,
