@@ -425,7 +425,8 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
   } finally {
     clearInterval(heartbeat);
     runProgress.delete(run.id);
-    releaseAfterLargeWork(liveCount);
+    // after the run has been reported as finished, not before
+    setTimeout(() => releaseAfterLargeWork(liveCount), 250).unref();
   }
 }
 
