@@ -27,7 +27,31 @@ function gcFunction(): (() => void) | undefined {
   return gc ?? undefined;
 }
 
-/** Collects garbage when `work` (resources handled) is large enough to be worth ~50 ms. */
-export function releaseAfterLargeWork(work: number, threshold = 2_000): void {
-  if (work >= threshold) gcFunction()?.();
+const THRESHOLD = 2_000;
+let pending: ReturnType<typeof setTimeout> | undefined;
+
+/** Collects garbage now when `work` (resources handled) is large enough to be worth ~50 ms. */
+export function releaseAfterLargeWork(work: number): void {
+  if (work >= THRESHOLD) gcFunction()?.();
+}
+
+/**
+ * The same, a little later (after a run has been reported finished, or an answer sent). If
+ * another large operation starts first, it collects at its start (`releasePendingNow`), so
+ * back-to-back runs do not pile one's garbage onto the next one's peak.
+ */
+export function releaseSoon(work: number, delayMs: number): void {
+  if (work < THRESHOLD || pending) return;
+  pending = setTimeout(() => {
+    pending = undefined;
+    gcFunction()?.();
+  }, delayMs);
+  pending.unref();
+}
+
+export function releasePendingNow(): void {
+  if (!pending) return;
+  clearTimeout(pending);
+  pending = undefined;
+  gcFunction()?.();
 }

@@ -42,7 +42,7 @@ import { audit } from "@/lib/server/services/audit";
 import { runProgress } from "@/lib/server/services/run-progress";
 import type { Principal } from "@/lib/server/auth/principal";
 import { logger } from "@/lib/server/logger";
-import { releaseAfterLargeWork } from "@/lib/server/memory";
+import { releaseAfterLargeWork, releasePendingNow, releaseSoon } from "@/lib/server/memory";
 
 export const MANAGED_BY = "syncline";
 /** identifies this process as the owner of the runs it executes */
@@ -152,6 +152,7 @@ export async function computePlan(
   log: (m: string) => void = () => undefined,
 ): Promise<PlanResult> {
   const gitops = def.spec.gitops!;
+  releasePendingNow(); // the previous large run's garbage, before this one makes its own
   const git = getGitClient();
   const src = await repoSourceFor(gitops);
   log(`fetching ${redactUrl(gitops.repoURL)} ${opts.revision ? `at ${opts.revision}` : `branch ${gitops.branch}`}`);
@@ -426,7 +427,7 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
     clearInterval(heartbeat);
     runProgress.delete(run.id);
     // after the run has been reported as finished, not before
-    setTimeout(() => releaseAfterLargeWork(liveCount), 250).unref();
+    releaseSoon(liveCount, 250);
   }
 }
 
@@ -473,7 +474,7 @@ export async function computeDiff(
     rememberLive(plan, liveRows);
     const secretPaths = def.spec.secretPaths ?? [];
     // once the caller has sent the (large) answer
-    setTimeout(() => releaseAfterLargeWork(plan.changes.length), 1_000).unref();
+    releaseSoon(plan.changes.length, 1_000);
     return {
       definition: name,
       revision: opts.revision ?? null,
