@@ -8,6 +8,7 @@
  */
 import v8 from "node:v8";
 import { openTestStore, type TestStore } from "@/test/support/test-store";
+import { definitionBody } from "@/test/support/definition-body";
 import { createUser } from "@/lib/server/services/users";
 import { addDefinition } from "@/lib/server/services/definitions";
 import { computeDiff, startSync } from "@/lib/server/services/sync";
@@ -43,20 +44,7 @@ async function handle(cmd: WorkerCommand): Promise<{ detail: string; log?: strin
       store = await openTestStore({ postgres: cmd.store === "postgres" });
       const u = await createUser({ username: "bench", password: "bench-password", role: "admin" });
       who = { via: "token", userId: u.id, username: "bench", role: "admin" };
-      await addDefinition(
-        {
-          metadata: { name: DEFINITION },
-          spec: {
-            group: "example.io",
-            version: "v1",
-            names: { kind: "Widget", plural: "widgets" },
-            scope: "Namespaced",
-            schema: cmd.schema as Record<string, unknown>,
-            gitops: { repoURL: cmd.url, path: "/resources" },
-          },
-        },
-        who,
-      );
+      await addDefinition(definitionBody({ name: DEFINITION, kind: "Widget", repoURL: cmd.url, schema: cmd.schema as Record<string, unknown> }), who);
       return { detail: `store: ${store.kind}` };
     }
     case "sync": {

@@ -39,7 +39,7 @@ export function collectDesired(
       }
       const result = toDesiredMemo(value, def, file.path, parsed.line);
       if ("problem" in result) problems.push(result.problem);
-      else desired.push({ ...result.desired }); // a fresh record: later steps set error and contentHash on it
+      else desired.push({ ...result.desired }); // a fresh record: later steps set error on it
     }
   }
 

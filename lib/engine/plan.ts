@@ -18,7 +18,7 @@ import type {
   ResourceKey,
   SyncPolicy,
 } from "./types";
-import { contentHash, nonEmptyMap, toCanonicalYaml } from "./canonical";
+import { docContentHash, nonEmptyMap, toCanonicalYaml } from "./canonical";
 import { diffFields } from "./diff";
 import { compareKeys, describeKey, resourceKeyString } from "./resource-key";
 import { resourceStatus } from "./status";
@@ -131,7 +131,7 @@ function desiredChange(key: ResourceKey, d: DesiredResource, live: LiveResource 
   if (d.error !== undefined) action = "invalid";
   else if (!live) action = "create";
   // liveSpecHash is the stored contentHash of the live content (set on every write)
-  else action = (d.contentHash ?? contentHash(desiredContent(d.doc))) === live.liveSpecHash ? "unchanged" : "update";
+  else action = docContentHash(d.doc) === live.liveSpecHash ? "unchanged" : "update";
   const change: PlannedChange = withLazyYaml(
     {
       key,
@@ -165,10 +165,6 @@ function orphanChange(key: ResourceKey, live: LiveResource, action: ChangeAction
 
 export function isDrifted(live: Pick<LiveResource, "appliedSpecHash" | "liveSpecHash">): boolean {
   return live.appliedSpecHash !== null && live.liveSpecHash !== live.appliedSpecHash;
-}
-
-function desiredContent(doc: ResourceDoc) {
-  return { spec: doc.spec, labels: doc.metadata.labels, annotations: doc.metadata.annotations };
 }
 
 /** The seed shape shown side by side; empty label/annotation maps are left out on both sides. */

@@ -97,8 +97,6 @@ export interface DesiredResource {
   sourceLine: number;
   /** set when the document is of our kind but unusable (missing name, schema errors, duplicate) */
   error?: string;
-  /** contentHash of {spec, labels, annotations}, when the caller computed it already */
-  contentHash?: string;
 }
 
 /** A resource as stored. */

@@ -1,6 +1,9 @@
 /** Small helpers for tests that drive a real server over HTTP. */
 import crypto from "node:crypto";
 import type { AppServer } from "@/test/support/app-server";
+import { definitionBody as genericDefinitionBody } from "@/test/support/definition-body";
+
+const SIZE_SCHEMA = { type: "object", required: ["size"], properties: { size: { type: "integer" } } };
 
 export interface Api {
   get<T = unknown>(path: string): Promise<{ status: number; body: T }>;
@@ -58,20 +61,18 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
   }
 }
 
+/** the automation suites' definition: `size` specs at the repo root, refreshed every 10 s */
 export function definitionBody(name: string, kind: string, repoURL: string, opts: { interval?: number; policy?: Record<string, boolean>; production?: boolean } = {}) {
-  return {
-    metadata: { name },
-    spec: {
-      group: "example.io",
-      version: "v1",
-      names: { kind, plural: `${kind.toLowerCase()}s` },
-      scope: "Namespaced",
-      schema: { type: "object", required: ["size"], properties: { size: { type: "integer" } } },
-      gitops: { repoURL, path: "/", interval: opts.interval ?? 10 },
-      syncPolicy: opts.policy ?? {},
-      production: opts.production ?? false,
-    },
-  };
+  return genericDefinitionBody({
+    name,
+    kind,
+    repoURL,
+    schema: SIZE_SCHEMA,
+    path: "/",
+    interval: opts.interval ?? 10,
+    syncPolicy: opts.policy ?? {},
+    production: opts.production ?? false,
+  });
 }
 
 export const doc = (kind: string, name: string, size: unknown) => JSON.stringify({ kind, metadata: { name, namespace: "default" }, spec: { size } });

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGitFixture, type GitFixture } from "@/test/support/git-fixture";
 import { commitFiles } from "@/test/support/git-repo";
+import { definitionBody } from "@/test/automation/api-client";
 import { openTestStore, type TestStore } from "@/test/support/test-store";
 import { createUser } from "@/lib/server/services/users";
 import { addDefinition } from "@/lib/server/services/definitions";
@@ -28,21 +29,7 @@ describe("reconcile", () => {
   const cfg = () => ({ ...schedulerConfig(), backoffBaseMs: 400, backoffMaxMs: 5_000 });
 
   async function define(name: string, repoURL: string, policy: Record<string, boolean>, kind = "Widget") {
-    await addDefinition(
-      {
-        metadata: { name },
-        spec: {
-          group: "example.io",
-          version: "v1",
-          names: { kind, plural: `${kind.toLowerCase()}s` },
-          scope: "Namespaced",
-          schema: { type: "object", required: ["size"], properties: { size: { type: "integer" } } },
-          gitops: { repoURL, path: "/", interval: 10 },
-          syncPolicy: policy,
-        },
-      },
-      admin,
-    );
+    await addDefinition(definitionBody(name, kind, repoURL, { policy }), admin);
   }
   const row = async (name: string) => (await findDefinition(name))!;
   const runs = async (name: string) => (await listRuns(name)).items;

@@ -8,6 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { issueToken, startAppServer, type AppServer } from "@/test/support/app-server";
+import { definitionBody } from "@/test/support/definition-body";
 import { startGitFixture, type GitFixture } from "@/test/support/git-fixture";
 import { commitFiles } from "@/test/support/git-repo";
 import { openTestStore, type TestStore } from "@/test/support/test-store";
@@ -61,17 +62,7 @@ describe("hardening: HTTP, UI and access (real server)", () => {
     const r = await api("/api/v1/definitions", {
       method: "POST",
       token: admin,
-      body: JSON.stringify({
-        metadata: { name: NAME },
-        spec: {
-          group: "example.io",
-          version: "v1",
-          names: { kind: "Web", plural: "webs" },
-          scope: "Namespaced",
-          schema: { type: "object", properties: { replicas: { type: "integer" } } },
-          gitops: { repoURL: repo.url, path: "/resources" },
-        },
-      }),
+      body: JSON.stringify(definitionBody({ name: NAME, kind: "Web", repoURL: repo.url, schema: { type: "object", properties: { replicas: { type: "integer" } } } })),
     });
     expect(r.status).toBe(201);
     cookie = await signIn("admin", server.adminPassword);

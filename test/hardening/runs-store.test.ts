@@ -8,6 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startGitFixture, type GitFixture } from "@/test/support/git-fixture";
 import { commitFiles, makeTempDir } from "@/test/support/git-repo";
+import { definitionBody } from "@/test/support/definition-body";
 import { startGitHttpServer, type GitHttpServer } from "@/test/support/git-http-server";
 import { changeBenchFiles, generateBenchRepo } from "@/test/support/bench-repo";
 import { openTestStore, type TestStore } from "@/test/support/test-store";
@@ -266,17 +267,9 @@ describe("hardening: runs and the store (real server process)", () => {
     const r = await api("/api/v1/definitions", {
       method: "POST",
       token: admin,
-      body: JSON.stringify({
-        metadata: { name: NAME },
-        spec: {
-          group: "example.io",
-          version: "v1",
-          names: { kind: "Widget", plural: "widgets" },
-          scope: "Namespaced",
-          schema: { type: "object", properties: { replicas: { type: "integer" }, note: { type: "string" } } },
-          gitops: { repoURL: gitServer.url("widgets.git"), path: "/resources" },
-        },
-      }),
+      body: JSON.stringify(
+        definitionBody({ name: NAME, kind: "Widget", repoURL: gitServer.url("widgets.git"), schema: { type: "object", properties: { replicas: { type: "integer" }, note: { type: "string" } } } }),
+      ),
     });
     expect(r.status).toBe(201);
     const first = await api(`/api/v1/definitions/${NAME}/sync?wait=true`, { method: "POST", token: operator });

@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { createUser } from "@/lib/server/services/users";
 import { addDefinition } from "@/lib/server/services/definitions";
+import { definitionBody } from "@/test/support/definition-body";
 import { startSync } from "@/lib/server/services/sync";
 import { getDb } from "@/lib/server/db";
 import type { Principal } from "@/lib/server/auth/principal";
@@ -36,28 +37,7 @@ export interface DefOptions {
 }
 
 export async function defineWidgets(o: DefOptions, who: Principal) {
-  const plural = `${o.kind.toLowerCase()}s`;
-  return addDefinition(
-    {
-      metadata: { name: o.name },
-      spec: {
-        group: o.name.split(".").slice(1).join(".") || "example.io",
-        version: "v1",
-        names: { kind: o.kind, plural },
-        scope: o.scope ?? "Namespaced",
-        schema: o.schema ?? widgetSchema,
-        gitops: {
-          repoURL: o.repoURL,
-          path: o.path ?? "/resources",
-          ...(o.branch ? { branch: o.branch } : {}),
-          ...(o.secretName ? { secretName: o.secretName } : {}),
-        },
-        ...(o.secretPaths ? { secretPaths: o.secretPaths } : {}),
-        ...(o.syncPolicy ? { syncPolicy: o.syncPolicy } : {}),
-      },
-    },
-    who,
-  );
+  return addDefinition(definitionBody({ ...o, group: o.name.split(".").slice(1).join(".") || "example.io", schema: o.schema ?? widgetSchema }), who);
 }
 
 export async function syncNow(definition: string, who: Principal, o: { dryRun?: boolean; revision?: string; prune?: boolean } = {}): Promise<RunRow> {

@@ -54,23 +54,6 @@ export interface RunEnd {
   commitMessage?: string | null;
 }
 
-function endData(end: RunEnd) {
-  const finishedAt = new Date();
-  return {
-    phase: end.phase,
-    error: end.error ?? null,
-    activeKey: null,
-    finishedAt,
-    durationMs: finishedAt.getTime() - end.startedAt.getTime(),
-    log: end.log,
-    ...(end.counts ? { counts: end.counts } : {}),
-    ...(end.total !== undefined ? { total: end.total } : {}),
-    ...(end.done !== undefined ? { done: end.done } : {}),
-    ...(end.resolvedCommit !== undefined ? { resolvedCommit: end.resolvedCommit } : {}),
-    ...(end.commitMessage !== undefined ? { commitMessage: end.commitMessage } : {}),
-  };
-}
-
 export interface ChangeRecord {
   key: ResourceKey;
   action: ChangeAction;
@@ -265,7 +248,7 @@ async function applyWrites(q: RawQuery, w: ApplyWrites, onProgress?: (done: numb
 
 /** Ends a run that could not finish normally (fetch failed, crashed pipeline). */
 export async function failRun(runId: string, end: Omit<RunEnd, "phase">): Promise<void> {
-  await (await getDb()).syncRun.update({ where: { id: runId }, data: endData({ ...end, phase: "Failed" }) });
+  await writeRunEnd((await getRawSql()).query, runId, { ...end, phase: "Failed" });
 }
 
 /** Runs left Running by a dead process (or, with `ownerNot`, by every other process). */

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGitFixture, type GitFixture } from "@/test/support/git-fixture";
 import { commitFiles } from "@/test/support/git-repo";
+import { definitionBody } from "@/test/support/definition-body";
 import { openTestStore, type TestStore } from "@/test/support/test-store";
 import { createUser } from "@/lib/server/services/users";
 import { addDefinition } from "@/lib/server/services/definitions";
@@ -47,17 +48,12 @@ describe("sync service against a real Git server", () => {
     const u = await createUser({ username: "admin", password: "correct horse", role: "admin" });
     admin = { via: "session", userId: u.id, username: "admin", role: "admin" };
     await addDefinition(
-      {
-        metadata: { name: NAME },
-        spec: {
-          group: "example.io",
-          version: "v1",
-          names: { kind: "Deployment", plural: "deployments" },
-          scope: "Namespaced",
-          schema: { type: "object", required: ["image", "replicas"], properties: { image: { type: "string" }, replicas: { type: "integer" } } },
-          gitops: { repoURL: repo.url, path: "/resources" },
-        },
-      },
+      definitionBody({
+        name: NAME,
+        kind: "Deployment",
+        repoURL: repo.url,
+        schema: { type: "object", required: ["image", "replicas"], properties: { image: { type: "string" }, replicas: { type: "integer" } } },
+      }),
       admin,
     );
   });

@@ -170,8 +170,7 @@ export async function computePlan(
     inGit.add(k);
     const h = headByKey.get(k);
     if (!h) continue; // a create: nothing live to compare with
-    d.contentHash = docContentHash(d.doc);
-    if (h.liveSpecHash !== d.contentHash || d.error) needContent.push(h.id);
+    if (h.liveSpecHash !== docContentHash(d.doc) || d.error) needContent.push(h.id);
   }
   for (const h of heads) if (!inGit.has(`${h.namespace}/${h.name}`)) needContent.push(h.id);
   const full = new Map((await getResourcesByIds(needContent)).map((r) => [r.id, r]));
@@ -299,11 +298,11 @@ function buildWrites(row: DefinitionRow, plan: Plan, liveRows: LiveRow[], commit
       : undefined;
     switch (c.action) {
       case "create":
-        if (content && d) w.creates.push({ ...content, hash: d.contentHash ?? docContentHash(d.doc) });
+        if (content && d) w.creates.push({ ...content, hash: docContentHash(d.doc) });
         break;
       case "update":
         if (content && live) {
-          const hash = d?.contentHash ?? docContentHash(d!.doc);
+          const hash = docContentHash(d!.doc);
           const specChanged = contentHash({ spec: live.spec, labels: {}, annotations: {} }) !== contentHash({ spec: content.spec, labels: {}, annotations: {} });
           w.updates.push({ ...content, hash, id: live.id, bumpGeneration: specChanged });
         }
