@@ -10,6 +10,7 @@ import type {
   ActionCounts,
   ChangeAction,
   DesiredResource,
+  FieldChange,
   FileProblem,
   LiveResource,
   Plan,
@@ -139,7 +140,7 @@ function desiredChange(key: ResourceKey, d: DesiredResource, live: LiveResource 
       status: resourceStatus({ action }),
       drifted: live ? isDrifted(live) : false,
       // equal content hashes: nothing to list
-      diff: action === "unchanged" ? [] : diffFields(liveView ? comparable(liveView) : ABSENT, comparable(desiredView)),
+      diff: action === "unchanged" ? [] : liveView ? diffFields(comparable(liveView), comparable(desiredView)) : createDiff(d.doc),
       sourcePath: d.sourcePath,
       sourceLine: d.sourceLine,
     },
@@ -195,6 +196,11 @@ function buildView(
 
 /** The absent side of a create or delete: the fields it has are listed, without an empty "/metadata". */
 const ABSENT = { metadata: {} };
+
+/** A create's field diff: every field Git gives the new resource, as added. */
+export function createDiff(doc: ResourceDoc): FieldChange[] {
+  return diffFields(ABSENT, comparable(docView(doc)));
+}
 
 /** What the diff compares: the parts Git owns (labels, annotations, spec), not identity. */
 function comparable(view: ResourceDoc): { metadata: { labels?: unknown; annotations?: unknown }; spec: unknown } {

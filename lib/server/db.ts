@@ -34,6 +34,24 @@ interface DbHandle {
   close: () => Promise<void>;
 }
 
+/** PostgreSQL's `jsonb` type oid */
+const JSONB_OID = 3802;
+
+/**
+ * PGlite sends a text parameter after measuring its UTF-8 length one character at a time in
+ * JS (~420 ms for a 10k-resource sync's bulk parameters). A `jsonb` parameter given as bytes
+ * goes in jsonb's binary format instead (version byte 1, then the JSON text), encoded natively.
+ */
+const pgliteBulkSerializers = {
+  [JSONB_OID]: (v: unknown) => {
+    const text = typeof v === "string" ? v : JSON.stringify(v);
+    const bytes = Buffer.allocUnsafe(Buffer.byteLength(text) + 1);
+    bytes[0] = 1;
+    bytes.write(text, 1);
+    return bytes as unknown as string;
+  },
+};
+
 const globalForDb = globalThis as unknown as { __synclineDb?: Promise<DbHandle> };
 
 async function openPglite(dataDir: string): Promise<DbHandle> {
@@ -50,9 +68,10 @@ async function openPglite(dataDir: string): Promise<DbHandle> {
     await applyMigrations(runner, { advisoryLock: false });
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(pg) });
     // PGlite is one connection: its transaction() holds it, as the Prisma adapter's transactions do
+    const options = { serializers: pgliteBulkSerializers };
     const raw: RawSql = {
-      query: async (sql, params) => (await pg.query(sql, params)).rows as never[],
-      transaction: (fn) => pg.transaction((tx) => fn(async (sql, params) => (await tx.query(sql, params)).rows as never[])),
+      query: async (sql, params) => (await pg.query(sql, params, options)).rows as never[],
+      transaction: (fn) => pg.transaction((tx) => fn(async (sql, params) => (await tx.query(sql, params, options)).rows as never[])),
     };
     return {
       prisma,

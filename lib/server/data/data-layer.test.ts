@@ -110,6 +110,8 @@ describe.each(stores)("data layer on $name", ({ postgres }) => {
   });
 
   it("applies every kind of write on the raw channel and reads heads as Prisma sees the rows", async () => {
+    // multi-byte text: the bulk parameters are sent as UTF-8 bytes, so their length must be counted in bytes
+    const WIDE = "grüße – 🚀 日本 \\ \"q\"";
     const d = await createDefinition(def("writes.example.io", "Wr"));
     const mk = (name: string, extra: Partial<Parameters<typeof createResourceRow>[0]> = {}) =>
       createResourceRow({ definitionId: d.id, kind: "Wr", namespace: "ns", name, labels: {}, annotations: {}, spec: { v: 1 }, liveSpecHash: "h1", appliedSpecHash: "h1", managedBy: "syncline", ...extra });
@@ -124,10 +126,10 @@ describe.each(stores)("data layer on $name", ({ postgres }) => {
         definitionId: d.id,
         commit: "c2",
         managedBy: "syncline",
-        creates: [{ key: { kind: "Wr", namespace: "ns", name: "new" }, labels: { a: "1" }, annotations: {}, spec: { v: 2 }, hash: "h2", sourcePath: "a.yaml", sourceLine: 3 }],
+        creates: [{ key: { kind: "Wr", namespace: "ns", name: "new" }, labels: { a: "1" }, annotations: {}, spec: { v: 2, note: WIDE }, hash: "h2", sourcePath: "a.yaml", sourceLine: 3 }],
         updates: [{ id: upd!.id, key: { kind: "Wr", namespace: "ns", name: "upd" }, labels: {}, annotations: { n: "x" }, spec: { v: 3 }, hash: "h3", sourcePath: "b.yaml", sourceLine: 1, bumpGeneration: true }],
         touches: [touch!.id],
-        errors: [{ id: bad!.id, message: "b.yaml:2: spec/v must be integer" }],
+        errors: [{ id: bad!.id, message: `b.yaml:2: spec/v must be integer, not ${WIDE}` }],
         deletes: [gone!.id],
         orphans: [orphan!.id],
         generation: 1,
@@ -135,12 +137,12 @@ describe.each(stores)("data layer on $name", ({ postgres }) => {
     );
     const byName = async (name: string) => findResource({ kind: "Wr", namespace: "ns", name });
     const created = await byName("new");
-    expect(created).toMatchObject({ spec: { v: 2 }, labels: { a: "1" }, generation: 1, lastCommitSHA: "c2", syncStatus: "Synced", liveSpecHash: "h2", appliedSpecHash: "h2", sourceLine: 3 });
+    expect(created).toMatchObject({ spec: { v: 2, note: WIDE }, labels: { a: "1" }, generation: 1, lastCommitSHA: "c2", syncStatus: "Synced", liveSpecHash: "h2", appliedSpecHash: "h2", sourceLine: 3 });
     // a timestamp written on the raw channel reads back as the same instant through Prisma
     expect(Math.abs(created!.lastSyncTime!.getTime() - Date.now())).toBeLessThan(60_000);
     expect(await byName("upd")).toMatchObject({ spec: { v: 3 }, annotations: { n: "x" }, generation: 2, lastCommitSHA: "c2", liveSpecHash: "h3" });
     expect(await byName("touch")).toMatchObject({ spec: { v: 1 }, generation: 1, lastCommitSHA: "c2", syncStatus: "Synced", syncError: null });
-    expect(await byName("bad")).toMatchObject({ spec: { v: 1 }, syncStatus: "Error", syncError: "b.yaml:2: spec/v must be integer", lastCommitSHA: null });
+    expect(await byName("bad")).toMatchObject({ spec: { v: 1 }, syncStatus: "Error", syncError: `b.yaml:2: spec/v must be integer, not ${WIDE}`, lastCommitSHA: null });
     expect(await byName("gone")).toBeNull();
     expect(await byName("orphan")).toMatchObject({ syncStatus: "Orphaned" });
     const ended = await findRun(run.id);

@@ -1,8 +1,9 @@
 /** Run history as the API and the pages show it. */
 import "server-only";
 import type { RunChangeView, RunDetailView, RunView } from "@/lib/api/contract";
-import type { ChangeAction, FieldChange, RunPhase } from "@/lib/engine/types";
+import type { ChangeAction, FieldChange, ResourceDoc, RunPhase } from "@/lib/engine/types";
 import { toCanonicalYaml } from "@/lib/engine/canonical";
+import { createDiff } from "@/lib/engine/plan";
 import { findDefinition, findDefinitionById } from "@/lib/server/data/definitions";
 import { findRun, getRunChanges, getRuns, type RunChangeRow, type RunRow } from "@/lib/server/data/runs";
 import { notFound } from "@/lib/server/errors";
@@ -34,25 +35,28 @@ export function toRunView(r: RunRow, definition: string): RunView {
   };
 }
 
-/** Creates are stored as compact JSON (see sync.ts toRecord); everything is shown as YAML. */
-export function asYaml(text: string | null): string | null {
-  if (!text || !text.startsWith("{")) return text;
+/** A stored create: its document as compact JSON, and no diff (sync.ts toRecord). */
+function compactCreate(c: RunChangeRow): ResourceDoc | undefined {
+  if (c.action !== "create" || !c.desiredYaml?.startsWith("{")) return undefined;
   try {
-    return toCanonicalYaml(JSON.parse(text));
+    return JSON.parse(c.desiredYaml) as ResourceDoc;
   } catch {
-    return text;
+    return undefined;
   }
 }
 
+/** Creates are stored compactly (see sync.ts toRecord); everything is shown as YAML, with its diff. */
 export function toChangeView(c: RunChangeRow): RunChangeView {
+  const created = compactCreate(c);
+  const diff = c.diff as unknown as FieldChange[];
   return {
     kind: c.kind,
     namespace: c.namespace,
     name: c.name,
     action: c.action as ChangeAction,
-    diff: c.diff as unknown as FieldChange[],
-    liveYaml: asYaml(c.liveYaml),
-    desiredYaml: asYaml(c.desiredYaml),
+    diff: created && diff.length === 0 ? createDiff(created) : diff,
+    liveYaml: c.liveYaml,
+    desiredYaml: created ? toCanonicalYaml(created) : c.desiredYaml,
     error: c.error,
     sourcePath: c.sourcePath,
     sourceLine: c.sourceLine,

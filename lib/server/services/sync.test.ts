@@ -87,7 +87,11 @@ describe("sync service against a real Git server", () => {
     expect((await listResources({ kind: "Deployment" })).items).toHaveLength(0);
     const full = await getRunWithChanges(run.id);
     expect(full.changes.filter((c) => c.action === "create").map((c) => c.name).sort()).toEqual(["a", "b"]);
-    expect(full.changes.find((c) => c.action === "create" && c.name === "a")?.desiredYaml).toContain("replicas: 1");
+    const created = full.changes.find((c) => c.action === "create" && c.name === "a");
+    expect(created?.desiredYaml).toContain("replicas: 1");
+    // a recorded create keeps only its document; the diff read back is the plan's
+    expect(created?.diff).toEqual([{ path: "/spec", op: "added", new: { image: "app:1", replicas: 1 } }]);
+    expect(created?.diff).toEqual((await computeDiff(NAME)).changes.find((c) => c.name === "a")?.diff);
   });
 
   it("sync creates valid resources with status.gitSync and skips invalid ones", async () => {

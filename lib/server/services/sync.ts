@@ -256,11 +256,13 @@ function rememberLive(plan: Plan, liveRows: LiveRow[]): void {
 function toRecord(c: PlannedChange, opts: { compactCreates?: boolean }): ChangeRecord {
   // A create's side is stored as compact JSON (valid YAML) and rendered as YAML when shown:
   // a first sync of 10,000 resources would otherwise spend seconds rendering text nobody reads yet.
+  // Its diff (every field added) is derived from that document when read (runs.ts toChangeView),
+  // rather than stored as a second copy of every spec.
   const createJson = opts.compactCreates && c.action === "create" && c.desired ? stableStringify(c.desired.doc) : undefined;
   return {
     key: c.key,
     action: c.action,
-    diff: c.diff,
+    diff: createJson ? [] : c.diff,
     liveYaml: createJson ? null : c.liveYaml || null,
     desiredYaml: createJson ?? (c.desiredYaml || null),
     error: c.error ?? null,
