@@ -233,9 +233,10 @@ function maskLiveYaml(c: PlannedChange, mask: (s: unknown) => unknown): unknown 
   return live ? { kind: c.key.kind, metadata: live.metadata, spec: mask(live.spec) } : {};
 }
 
-function rememberLive(plan: Plan, liveRows: LiveRow[]): void {
+function rememberLive(plan: Plan, liveRows: LiveRow[], which: (c: PlannedChange) => boolean = () => true): void {
   const byKey = new Map(liveRows.map((r) => [`${r.namespace}/${r.name}`, r]));
   for (const c of plan.changes) {
+    if (!which(c)) continue;
     const r = byKey.get(`${c.key.namespace}/${c.key.name}`);
     if (r) {
       const labels = (r.labels ?? {}) as Record<string, string>;
@@ -288,16 +289,17 @@ function buildWrites(row: DefinitionRow, plan: Plan, liveRows: LiveRow[], commit
   for (const c of plan.changes) {
     const live = byKey.get(`${c.key.namespace}/${c.key.name}`);
     const d = c.desired;
-    const content = d
-      ? {
-          key: c.key,
-          labels: d.doc.metadata.labels ?? {},
-          annotations: d.doc.metadata.annotations ?? {},
-          spec: d.doc.spec ?? {},
-          sourcePath: d.sourcePath,
-          sourceLine: d.sourceLine,
-        }
-      : undefined;
+    const content =
+      d && (c.action === "create" || c.action === "update")
+        ? {
+            key: c.key,
+            labels: d.doc.metadata.labels ?? {},
+            annotations: d.doc.metadata.annotations ?? {},
+            spec: d.doc.spec ?? {},
+            sourcePath: d.sourcePath,
+            sourceLine: d.sourceLine,
+          }
+        : undefined;
     switch (c.action) {
       case "create":
         if (content && d) w.creates.push({ ...content, hash: docContentHash(d.doc) });
@@ -372,7 +374,8 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
     if (state.pathMissing) {
       throw new AppError("SOURCE_ERROR", `gitops path ${def.spec.gitops!.path} does not exist at commit ${state.commit.slice(0, 7)} (prune withheld: nothing was changed or pruned)`);
     }
-    rememberLive(plan, liveRows);
+    // unchanged resources are not recorded
+    rememberLive(plan, liveRows, (c) => c.action !== "unchanged");
     const secretPaths = def.spec.secretPaths ?? [];
     const records = plan.changes.filter((c) => c.action !== "unchanged").map((c) => presentChange(c, secretPaths, { compactCreates: true }));
     for (const p of plan.fileProblems.slice(0, 200)) say(`file problem: ${p.path}${p.line ? `:${p.line}${p.column ? `:${p.column}` : ""}` : ""}: ${p.message}`);
