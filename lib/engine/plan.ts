@@ -17,6 +17,7 @@ import type {
   PlannedChange,
   ResourceDoc,
   ResourceKey,
+  ResourceSyncStatus,
   SyncPolicy,
 } from "./types";
 import { docContentHash, nonEmptyMap, toCanonicalYaml } from "./canonical";
@@ -113,53 +114,83 @@ function pickDesired(desired: DesiredResource[]): DesiredResource | undefined {
 }
 
 /**
- * YAML text is rendered on first read: a 10,000-resource plan where most resources are
- * unchanged never needs it, and rendering is the plan's largest cost (≈0.13 ms a document).
+ * A planned change whose YAML sides are rendered on first read: a 10,000-resource plan where
+ * most resources are unchanged never needs them, and rendering is the plan's largest cost
+ * (≈0.13 ms a document). The getters live on the prototype: no closures or property
+ * definitions per change (measured: a fifth of planning 10,000 unchanged resources).
  */
-function withLazyYaml<T extends object>(change: T, live: () => unknown, desired: () => unknown): T & { liveYaml: string; desiredYaml: string } {
-  let liveYaml: string | undefined;
-  let desiredYaml: string | undefined;
-  return Object.defineProperties(change, {
-    liveYaml: { enumerable: true, configurable: true, get: () => (liveYaml ??= toCanonicalYaml(live())), set: (v: string) => void (liveYaml = v) },
-    desiredYaml: { enumerable: true, configurable: true, get: () => (desiredYaml ??= toCanonicalYaml(desired())), set: (v: string) => void (desiredYaml = v) },
-  }) as T & { liveYaml: string; desiredYaml: string };
+class LazyYamlChange implements PlannedChange {
+  key: ResourceKey;
+  action: ChangeAction;
+  status: ResourceSyncStatus;
+  drifted: boolean;
+  diff: FieldChange[];
+  // optional fields stay absent until set, as on a literal
+  declare error?: string;
+  declare sourcePath?: string;
+  declare sourceLine?: number;
+  declare desired?: DesiredResource;
+  #liveYaml: string | undefined;
+  #desiredYaml: string | undefined;
+  readonly #live: LiveResource | undefined;
+  readonly #doc: ResourceDoc | undefined;
+
+  /** `live` and `doc` are the two sides; an unchanged change shows its document on both */
+  constructor(fields: Pick<PlannedChange, "key" | "action" | "drifted" | "diff">, live: LiveResource | undefined, doc: ResourceDoc | undefined) {
+    this.key = fields.key;
+    this.action = fields.action;
+    this.status = resourceStatus({ action: fields.action });
+    this.drifted = fields.drifted;
+    this.diff = fields.diff;
+    this.#live = live;
+    this.#doc = doc;
+  }
+
+  get liveYaml(): string {
+    // unchanged: both sides have equal content, and the caller may not have loaded the live spec
+    const side = this.action === "unchanged" && this.#doc ? docView(this.#doc) : this.#live ? liveDocView(this.#live) : undefined;
+    return (this.#liveYaml ??= toCanonicalYaml(side));
+  }
+
+  set liveYaml(v: string) {
+    this.#liveYaml = v;
+  }
+
+  get desiredYaml(): string {
+    return (this.#desiredYaml ??= toCanonicalYaml(this.#doc ? docView(this.#doc) : undefined));
+  }
+
+  set desiredYaml(v: string) {
+    this.#desiredYaml = v;
+  }
 }
 
 function desiredChange(key: ResourceKey, d: DesiredResource, live: LiveResource | undefined): PlannedChange {
-  const desiredView = docView(d.doc);
-  const liveView = live ? liveDocView(live) : undefined;
   let action: ChangeAction;
   if (d.error !== undefined) action = "invalid";
   else if (!live) action = "create";
   // liveSpecHash is the stored contentHash of the live content (set on every write)
   else action = docContentHash(d.doc) === live.liveSpecHash ? "unchanged" : "update";
-  const change: PlannedChange = withLazyYaml(
+  const change = new LazyYamlChange(
     {
       key,
       action,
-      status: resourceStatus({ action }),
       drifted: live ? isDrifted(live) : false,
       // equal content hashes: nothing to list
-      diff: action === "unchanged" ? [] : liveView ? diffFields(comparable(liveView), comparable(desiredView)) : createDiff(d.doc),
-      sourcePath: d.sourcePath,
-      sourceLine: d.sourceLine,
+      diff: action === "unchanged" ? [] : live ? diffFields(comparable(liveDocView(live)), comparable(docView(d.doc))) : createDiff(d.doc),
     },
-    // unchanged: both sides have equal content, and the caller may not have loaded the live spec
-    () => (action === "unchanged" ? desiredView : liveView),
-    () => desiredView,
+    live,
+    d.doc,
   );
+  change.sourcePath = d.sourcePath;
+  change.sourceLine = d.sourceLine;
   if (d.error !== undefined) change.error = d.error;
   if (action === "create" || action === "update") change.desired = d;
   return change;
 }
 
 function orphanChange(key: ResourceKey, live: LiveResource, action: ChangeAction): PlannedChange {
-  const liveView = liveDocView(live);
-  const change: PlannedChange = withLazyYaml(
-    { key, action, status: resourceStatus({ action }), drifted: isDrifted(live), diff: diffFields(comparable(liveView), ABSENT) },
-    () => liveView,
-    () => undefined,
-  );
+  const change = new LazyYamlChange({ key, action, drifted: isDrifted(live), diff: diffFields(comparable(liveDocView(live)), ABSENT) }, live, undefined);
   if (live.sourcePath) change.sourcePath = live.sourcePath;
   return change;
 }
