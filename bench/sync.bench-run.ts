@@ -10,7 +10,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fork, spawn } from "node:child_process";
+import { execFileSync, fork, spawn } from "node:child_process";
 import { it } from "vitest";
 import { generateBenchRepo, changeBenchFiles, measureNativeFloor } from "@/test/support/bench-repo";
 import { startGitHttpServer } from "@/test/support/git-http-server";
@@ -62,6 +62,13 @@ function floorParse(blobs: { path: string; content: Buffer }[]): { parseValidate
   if (!v.ok) throw new Error("schema");
   const validated = validateDesired(collected.desired, v.validate);
   return { parseValidateMs: performance.now() - t0, resources: validated.length };
+}
+
+/** RSS of a bare Node process that only creates a PGlite store (`pglite-alone.mjs`) */
+function measureBareEngine(work: string): { rssMiB: number; peakRssMiB: number; sharedBuffers: string } {
+  const dir = fs.mkdtempSync(path.join(work, "pglite-alone-"));
+  const out = execFileSync(process.execPath, [path.join(import.meta.dirname, "pglite-alone.mjs"), dir], { encoding: "utf8" });
+  return JSON.parse(out.trim().split("\n").at(-1)!) as { rssMiB: number; peakRssMiB: number; sharedBuffers: string };
 }
 
 type Done = Extract<WorkerReply, { ok: true }>;
@@ -145,6 +152,9 @@ it(`syncs ${FILES} resources`, async () => {
       console.log(Object.entries(steps).map(([k, v]) => `${k}: rss ${v.rssMiB} MiB, peak so far ${v.peakRssMiB} MiB`).join("\n"));
     }
 
+    // the embedded engine's share of the sync process: the same store created by a bare process
+    const engine = setup.detail === "store: pglite" ? measureBareEngine(work) : undefined;
+
     const rows: [string, number, string][] = [
       ["native floor: clone --depth 1 + ls-tree + cat-file", floorRead.totalMs, `${floorRead.files} blobs, ${(floorRead.bytes / 1048576).toFixed(1)} MiB`],
       ["floor: parse + validate the same files", parseValidateMs, `${resources} resources`],
@@ -159,7 +169,11 @@ it(`syncs ${FILES} resources`, async () => {
     console.log("\n| step | ms | notes |\n|---|---:|---|");
     for (const [name, ms, note] of rows) console.log(`| ${name} | ${ms.toFixed(0)} | ${note} |`);
     console.log(`| ratio first sync / floor | ${(first.ms / floorMs).toFixed(2)}× | target ≤ 2.5× |`);
-    console.log(`| peak RSS of the sync process | ${peakRssMiB} MiB | target < 400 MiB (idle with the store open: ${setup.rssMiB} MiB) |\n`);
+    console.log(`| peak RSS of the sync process | ${peakRssMiB} MiB | target < 400 MiB (idle with the store open: ${setup.rssMiB} MiB) |`);
+    if (engine) {
+      console.log(`| for comparison: a bare Node process with only a new PGlite store | ${engine.peakRssMiB} MiB | the embedded engine before Syncline loads (shared_buffers ${engine.sharedBuffers}) |`);
+    }
+    console.log("");
     console.log(
       JSON.stringify({
         store: setup.detail.replace("store: ", ""),
@@ -173,6 +187,7 @@ it(`syncs ${FILES} resources`, async () => {
         firstRowsMs: Math.round(firstRows.ms),
         peakRssMiB,
         idleRssMiB: setup.rssMiB,
+        ...(engine ? { engineAloneRssMiB: engine.peakRssMiB } : {}),
       }),
     );
     await worker.send({ op: "close" });
