@@ -117,7 +117,8 @@ function pickDesired(desired: DesiredResource[]): DesiredResource | undefined {
  * A planned change whose YAML sides are rendered on first read: a 10,000-resource plan where
  * most resources are unchanged never needs them, and rendering is the plan's largest cost
  * (≈0.13 ms a document). The getters live on the prototype: no closures or property
- * definitions per change (measured: a fifth of planning 10,000 unchanged resources).
+ * definitions per change (measured on 10,000 unchanged resources: 70–100 ms with them,
+ * 11–23 ms without).
  */
 class LazyYamlChange implements PlannedChange {
   key: ResourceKey;
