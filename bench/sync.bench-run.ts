@@ -87,13 +87,17 @@ async function startWorker(): Promise<{ send(cmd: WorkerCommand): Promise<Done>;
     env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },
     stdio: ["ignore", "inherit", "inherit", "ipc"],
   });
-  const replies: Array<(r: WorkerReply) => void> = [];
-  child.on("message", (r: WorkerReply) => replies.shift()?.(r));
-  const next = () =>
-    new Promise<Done>((resolve, reject) => {
-      replies.push((r) => (r.ok ? resolve(r) : reject(new Error(`sync worker: ${r.error}`))));
-      child.once("exit", (code) => reject(new Error(`sync worker exited with ${code}`)));
-    });
+  const replies: Array<{ resolve: (r: Done) => void; reject: (e: Error) => void }> = [];
+  child.on("message", (r: WorkerReply) => {
+    const waiting = replies.shift();
+    if (r.ok) waiting?.resolve(r);
+    else waiting?.reject(new Error(`sync worker: ${r.error}`));
+  });
+  // one listener for the process's end: whatever is still waiting fails with its exit code
+  child.once("exit", (code) => {
+    for (const waiting of replies.splice(0)) waiting.reject(new Error(`sync worker exited with ${code}`));
+  });
+  const next = () => new Promise<Done>((resolve, reject) => replies.push({ resolve, reject }));
   await next(); // "ready"
   return {
     send: (cmd) => {
