@@ -12,6 +12,7 @@ import { getAuditEvents, recordAuditEvent } from "./audit";
 import { isUniqueViolation } from "./errors";
 import { encryptSecret, decryptSecret } from "@/lib/server/crypto/secret-box";
 import type { Definition } from "@/lib/engine/types";
+import { loadResourcePage } from "@/app/(dashboard)/definitions/[name]/load-resources";
 
 const stores: { name: string; postgres: boolean }[] = [{ name: "PGlite", postgres: false }];
 if (process.env.TEST_DATABASE_URL) stores.push({ name: "PostgreSQL", postgres: true });
@@ -99,7 +100,7 @@ describe.each(stores)("data layer on $name", ({ postgres }) => {
       run.id,
       { phase: "Succeeded", log: [], startedAt: new Date() },
       [{ key: { kind: "Atom", namespace: "ns", name: "fresh" }, action: "create", diff: [], liveYaml: null, desiredYaml: "x", error: null, sourcePath: "a.yaml", sourceLine: 1 }],
-      { definitionId: d.id, commit: "c1", managedBy: "syncline", creates: [write("fresh"), write("exists")], updates: [], touches: [], errors: [], deletes: [], orphans: [], generation: 1 },
+      { definitionId: d.id, commit: "c1", managedBy: "syncline", creates: [write("fresh"), write("exists")], updates: [], touches: [], untouched: 0, errors: [], deletes: [], orphans: [], generation: 1 },
     ).catch((e: unknown) => e);
     expect(isUniqueViolation(err)).toBe(true);
     expect(await findResource({ kind: "Atom", namespace: "ns", name: "fresh" })).toBeNull();
@@ -129,6 +130,7 @@ describe.each(stores)("data layer on $name", ({ postgres }) => {
         creates: [{ key: { kind: "Wr", namespace: "ns", name: "new" }, labels: { a: "1" }, annotations: {}, spec: { v: 2, note: WIDE }, hash: "h2", sourcePath: "a.yaml", sourceLine: 3 }],
         updates: [{ id: upd!.id, key: { kind: "Wr", namespace: "ns", name: "upd" }, labels: {}, annotations: { n: "x" }, spec: { v: 3 }, hash: "h3", sourcePath: "b.yaml", sourceLine: 1, bumpGeneration: true }],
         touches: [touch!.id],
+        untouched: 0,
         errors: [{ id: bad!.id, message: `b.yaml:2: spec/v must be integer, not ${WIDE}` }],
         deletes: [gone!.id],
         orphans: [orphan!.id],
@@ -157,9 +159,57 @@ describe.each(stores)("data layer on $name", ({ postgres }) => {
       rows.map((r) => ({
         id: r!.id, kind: r!.kind, namespace: r!.namespace, name: r!.name, generation: r!.generation, managedBy: r!.managedBy,
         lastCommitSHA: r!.lastCommitSHA, lastSyncTime: r!.lastSyncTime, syncError: r!.syncError, appliedSpecHash: r!.appliedSpecHash,
-        liveSpecHash: r!.liveSpecHash, sourcePath: r!.sourcePath, spec: null, labels: null, annotations: null,
+        liveSpecHash: r!.liveSpecHash, sourcePath: r!.sourcePath, syncStatus: r!.syncStatus, followsDefinition: r!.followsDefinition,
+        spec: null, labels: null, annotations: null,
       })),
     );
+  });
+
+  it("moves the stamps of rows that follow the definition without writing them; a row that stops following keeps what it showed", async () => {
+    const d = await createDefinition(def("stamps.example.io", "St"));
+    const write = (name: string) => ({ key: { kind: "St", namespace: "ns", name }, labels: {}, annotations: {}, spec: { v: 1 }, hash: "h", sourcePath: "a.yaml", sourceLine: 1 });
+    const sync = async (commit: string, w: { creates?: string[]; touches?: string[]; untouched?: number; errors?: string[]; orphans?: string[] }) => {
+      const run = await insertActiveRun({ definitionId: d.id, trigger: "api", initiator: "t", dryRun: false, prune: false, requestedRevision: null, owner: "p" });
+      await finishRun(run.id, { phase: "Succeeded", log: [], startedAt: new Date() }, [], {
+        definitionId: d.id, commit, managedBy: "syncline", creates: (w.creates ?? []).map(write), updates: [], touches: w.touches ?? [], untouched: w.untouched ?? 0,
+        errors: (w.errors ?? []).map((id) => ({ id, message: "a.yaml:1: bad" })), deletes: [], orphans: w.orphans ?? [], generation: 1,
+      });
+    };
+    const byName = async (name: string) => (await findResource({ kind: "St", namespace: "ns", name }))!;
+    // written by hand (through the API): it has its own stamps and does not follow
+    await createResourceRow({ definitionId: d.id, kind: "St", namespace: "ns", name: "manual", labels: {}, annotations: {}, spec: {}, liveSpecHash: "m" });
+
+    await sync("c1", { creates: ["kept", "breaks", "leaves"] });
+    const at1 = (await byName("kept")).lastSyncTime!;
+    expect(await byName("kept")).toMatchObject({ lastCommitSHA: "c1", followsDefinition: true });
+    await new Promise((r) => setTimeout(r, 20));
+
+    // c2: every row unchanged and following, nothing written; all three now show c2
+    await sync("c2", { untouched: 3 });
+    for (const name of ["kept", "breaks", "leaves"]) expect((await byName(name)).lastCommitSHA).toBe("c2");
+    const at2 = (await byName("kept")).lastSyncTime!;
+    expect(at2.getTime()).toBeGreaterThan(at1.getTime());
+    expect((await getDefinitionResourceHeads(d.id)).find((h) => h.name === "kept")).toMatchObject({ lastCommitSHA: "c2", lastSyncTime: at2 });
+    await new Promise((r) => setTimeout(r, 20));
+
+    // c3: one turns invalid (keeps c2, the last commit it was synced at), one leaves Git (keeps c2 and its time)
+    const [breaks, leaves] = [await byName("breaks"), await byName("leaves")];
+    await sync("c3", { untouched: 1, errors: [breaks.id], orphans: [leaves.id] });
+    expect(await byName("kept")).toMatchObject({ lastCommitSHA: "c3", followsDefinition: true });
+    expect(await byName("breaks")).toMatchObject({ lastCommitSHA: "c2", syncStatus: "Error", followsDefinition: false });
+    expect((await byName("breaks")).lastSyncTime!.getTime()).toBeGreaterThan(at2.getTime());
+    expect(await byName("leaves")).toMatchObject({ lastCommitSHA: "c2", lastSyncTime: at2, syncStatus: "Orphaned", followsDefinition: false });
+    expect(await byName("manual")).toMatchObject({ lastCommitSHA: null, lastSyncTime: null, followsDefinition: false });
+    // the table's "last synced" sort orders by the stamps shown (breaks and kept were stamped by the same sync)
+    const bySynced = async (dir: "asc" | "desc") =>
+      (await loadResourcePage(d.id, { q: "", status: "", sort: "synced", dir, after: null })).rows.map((r) => r.name);
+    expect(await bySynced("desc")).toEqual(["kept", "breaks", "leaves", "manual"]);
+    expect(await bySynced("asc")).toEqual(["manual", "leaves", "breaks", "kept"]);
+
+    // c4: the invalid one is valid (and unchanged) again: it is written once and follows again
+    await sync("c4", { untouched: 1, touches: [breaks.id] });
+    expect(await byName("breaks")).toMatchObject({ lastCommitSHA: "c4", syncStatus: "Synced", syncError: null, followsDefinition: true });
+    expect(await byName("leaves")).toMatchObject({ lastCommitSHA: "c2", lastSyncTime: at2 });
   });
 
   it("keeps secrets encrypted at rest", async () => {

@@ -7,8 +7,30 @@ import type { LabelRequirement } from "@/lib/engine/label-selector";
 
 export type ResourceRow = Resource;
 
+/**
+ * status.gitSync stamps as shown. A real sync stamps the definition (syncedCommit,
+ * lastSyncTime) and writes only the rows it changes; a row every sync has covered since it was
+ * last written (`followsDefinition`) shows the definition's stamps. Every read of Resource rows
+ * goes through here (the heads query does the same in SQL).
+ */
+const STAMPS = { definition: { select: { syncedCommit: true, lastSyncTime: true } } } as const;
+
+type StampedRow = Resource & { definition: { syncedCommit: string | null; lastSyncTime: Date | null } };
+
+function stamped(r: StampedRow): ResourceRow {
+  const { definition, ...row } = r;
+  return row.followsDefinition ? { ...row, lastCommitSHA: definition.syncedCommit, lastSyncTime: definition.lastSyncTime } : row;
+}
+
+/** The same in SQL, for raw reads of "Resource" r joined with its "ResourceDefinition" d. */
+export const STAMP_SQL = {
+  lastCommitSHA: `CASE WHEN r."followsDefinition" THEN d."syncedCommit" ELSE r."lastCommitSHA" END`,
+  lastSyncTime: `CASE WHEN r."followsDefinition" THEN d."lastSyncTime" ELSE r."lastSyncTime" END`,
+};
+
 export async function findResource(key: ResourceKey): Promise<ResourceRow | null> {
-  return (await getDb()).resource.findUnique({ where: { kind_namespace_name: key } });
+  const r = await (await getDb()).resource.findUnique({ where: { kind_namespace_name: key }, include: STAMPS });
+  return r ? stamped(r) : null;
 }
 
 export interface ResourceFilter {
@@ -73,9 +95,10 @@ export async function getResourcesPage(q: {
     orderBy: q.orderBy ?? [{ namespace: "asc" }, { name: "asc" }, { id: "asc" }],
     take: q.limit + 1,
     ...(q.cursor ? { cursor: { id: q.cursor }, skip: 1 } : {}),
+    include: STAMPS,
   });
   const more = rows.length > q.limit;
-  const items = rows.slice(0, q.limit);
+  const items = rows.slice(0, q.limit).map(stamped);
   return { items, nextCursor: more ? (items[items.length - 1]?.id ?? null) : null };
 }
 
@@ -85,13 +108,25 @@ export async function countResources(filter: ResourceFilter): Promise<number> {
 }
 
 /**
- * A definition's rows without their content (spec, labels, annotations come back empty):
- * planning compares content hashes, and only rows whose hash differs from Git need the rest.
+ * A resource without its content (spec, labels, annotations come back empty): planning
+ * compares content hashes, and only rows whose hash differs from Git need the rest.
  */
-/** A resource without its content (spec, labels, annotations): what a plan compares by hash. */
 export type ResourceHead = Pick<
   ResourceRow,
-  "id" | "kind" | "namespace" | "name" | "generation" | "managedBy" | "lastCommitSHA" | "lastSyncTime" | "syncError" | "appliedSpecHash" | "liveSpecHash" | "sourcePath"
+  | "id"
+  | "kind"
+  | "namespace"
+  | "name"
+  | "generation"
+  | "managedBy"
+  | "lastCommitSHA"
+  | "lastSyncTime"
+  | "syncError"
+  | "appliedSpecHash"
+  | "liveSpecHash"
+  | "sourcePath"
+  | "syncStatus"
+  | "followsDefinition"
 > & { spec: null; labels: null; annotations: null };
 
 /**
@@ -100,12 +135,12 @@ export type ResourceHead = Pick<
  */
 export async function getDefinitionResourceHeads(definitionId: string): Promise<ResourceHead[]> {
   const [row] = await (await getRawSql()).query<{ heads: string | null }>(
-    `SELECT json_agg(json_build_array("id", "kind", "namespace", "name", "generation", "managedBy", "lastCommitSHA", "lastSyncTime",
-       "syncError", "appliedSpecHash", "liveSpecHash", "sourcePath"))::text AS "heads"
-     FROM "Resource" WHERE "definitionId" = $1`,
+    `SELECT json_agg(json_build_array(r."id", r."kind", r."namespace", r."name", r."generation", r."managedBy", ${STAMP_SQL.lastCommitSHA},
+       ${STAMP_SQL.lastSyncTime}, r."syncError", r."appliedSpecHash", r."liveSpecHash", r."sourcePath", r."syncStatus", r."followsDefinition"))::text AS "heads"
+     FROM "Resource" r JOIN "ResourceDefinition" d ON d."id" = r."definitionId" WHERE r."definitionId" = $1`,
     [definitionId],
   );
-  type Tuple = [string, string, string, string, number, string | null, string | null, string | null, string | null, string | null, string, string | null];
+  type Tuple = [string, string, string, string, number, string | null, string | null, string | null, string | null, string | null, string, string | null, string, boolean];
   return (JSON.parse(row?.heads ?? "[]") as Tuple[]).map((t) => ({
     id: t[0],
     kind: t[1],
@@ -120,6 +155,8 @@ export async function getDefinitionResourceHeads(definitionId: string): Promise<
     appliedSpecHash: t[9],
     liveSpecHash: t[10],
     sourcePath: t[11],
+    syncStatus: t[12],
+    followsDefinition: t[13],
     spec: null,
     labels: null,
     annotations: null,
@@ -129,12 +166,15 @@ export async function getDefinitionResourceHeads(definitionId: string): Promise<
 export async function getResourcesByIds(ids: string[]): Promise<ResourceRow[]> {
   const db = await getDb();
   const out: ResourceRow[] = [];
-  for (let i = 0; i < ids.length; i += 5_000) out.push(...(await db.resource.findMany({ where: { id: { in: ids.slice(i, i + 5_000) } } })));
+  for (let i = 0; i < ids.length; i += 5_000) {
+    const rows = await db.resource.findMany({ where: { id: { in: ids.slice(i, i + 5_000) } }, include: STAMPS });
+    for (const r of rows) out.push(stamped(r));
+  }
   return out;
 }
 
 export async function getDefinitionResources(definitionId: string): Promise<ResourceRow[]> {
-  return (await getDb()).resource.findMany({ where: { definitionId } });
+  return (await (await getDb()).resource.findMany({ where: { definitionId }, include: STAMPS })).map(stamped);
 }
 
 export type NewResourceRow = Omit<Prisma.ResourceUncheckedCreateInput, "spec" | "labels" | "annotations"> & {
@@ -144,15 +184,16 @@ export type NewResourceRow = Omit<Prisma.ResourceUncheckedCreateInput, "spec" | 
 };
 
 export async function createResourceRow(data: NewResourceRow): Promise<ResourceRow> {
-  return (await getDb()).resource.create({ data: { ...data, spec: data.spec as Prisma.InputJsonValue } });
+  return stamped(await (await getDb()).resource.create({ data: { ...data, spec: data.spec as Prisma.InputJsonValue }, include: STAMPS }));
 }
 
 export async function updateResourceContent(
   id: string,
   c: { spec: unknown; labels: Record<string, string>; annotations: Record<string, string>; liveSpecHash: string; bumpGeneration: boolean; syncStatus?: string },
 ): Promise<ResourceRow> {
-  return (await getDb()).resource.update({
+  const r = await (await getDb()).resource.update({
     where: { id },
+    include: STAMPS,
     data: {
       spec: c.spec as Prisma.InputJsonValue,
       labels: c.labels,
@@ -162,6 +203,7 @@ export async function updateResourceContent(
       ...(c.bumpGeneration ? { generation: { increment: 1 } } : {}),
     },
   });
+  return stamped(r);
 }
 
 export async function deleteResourceRow(key: ResourceKey): Promise<boolean> {

@@ -7,6 +7,7 @@ import "server-only";
 import crypto from "node:crypto";
 import { Prisma, type SyncRun, type SyncRunChange } from "@prisma/client";
 import { getDb, getRawSql, type RawQuery } from "@/lib/server/db";
+import { STAMP_SQL } from "@/lib/server/data/resources";
 import type { ChangeAction, FieldChange, ResourceKey, RunPhase, RunTrigger } from "@/lib/engine/types";
 
 export type RunRow = SyncRun;
@@ -81,8 +82,10 @@ export interface ApplyWrites {
   managedBy: string;
   creates: ResourceWrite[];
   updates: (ResourceWrite & { id: string; bumpGeneration: boolean })[];
-  /** ids of unchanged resources: only status.gitSync moves */
+  /** ids of unchanged resources that must follow the definition's status.gitSync stamps again */
   touches: string[];
+  /** unchanged resources already following them: nothing to write (counted for progress) */
+  untouched: number;
   /** invalid in Git but present live: keep the last good spec, record the error */
   errors: { id: string; message: string }[];
   deletes: string[];
@@ -193,9 +196,9 @@ async function applyWrites(q: RawQuery, w: ApplyWrites, onProgress?: (done: numb
     const rows = part.map((c) => ({ id: crypto.randomUUID(), kind: c.key.kind, namespace: c.key.namespace, name: c.key.name, ...content(c) }));
     await q(
       `INSERT INTO "Resource" ("id","definitionId","kind","namespace","name","labels","annotations","spec","generation","managedBy",
-         "lastSyncTime","lastCommitSHA","syncError","syncStatus","appliedSpecHash","liveSpecHash","sourcePath","sourceLine","createdAt","updatedAt")
+         "lastSyncTime","lastCommitSHA","followsDefinition","syncError","syncStatus","appliedSpecHash","liveSpecHash","sourcePath","sourceLine","createdAt","updatedAt")
        SELECT x."id", $2, x."kind", x."namespace", x."name", x."labels", x."annotations", x."spec", 1, $3,
-         ${UTC(4)}, $5, NULL, 'Synced', x."hash", x."hash", x."sourcePath", x."sourceLine", ${UTC(4)}, ${UTC(4)}
+         ${UTC(4)}, $5, true, NULL, 'Synced', x."hash", x."hash", x."sourcePath", x."sourceLine", ${UTC(4)}, ${UTC(4)}
        FROM jsonb_to_recordset($1::jsonb) AS x("id" text, "kind" text, "namespace" text, "name" text, "labels" jsonb, "annotations" jsonb,
          "spec" jsonb, "hash" text, "sourcePath" text, "sourceLine" int)`,
       [JSON.stringify(rows), w.definitionId, w.managedBy, now, w.commit],
@@ -206,7 +209,7 @@ async function applyWrites(q: RawQuery, w: ApplyWrites, onProgress?: (done: numb
     const rows = part.map((u) => ({ id: u.id, bump: u.bumpGeneration ? 1 : 0, ...content(u) }));
     await q(
       `UPDATE "Resource" AS r SET "definitionId" = $2, "labels" = x."labels", "annotations" = x."annotations", "spec" = x."spec",
-         "generation" = r."generation" + x."bump", "managedBy" = $3, "lastSyncTime" = ${UTC(4)}, "lastCommitSHA" = $5, "syncError" = NULL,
+         "generation" = r."generation" + x."bump", "managedBy" = $3, "lastSyncTime" = ${UTC(4)}, "lastCommitSHA" = $5, "followsDefinition" = true, "syncError" = NULL,
          "syncStatus" = 'Synced', "appliedSpecHash" = x."hash", "liveSpecHash" = x."hash", "sourcePath" = x."sourcePath",
          "sourceLine" = x."sourceLine", "updatedAt" = ${UTC(4)}
        FROM jsonb_to_recordset($1::jsonb) AS x("id" text, "bump" int, "labels" jsonb, "annotations" jsonb, "spec" jsonb, "hash" text,
@@ -216,32 +219,43 @@ async function applyWrites(q: RawQuery, w: ApplyWrites, onProgress?: (done: numb
     );
     tick(part.length);
   }
-  // Unchanged resources: only status.gitSync moves (one statement, the ids as one jsonb array).
+  // Unchanged resources that must start following the definition's stamps again (the caller
+  // leaves out those already following, Synced and without error: nothing of theirs changes).
   if (w.touches.length > 0) {
     await q(
-      `UPDATE "Resource" SET "lastSyncTime" = ${UTC(1)}, "lastCommitSHA" = $2, "syncError" = NULL, "syncStatus" = 'Synced',
-         "updatedAt" = ${UTC(1)}
+      `UPDATE "Resource" SET "lastSyncTime" = ${UTC(1)}, "lastCommitSHA" = $2, "followsDefinition" = true, "syncError" = NULL,
+         "syncStatus" = 'Synced', "updatedAt" = ${UTC(1)}
        WHERE "id" IN (SELECT jsonb_array_elements_text($3::jsonb))`,
       [now, w.commit, JSON.stringify(w.touches)],
     );
-    tick(w.touches.length);
   }
+  tick(w.touches.length + w.untouched);
+  // Rows that stop following keep the stamps they showed (the definition's, before this sync).
   if (w.errors.length > 0) {
     await q(
-      `UPDATE "Resource" AS r SET "syncError" = x."message", "lastSyncTime" = ${UTC(1)}, "syncStatus" = 'Error', "updatedAt" = ${UTC(1)}
-       FROM jsonb_to_recordset($2::jsonb) AS x("id" text, "message" text) WHERE r."id" = x."id"`,
+      `UPDATE "Resource" AS r SET "syncError" = x."message", "lastSyncTime" = ${UTC(1)}, "lastCommitSHA" = ${STAMP_SQL.lastCommitSHA},
+         "followsDefinition" = false, "syncStatus" = 'Error', "updatedAt" = ${UTC(1)}
+       FROM jsonb_to_recordset($2::jsonb) AS x("id" text, "message" text), "ResourceDefinition" AS d
+       WHERE r."id" = x."id" AND d."id" = r."definitionId"`,
       [now, JSON.stringify(w.errors)],
     );
   }
   if (w.orphans.length > 0) {
-    await q(`UPDATE "Resource" SET "syncStatus" = 'Orphaned', "updatedAt" = ${UTC(2)} WHERE "id" IN (SELECT jsonb_array_elements_text($1::jsonb))`, [JSON.stringify(w.orphans), now]);
+    await q(
+      `UPDATE "Resource" AS r SET "syncStatus" = 'Orphaned', "lastSyncTime" = ${STAMP_SQL.lastSyncTime}, "lastCommitSHA" = ${STAMP_SQL.lastCommitSHA},
+         "followsDefinition" = false, "updatedAt" = ${UTC(2)}
+       FROM "ResourceDefinition" AS d
+       WHERE r."id" IN (SELECT jsonb_array_elements_text($1::jsonb)) AND d."id" = r."definitionId"`,
+      [JSON.stringify(w.orphans), now],
+    );
   }
   if (w.deletes.length > 0) {
     await q(`DELETE FROM "Resource" WHERE "id" IN (SELECT jsonb_array_elements_text($1::jsonb))`, [JSON.stringify(w.deletes)]);
     tick(w.deletes.length);
   }
   await q(
-    `UPDATE "ResourceDefinition" SET "syncedCommit" = $2, "syncedGeneration" = $3, "headCommit" = $2, "updatedAt" = ${UTC(4)} WHERE "id" = $1`,
+    `UPDATE "ResourceDefinition" SET "syncedCommit" = $2, "syncedGeneration" = $3, "headCommit" = $2, "lastSyncTime" = ${UTC(4)},
+       "updatedAt" = ${UTC(4)} WHERE "id" = $1`,
     [w.definitionId, w.commit, w.generation, now],
   );
 }

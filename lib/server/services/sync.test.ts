@@ -163,6 +163,9 @@ describe("sync service against a real Git server", () => {
     expect((second as AppError).code).toBe("SYNC_IN_PROGRESS");
     expect((second as AppError).message).toMatch(/a sync is already running/);
     expect((await first.done).phase).toBe("Succeeded");
+    // a is unchanged by this commit: not rewritten, yet its status.gitSync names the new commit
+    const a = await getResourceView({ kind: "Deployment", namespace: "prod", name: "a" });
+    expect(a.status.gitSync.lastCommitSHA).toBe(commits[commits.length - 1]);
   });
 
   it("prune is opt-in: a removed file leaves an orphan until prune is requested", async () => {
@@ -199,12 +202,16 @@ describe("sync service against a real Git server", () => {
     commits.push(commitFiles(repo.dir, { "resources/a.json": deployment("prod", "a", 42) }, "scale a to 42"));
     expect((await sync()).phase).toBe("Succeeded");
     expect((await getResourceView({ kind: "Deployment", namespace: "prod", name: "a" })).spec).toEqual({ image: "app:1", replicas: 42 });
+    const bCommit = async () => (await getResourceView({ kind: "Deployment", namespace: "prod", name: "b" })).status.gitSync.lastCommitSHA;
+    expect(await bCommit()).toBe(commits[commits.length - 1]);
 
     const rb = await (await startRollback(NAME, { commit: good }, admin)).done;
     expect(rb.phase).toBe("Succeeded");
     expect(rb.trigger).toBe("rollback");
     expect((await getResourceView({ kind: "Deployment", namespace: "prod", name: "a" })).spec).toEqual({ image: "app:1", replicas: 9 });
     expect((await findDefinition(NAME))?.pinnedRevision).toBe(good);
+    // b did not change since `good`: its stamps follow each sync, the rollback's too
+    expect(await bCommit()).toBe(good);
 
     // while pinned, a plain sync stays on the pin
     const pinnedSync = await sync();

@@ -281,6 +281,7 @@ function buildWrites(row: DefinitionRow, plan: Plan, liveRows: LiveRow[], commit
     creates: [],
     updates: [],
     touches: [],
+    untouched: 0,
     errors: [],
     deletes: [],
     orphans: [],
@@ -312,7 +313,9 @@ function buildWrites(row: DefinitionRow, plan: Plan, liveRows: LiveRow[], commit
         }
         break;
       case "unchanged":
-        if (live) w.touches.push(live.id);
+        // a row already following the definition's stamps moves with them: no write
+        if (live?.followsDefinition && live.syncStatus === "Synced" && !live.syncError) w.untouched++;
+        else if (live) w.touches.push(live.id);
         break;
       case "invalid":
         if (live) w.errors.push({ id: live.id, message: c.error ?? "invalid" });

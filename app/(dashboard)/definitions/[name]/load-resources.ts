@@ -17,7 +17,15 @@ function orderFor(q: ResourceQuery): OrderBy {
     case "status":
       return [{ syncStatus: d }, { namespace: "asc" }, { name: "asc" }, { id: "asc" }];
     case "synced":
-      return [{ lastSyncTime: d }, { namespace: "asc" }, { name: "asc" }, { id: "asc" }];
+      // rows following the definition show its last sync, the latest of all (data/resources.ts);
+      // never-synced rows count as the oldest
+      return [
+        { followsDefinition: d },
+        { lastSyncTime: { sort: d, nulls: d === "desc" ? "last" : "first" } },
+        { namespace: "asc" },
+        { name: "asc" },
+        { id: "asc" },
+      ];
     case "source":
       return [{ sourcePath: d }, { sourceLine: d }, { id: "asc" }];
     default:
