@@ -22,6 +22,11 @@ function stamped(r: StampedRow): ResourceRow {
   return row.followsDefinition ? { ...row, lastCommitSHA: definition.syncedCommit, lastSyncTime: definition.lastSyncTime } : row;
 }
 
+/** A row that an unchanged, valid resource leaves as it is: the next sync's stamps show on it without a write. */
+export function stampsFollowDefinition(r: Pick<ResourceRow, "followsDefinition" | "syncStatus" | "syncError">): boolean {
+  return r.followsDefinition && r.syncStatus === "Synced" && !r.syncError;
+}
+
 /** The same in SQL, for raw reads of "Resource" r joined with its "ResourceDefinition" d. */
 export const STAMP_SQL = {
   lastCommitSHA: `CASE WHEN r."followsDefinition" THEN d."syncedCommit" ELSE r."lastCommitSHA" END`,

@@ -219,8 +219,8 @@ async function applyWrites(q: RawQuery, w: ApplyWrites, onProgress?: (done: numb
     );
     tick(part.length);
   }
-  // Unchanged resources that must start following the definition's stamps again (the caller
-  // leaves out those already following, Synced and without error: nothing of theirs changes).
+  // Unchanged resources that must start following the definition's stamps again; those that
+  // already do (resources.ts stampsFollowDefinition) are left out by the caller: nothing changes.
   if (w.touches.length > 0) {
     await q(
       `UPDATE "Resource" SET "lastSyncTime" = ${UTC(1)}, "lastCommitSHA" = $2, "followsDefinition" = true, "syncError" = NULL,

@@ -14,10 +14,14 @@ import { maskSecrets, redactText, redactUrl } from "@/lib/engine/redact";
 import { parse as parseYaml } from "yaml";
 import type { Definition, LiveResource, Plan, PlannedChange, ResourceKey, RunTrigger } from "@/lib/engine/types";
 import { findDefinition, rowToDefinition, setDefinitionPin, type DefinitionRow } from "@/lib/server/data/definitions";
-import { getDefinitionResourceHeads, getForeignResourceKeys, getResourcesByIds, type ResourceHead, type ResourceRow } from "@/lib/server/data/resources";
-
-/** a live resource as planned: with its content where Git and the store differ, a head elsewhere */
-type LiveRow = ResourceRow | ResourceHead;
+import {
+  getDefinitionResourceHeads,
+  getForeignResourceKeys,
+  getResourcesByIds,
+  stampsFollowDefinition,
+  type ResourceHead,
+  type ResourceRow,
+} from "@/lib/server/data/resources";
 import {
   failRun,
   findActiveRun,
@@ -45,6 +49,9 @@ import { logger } from "@/lib/server/logger";
 import { releaseAfterLargeWork, releasePendingNow, releaseSoon } from "@/lib/server/memory";
 
 export const MANAGED_BY = "syncline";
+
+/** a live resource as planned: with its content where Git and the store differ, a head elsewhere */
+type LiveRow = ResourceRow | ResourceHead;
 /** identifies this process as the owner of the runs it executes */
 // (on globalThis: Next may load this module in several bundles of one process, and replicas tell runs apart by it)
 export const PROCESS_ID: string = ((globalThis as unknown as { __synclineProcessId?: string }).__synclineProcessId ??=
@@ -314,7 +321,7 @@ function buildWrites(row: DefinitionRow, plan: Plan, liveRows: LiveRow[], commit
         break;
       case "unchanged":
         // a row already following the definition's stamps moves with them: no write
-        if (live?.followsDefinition && live.syncStatus === "Synced" && !live.syncError) w.untouched++;
+        if (live && stampsFollowDefinition(live)) w.untouched++;
         else if (live) w.touches.push(live.id);
         break;
       case "invalid":
