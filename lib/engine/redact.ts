@@ -10,6 +10,9 @@ import { cloneJson, hasOwn, isPlainObject } from "./plain-object";
 
 export const MIN_REDACTED_SECRET_LENGTH = 4;
 
+/** A spec → the spec as shown (secret values masked); planning applies it to both sides before diffing. */
+export type SpecMask = (spec: unknown) => unknown;
+
 /**
  * Deep copy of `value` (a spec) with the values at `secretPaths` (JSON pointers
  * relative to spec; a "*" segment matches every key or index) replaced by
