@@ -5,6 +5,11 @@
  * Prune is the dangerous part, so it is refused whenever Git may simply have
  * failed to provide the resources (path missing, nothing found, unreadable
  * files) rather than deleted them.
+ *
+ * One rule decides "unchanged" (content hashes equal) against "update": `actionFor`. The
+ * caller asks `keysNeedingContent` which live rows it must load in full (every other row may
+ * be a head without spec), so that rule is never restated elsewhere. Masking (`mask`) is
+ * applied to both sides before the one diff, as gitops-engine normalises before diffing.
  */
 import type {
   ActionCounts,
@@ -24,6 +29,7 @@ import { docContentHash, nonEmptyMap, toCanonicalYaml } from "./canonical";
 import { diffFields } from "./diff";
 import { compareKeys, describeKey, resourceKeyString } from "./resource-key";
 import { resourceStatus } from "./status";
+import type { SpecMask } from "./redact";
 
 export interface PlanInput {
   kind: string;
@@ -38,25 +44,64 @@ export interface PlanInput {
   pathMissing?: boolean;
   /** the managedBy value this engine writes ("syncline") */
   managedBy: string;
+  /** applied to both sides' spec before diffing and rendering (secret paths); absent: shown as is */
+  mask?: SpecMask;
 }
 
-export const ALL_ACTIONS: readonly ChangeAction[] = ["create", "update", "delete", "unchanged", "invalid", "skipped"];
+/** Desired documents and the live resource of one key. */
+export interface KeyPair {
+  key: ResourceKey;
+  desired: DesiredResource[];
+  live?: LiveResource;
+}
 
-export function planSync(input: PlanInput): Plan {
-  const pairs = new Map<string, { key: ResourceKey; desired: DesiredResource[]; live?: LiveResource }>();
-  for (const d of input.desired) {
+/** Pairs desired with live by resource key (live resources of other kinds are left out). */
+export function pairByKey(kind: string, desired: readonly DesiredResource[], live: readonly LiveResource[]): Map<string, KeyPair> {
+  const pairs = new Map<string, KeyPair>();
+  for (const d of desired) {
     const k = resourceKeyString(d.key);
     const pair = pairs.get(k);
     if (pair) pair.desired.push(d);
     else pairs.set(k, { key: d.key, desired: [d] });
   }
-  for (const l of input.live) {
-    if (l.key.kind !== input.kind) continue;
+  for (const l of live) {
+    if (l.key.kind !== kind) continue;
     const k = resourceKeyString(l.key);
     const pair = pairs.get(k);
     if (pair) pair.live = l;
     else pairs.set(k, { key: l.key, desired: [], live: l });
   }
+  return pairs;
+}
+
+/** The action for a key Git has: the one place that decides unchanged against update. */
+function actionFor(d: DesiredResource, live: Pick<LiveResource, "liveSpecHash"> | undefined): ChangeAction {
+  if (d.error !== undefined) return "invalid";
+  if (!live) return "create";
+  // liveSpecHash is the stored contentHash of the live content (set on every write)
+  return docContentHash(d.doc) === live.liveSpecHash ? "unchanged" : "update";
+}
+
+/**
+ * Keys (resourceKeyString) of live resources whose content the plan reads: everything but
+ * unchanged ones. `live` may be heads (hashes, no spec); a 100-file change in a 10,000-resource
+ * definition then loads 100 specs, not 10,000.
+ */
+export function keysNeedingContent(kind: string, desired: readonly DesiredResource[], live: readonly LiveResource[]): Set<string> {
+  const need = new Set<string>();
+  for (const [k, { desired: ds, live: l }] of pairByKey(kind, desired, live)) {
+    if (!l) continue; // a create: nothing live to read
+    const d = pickDesired(ds);
+    if (!d || actionFor(d, l) !== "unchanged") need.add(k);
+  }
+  return need;
+}
+
+export const ALL_ACTIONS: readonly ChangeAction[] = ["create", "update", "delete", "unchanged", "invalid", "skipped"];
+
+export function planSync(input: PlanInput): Plan {
+  const pairs = pairByKey(input.kind, input.desired, input.live);
+  const mask = input.mask;
 
   const pruneWanted = input.policy.prune || input.pruneRequested === true;
   const withheld = pruneWanted ? pruneBlocker(input) : undefined;
@@ -66,11 +111,11 @@ export function planSync(input: PlanInput): Plan {
   for (const { key, desired, live } of pairs.values()) {
     const d = pickDesired(desired);
     if (d) {
-      changes.push(desiredChange(key, d, live));
+      changes.push(desiredChange(key, d, live, mask));
     } else if (live && live.managedBy === input.managedBy) {
       orphanCount++;
       const action: ChangeAction = pruneWanted && !withheld ? "delete" : "skipped";
-      changes.push(orphanChange(key, live, action));
+      changes.push(orphanChange(key, live, action, mask));
     }
     // live resources not managed by us and not in Git are none of this plan's business
   }
@@ -135,9 +180,15 @@ class LazyYamlChange implements PlannedChange {
   #desiredYaml: string | undefined;
   readonly #live: LiveResource | undefined;
   readonly #doc: ResourceDoc | undefined;
+  readonly #mask: SpecMask | undefined;
 
   /** `live` and `doc` are the two sides; an unchanged change shows its document on both */
-  constructor(fields: Pick<PlannedChange, "key" | "action" | "drifted" | "diff">, live: LiveResource | undefined, doc: ResourceDoc | undefined) {
+  constructor(
+    fields: Pick<PlannedChange, "key" | "action" | "drifted" | "diff">,
+    live: LiveResource | undefined,
+    doc: ResourceDoc | undefined,
+    mask: SpecMask | undefined,
+  ) {
     this.key = fields.key;
     this.action = fields.action;
     this.status = resourceStatus({ action: fields.action });
@@ -145,11 +196,12 @@ class LazyYamlChange implements PlannedChange {
     this.diff = fields.diff;
     this.#live = live;
     this.#doc = doc;
+    this.#mask = mask;
   }
 
   get liveYaml(): string {
     // unchanged: both sides have equal content, and the caller may not have loaded the live spec
-    const side = this.action === "unchanged" && this.#doc ? docView(this.#doc) : this.#live ? liveDocView(this.#live) : undefined;
+    const side = this.action === "unchanged" && this.#doc ? docView(this.#doc, this.#mask) : this.#live ? liveDocView(this.#live, this.#mask) : undefined;
     return (this.#liveYaml ??= toCanonicalYaml(side));
   }
 
@@ -158,30 +210,34 @@ class LazyYamlChange implements PlannedChange {
   }
 
   get desiredYaml(): string {
-    return (this.#desiredYaml ??= toCanonicalYaml(this.#doc ? docView(this.#doc) : undefined));
+    return (this.#desiredYaml ??= toCanonicalYaml(this.#doc ? docView(this.#doc, this.#mask) : undefined));
   }
 
   set desiredYaml(v: string) {
     this.#desiredYaml = v;
   }
+
+  /** the desired document as it may be shown or recorded (secret values masked) */
+  get shownDoc(): ResourceDoc | undefined {
+    const doc = this.#doc;
+    return doc && this.#mask ? { ...doc, spec: this.#mask(doc.spec) } : doc;
+  }
 }
 
-function desiredChange(key: ResourceKey, d: DesiredResource, live: LiveResource | undefined): PlannedChange {
-  let action: ChangeAction;
-  if (d.error !== undefined) action = "invalid";
-  else if (!live) action = "create";
-  // liveSpecHash is the stored contentHash of the live content (set on every write)
-  else action = docContentHash(d.doc) === live.liveSpecHash ? "unchanged" : "update";
+function desiredChange(key: ResourceKey, d: DesiredResource, live: LiveResource | undefined, mask: SpecMask | undefined): PlannedChange {
+  const action = actionFor(d, live);
   const change = new LazyYamlChange(
     {
       key,
       action,
       drifted: live ? isDrifted(live) : false,
       // equal content hashes: nothing to list
-      diff: action === "unchanged" ? [] : live ? diffFields(comparable(liveDocView(live)), comparable(docView(d.doc))) : createDiff(d.doc),
+      diff:
+        action === "unchanged" ? [] : live ? diffFields(comparable(liveDocView(live, mask)), comparable(docView(d.doc, mask))) : createDiff(d.doc, mask),
     },
     live,
     d.doc,
+    mask,
   );
   change.sourcePath = d.sourcePath;
   change.sourceLine = d.sourceLine;
@@ -190,8 +246,9 @@ function desiredChange(key: ResourceKey, d: DesiredResource, live: LiveResource 
   return change;
 }
 
-function orphanChange(key: ResourceKey, live: LiveResource, action: ChangeAction): PlannedChange {
-  const change = new LazyYamlChange({ key, action, drifted: isDrifted(live), diff: diffFields(comparable(liveDocView(live)), ABSENT) }, live, undefined);
+function orphanChange(key: ResourceKey, live: LiveResource, action: ChangeAction, mask: SpecMask | undefined): PlannedChange {
+  const diff = diffFields(comparable(liveDocView(live, mask)), ABSENT);
+  const change = new LazyYamlChange({ key, action, drifted: isDrifted(live), diff }, live, undefined, mask);
   if (live.sourcePath) change.sourcePath = live.sourcePath;
   return change;
 }
@@ -201,12 +258,13 @@ export function isDrifted(live: Pick<LiveResource, "appliedSpecHash" | "liveSpec
 }
 
 /** The seed shape shown side by side; empty label/annotation maps are left out on both sides. */
-function docView(doc: ResourceDoc): ResourceDoc {
-  return buildView(doc.kind, doc.metadata.name, doc.metadata.namespace, doc.metadata.labels, doc.metadata.annotations, doc.spec);
+function docView(doc: ResourceDoc, mask?: SpecMask): ResourceDoc {
+  const m = doc.metadata;
+  return buildView(doc.kind, m.name, m.namespace, m.labels, m.annotations, mask ? mask(doc.spec) : doc.spec);
 }
 
-function liveDocView(live: LiveResource): ResourceDoc {
-  return buildView(live.key.kind, live.key.name, live.key.namespace, live.labels, live.annotations, live.spec);
+function liveDocView(live: LiveResource, mask?: SpecMask): ResourceDoc {
+  return buildView(live.key.kind, live.key.name, live.key.namespace, live.labels, live.annotations, mask ? mask(live.spec) : live.spec);
 }
 
 function buildView(
@@ -230,8 +288,8 @@ function buildView(
 const ABSENT = { metadata: {} };
 
 /** A create's field diff: every field Git gives the new resource, as added. */
-export function createDiff(doc: ResourceDoc): FieldChange[] {
-  return diffFields(ABSENT, comparable(docView(doc)));
+export function createDiff(doc: ResourceDoc, mask?: SpecMask): FieldChange[] {
+  return diffFields(ABSENT, comparable(docView(doc, mask)));
 }
 
 /** What the diff compares: the parts Git owns (labels, annotations, spec), not identity. */

@@ -144,6 +144,8 @@ export interface PlannedChange {
   sourceLine?: number;
   /** the desired document to write, for create/update */
   desired?: DesiredResource;
+  /** the desired document as it may be shown or recorded (the plan's mask applied) */
+  readonly shownDoc?: ResourceDoc;
 }
 
 export type ActionCounts = Record<ChangeAction, number>;
