@@ -120,3 +120,51 @@ describe("validateDesired", () => {
     expect(out?.error).toMatch(/; and 2 more$/);
   });
 });
+
+describe("linear-time keywords (hostile specs)", () => {
+  it("format url on an 80 KB value that makes ajv-formats' native expression backtrack: bounded time, still refused", () => {
+    const validate = compiled({ type: "object", properties: { link: { type: "string", format: "url" } } });
+    const hostile = "http://a:" + ":".repeat(80_000) + "@ ";
+    const started = performance.now();
+    const errors = validate({ link: hostile });
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(errors).toEqual([{ pointer: "/spec/link", message: 'must match format "url"' }]);
+  });
+
+  it("uniqueItems on 20,000 objects runs in one pass and still finds a duplicate (key order does not matter)", () => {
+    const validate = compiled({ type: "array", uniqueItems: true });
+    const items = Array.from({ length: 20_000 }, (_, i) => ({ id: i, name: `n${i}` }));
+    const started = performance.now();
+    expect(validate(items)).toEqual([]);
+    expect(validate([...items, { name: "n7", id: 7 }])).toEqual([{ pointer: "/spec", message: "must NOT have duplicate items (items ## 7 and 20000 are identical)" }]);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(validate([1, "1", [1], { a: 1 }])).toEqual([]);
+    expect(validate([{ a: [1, { b: 2 }] }, { a: [1, { b: 2 }] }])).toHaveLength(1);
+  });
+
+  it("an array over maxItems reports maxItems without the uniqueItems pass", () => {
+    const validate = compiled({ type: "array", maxItems: 3, uniqueItems: true });
+    expect(validate([1, 1, 1, 1])).toEqual([{ pointer: "/spec", message: "must NOT have more than 3 items" }]);
+    expect(validate([1, 1])).toHaveLength(1);
+  });
+
+  it("formats accept and refuse the same ordinary values as ajv-formats' full set", () => {
+    const cases: Record<string, [string[], string[]]> = {
+      url: [["http://example.com/a?b=c", "https://user:pw@sub.example.io:8080/x", "ftp://8.8.8.8/f"], ["http://10.0.0.1/", "http://192.168.1.1", "http://localhost", "mailto:a@b.c", "http://a b.com"]],
+      uri: [["https://example.com/a", "urn:isbn:123"], ["example", "/relative", "http://[zz]/"]],
+      hostname: [["example.com", "a-b.c", "x."], ["-a.com", "a".repeat(64) + ".com", "a_b.com", "a".repeat(250) + ".com.com"]],
+      duration: [["P1D", "PT1H", "P1Y2M3DT4H5M6S", "P2W"], ["P", "PT", "P1DT", "1D"]],
+      email: [["a.b@example.com"], ["a@", "a b@c.d"]],
+      ipv4: [["1.2.3.4"], ["256.1.1.1", "1.2.3"]],
+      ipv6: [["::1", "2001:db8::1"], ["2001:::1", "1.2.3.4"]],
+      uuid: [["123e4567-e89b-12d3-a456-426614174000"], ["123e4567e89b12d3a456426614174000x"]],
+      byte: [["aGVsbG8="], ["a"]],
+      "date-time": [["2024-01-31T10:00:00Z"], ["2024-02-30T10:00:00Z", "yesterday"]],
+    };
+    for (const [format, [good, bad]] of Object.entries(cases)) {
+      const validate = compiled({ type: "string", format });
+      for (const v of good) expect(validate(v), `${format} ${v}`).toEqual([]);
+      for (const v of bad) expect(validate(v), `${format} ${v}`).toHaveLength(1);
+    }
+  });
+});
