@@ -5,14 +5,13 @@
  */
 import "server-only";
 import { betterAuth } from "better-auth";
-import { prismaAdapter } from "better-auth/adapters/prisma";
 import { username } from "better-auth/plugins/username";
 import { nextCookies } from "better-auth/next-js";
-import { getDb } from "@/lib/server/db";
+import { getAuthDatabase, type AuthDatabase } from "@/lib/server/data/auth-database";
 import { getEnv } from "@/lib/env";
 import { deriveKey } from "@/lib/server/crypto/secret-box";
 
-function build(prisma: Awaited<ReturnType<typeof getDb>>) {
+function build(database: AuthDatabase) {
   const env = getEnv();
   const baseURL = env.SYNCLINE_PUBLIC_URL ?? `http://localhost:${env.PORT}`;
   return betterAuth({
@@ -20,7 +19,7 @@ function build(prisma: Awaited<ReturnType<typeof getDb>>) {
     baseURL,
     basePath: "/api/auth",
     secret: deriveKey("better-auth").toString("hex"),
-    database: prismaAdapter(prisma, { provider: "postgresql" }),
+    database,
     trustedOrigins: [baseURL, `http://localhost:${env.PORT}`, `http://127.0.0.1:${env.PORT}`],
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 8 },
     user: {
@@ -40,7 +39,7 @@ export type Auth = ReturnType<typeof build>;
 const g = globalThis as unknown as { __synclineAuth?: Promise<Auth> };
 
 export function getAuth(): Promise<Auth> {
-  g.__synclineAuth ??= getDb().then(build);
+  g.__synclineAuth ??= getAuthDatabase().then(build);
   return g.__synclineAuth;
 }
 
