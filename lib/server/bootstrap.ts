@@ -1,7 +1,9 @@
 /**
  * Runs once per server process (from instrumentation.ts): open and migrate the store,
  * create the first admin, seed the demo on an empty store, mark runs a dead process left
- * Running as Interrupted, start the scheduler. Prints the URL and the admin login.
+ * Running as Interrupted, subscribe automation to the runtime's events (metrics,
+ * notifications, the scheduler, memory release), start the scheduler. Prints the URL and the
+ * admin login.
  */
 import "server-only";
 import { getEnv } from "@/lib/env";
@@ -12,12 +14,12 @@ import { findUserByUsername } from "@/lib/server/data/users";
 import { logger } from "@/lib/server/logger";
 import { interruptRuns } from "@/lib/server/data/runs";
 import { installRunHooks, startScheduler } from "@/lib/server/scheduler/scheduler";
-
-const g = globalThis as unknown as { __synclineBooted?: Promise<void> };
+import { subscribeMetrics } from "@/lib/server/metrics/subscribe";
+import { subscribeNotifications } from "@/lib/server/notifications/notify";
+import { processSingleton } from "@/lib/server/runtime/singletons";
 
 export function bootstrap(): Promise<void> {
-  g.__synclineBooted ??= run();
-  return g.__synclineBooted;
+  return processSingleton("booted", run);
 }
 
 async function run(): Promise<void> {
@@ -41,6 +43,8 @@ async function run(): Promise<void> {
       }
     }
   }
+  subscribeMetrics();
+  subscribeNotifications();
   installRunHooks();
   if (env.SYNCLINE_SCHEDULER !== "0") await startScheduler();
   const url = env.SYNCLINE_PUBLIC_URL ?? `http://localhost:${env.PORT}`;

@@ -7,6 +7,7 @@
 import path from "node:path";
 import { PrismaClient } from "@prisma/client";
 import { getEnv } from "@/lib/env";
+import { processSingleton } from "@/lib/server/runtime/singletons";
 import { applyMigrations, type SqlRunner } from "@/lib/server/migrate";
 import { lockDataDir } from "@/lib/server/data-dir-lock";
 
@@ -52,7 +53,7 @@ const pgliteBulkSerializers = {
   },
 };
 
-const globalForDb = globalThis as unknown as { __synclineDb?: Promise<DbHandle> };
+const globalForDb = processSingleton("db", () => ({}) as { __synclineDb?: Promise<DbHandle> });
 
 async function openPglite(dataDir: string): Promise<DbHandle> {
   const release = lockDataDir(dataDir);

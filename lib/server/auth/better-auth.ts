@@ -4,6 +4,7 @@
  * with a username (username plugin); sign-up is closed: admins create users.
  */
 import "server-only";
+import { processSingleton } from "@/lib/server/runtime/singletons";
 import { betterAuth } from "better-auth";
 import { username } from "better-auth/plugins/username";
 import { nextCookies } from "better-auth/next-js";
@@ -36,7 +37,7 @@ function build(database: AuthDatabase) {
 
 export type Auth = ReturnType<typeof build>;
 
-const g = globalThis as unknown as { __synclineAuth?: Promise<Auth> };
+const g = processSingleton("auth", () => ({}) as { __synclineAuth?: Promise<Auth> });
 
 export function getAuth(): Promise<Auth> {
   g.__synclineAuth ??= getAuthDatabase().then(build);

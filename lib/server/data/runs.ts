@@ -9,6 +9,7 @@ import { Prisma, type SyncRun, type SyncRunChange } from "@prisma/client";
 import { getDb, getRawSql, type RawQuery } from "@/lib/server/db";
 import { STAMP_SQL } from "@/lib/server/data/resources";
 import type { ChangeAction, FieldChange, ResourceKey, RunPhase, RunTrigger } from "@/lib/engine/types";
+import type { ResourceWrite, ResourceWrites } from "@/lib/engine/writes";
 
 export type RunRow = SyncRun;
 export type RunChangeRow = SyncRunChange;
@@ -66,31 +67,13 @@ export interface ChangeRecord {
   sourceLine: number | null;
 }
 
-export interface ResourceWrite {
-  key: ResourceKey;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  spec: unknown;
-  hash: string;
-  sourcePath: string;
-  sourceLine: number;
-}
+export type { ResourceWrite };
 
-export interface ApplyWrites {
+/** What a run writes: the engine's writes (lib/engine/writes.ts) for one definition at one commit. */
+export interface ApplyWrites extends ResourceWrites {
   definitionId: string;
   commit: string;
   managedBy: string;
-  creates: ResourceWrite[];
-  updates: (ResourceWrite & { id: string; bumpGeneration: boolean })[];
-  /** ids of unchanged resources that must follow the definition's status.gitSync stamps again */
-  touches: string[];
-  /** unchanged resources already following them: nothing to write (counted for progress) */
-  untouched: number;
-  /** invalid in Git but present live: keep the last good spec, record the error */
-  errors: { id: string; message: string }[];
-  deletes: string[];
-  /** managed resources that left Git but were not pruned */
-  orphans: string[];
   /** the definition generation the plan used */
   generation: number;
 }

@@ -1,12 +1,13 @@
 /**
- * The Prometheus metrics (prom-client). One registry per process, kept on globalThis
- * because Next can load this module in several bundles (instrumentation, route handlers)
- * and counters must be the same objects everywhere. Counters and histograms move as
- * things happen; gauges about the store are read from the database at scrape time.
+ * The Prometheus metrics (prom-client). One registry per process (runtime/singletons.ts):
+ * Next can load this module in several bundles (instrumentation, route handlers) and
+ * counters must be the same objects everywhere. Counters and histograms move with the
+ * runtime's events (subscribe.ts); gauges about the store are read at scrape time.
  */
 import "server-only";
 import client from "prom-client";
-import { PROCESS_ID } from "@/lib/server/services/sync";
+import { PROCESS_ID } from "@/lib/server/runtime/process-id";
+import { processSingleton } from "@/lib/server/runtime/singletons";
 import { getDefinitionNames, getLastSuccessfulSyncTimes } from "@/lib/server/data/definition-automation";
 import { countByStatus } from "@/lib/server/data/sync-status";
 
@@ -20,8 +21,6 @@ export interface SynclineMetrics {
   refreshes: client.Counter<"definition" | "result">;
   notifications: client.Counter<"kind" | "result">;
 }
-
-const g = globalThis as unknown as { __synclineMetrics?: SynclineMetrics };
 
 function create(): SynclineMetrics {
   const registry = new client.Registry();
@@ -129,8 +128,7 @@ function create(): SynclineMetrics {
 }
 
 export function getMetrics(): SynclineMetrics {
-  g.__synclineMetrics ??= create();
-  return g.__synclineMetrics;
+  return processSingleton("metrics", create);
 }
 
 /** Records a finished run (called from the run-finished listener and the interrupted-run sweep). */

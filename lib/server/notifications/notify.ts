@@ -1,11 +1,15 @@
 /**
  * Queues notifications: run failed, drift detected, sync succeeded on a production
  * definition. Queued rows are sent by deliver.ts with retries, so a slow or failing
- * receiver never delays a sync.
+ * receiver never delays a sync. Run outcomes arrive as "run-finished" events
+ * (subscribeNotifications, installed at bootstrap).
  */
 import "server-only";
 import { enqueueDeliveries, findChannelsFor } from "@/lib/server/data/notifications";
+import { findDefinitionById } from "@/lib/server/data/definitions";
 import { logger } from "@/lib/server/logger";
+import { subscribeOnce } from "@/lib/server/runtime/events";
+import { processSingleton } from "@/lib/server/runtime/singletons";
 
 export type NotificationEvent = "run.failed" | "drift.detected" | "sync.succeeded";
 export const notificationEvents: NotificationEvent[] = ["run.failed", "drift.detected", "sync.succeeded"];
@@ -23,11 +27,23 @@ export interface NotificationPayload {
   drifted?: number;
 }
 
-const g = globalThis as unknown as { __synclineNotifyKick?: () => void };
+const kick = processSingleton("notify-kick", () => ({ fn: undefined as (() => void) | undefined }));
 
 /** The delivery worker registers itself so a new notification goes out without waiting for a tick. */
 export function setDeliveryKick(fn: (() => void) | undefined): void {
-  g.__synclineNotifyKick = fn;
+  kick.fn = fn;
+}
+
+/** A failed run, and a successful sync of a production definition, are announced (dry-runs never). */
+export function subscribeNotifications(): void {
+  subscribeOnce("notifications:runs", "run-finished", async ({ run, definition }) => {
+    if (run.dryRun) return;
+    if (run.phase === "Failed") {
+      await notify({ event: "run.failed", definition, runId: run.id, phase: run.phase, trigger: run.trigger, commit: run.resolvedCommit, error: run.error, summary: `sync failed (${run.trigger})` });
+    } else if (run.phase === "Succeeded" && (await findDefinitionById(run.definitionId))?.production) {
+      await notify({ event: "sync.succeeded", definition, runId: run.id, phase: run.phase, trigger: run.trigger, commit: run.resolvedCommit, summary: `production sync succeeded (${run.trigger})` });
+    }
+  });
 }
 
 export async function notify(p: Omit<NotificationPayload, "at">): Promise<number> {
@@ -37,7 +53,7 @@ export async function notify(p: Omit<NotificationPayload, "at">): Promise<number
       channels.map((c) => c.id),
       { event: p.event, definition: p.definition, payload: { ...p, at: new Date().toISOString() } },
     );
-    if (n > 0) g.__synclineNotifyKick?.();
+    if (n > 0) kick.fn?.();
     return n;
   } catch (err) {
     logger.error({ err: (err as Error).message }, "could not queue a notification");

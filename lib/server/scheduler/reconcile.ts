@@ -19,9 +19,9 @@ import { notify } from "@/lib/server/notifications/notify";
 import { logger } from "@/lib/server/logger";
 import { backoffDelayMs } from "@/lib/server/scheduler/timing";
 import type { SchedulerConfig } from "@/lib/server/scheduler/config";
+import type { RefreshReason } from "@/lib/server/runtime/refresh-queue";
 
-/** takeover: a run of a stopped replica was interrupted; its definition is reconciled again at once */
-export type ReconcileReason = "interval" | "webhook" | "retry" | "manual" | "takeover";
+export type ReconcileReason = RefreshReason;
 
 export interface ReconcileResult {
   definition: string;

@@ -4,8 +4,10 @@
  *   2. finds definitions due for a refresh (interval + jitter, a due retry, or a webhook/API request);
  *   3. for each, claims the lease "definition:<id>" in the database and reconciles it.
  * Leases make every due refresh/sync run once across replicas; a replica that dies stops
- * renewing, its leases expire, and another replica takes the work over. State lives on
- * globalThis because Next may load this module in more than one bundle.
+ * renewing, its leases expire, and another replica takes the work over. Its state is a process
+ * singleton (runtime/singletons.ts): Next may load this module in more than one bundle. It is
+ * the refresh queue's worker (runtime/refresh-queue.ts) and clears auto-sync backoff on
+ * "run-finished"; services never import it.
  */
 import "server-only";
 import { findDefinitionById, type DefinitionRow } from "@/lib/server/data/definitions";
@@ -14,9 +16,12 @@ import { deleteExpiredLeases, getExpiredLeaseOwners, releaseLease, renewLease, t
 import { interruptDeadRuns } from "@/lib/server/data/run-sweep";
 import { deleteDeliveriesBefore } from "@/lib/server/data/webhook-deliveries";
 import { rowToDefinition } from "@/lib/server/data/definitions";
-import { onRunFinished, PROCESS_ID } from "@/lib/server/services/sync";
+import { PROCESS_ID } from "@/lib/server/runtime/process-id";
+import { subscribeOnce } from "@/lib/server/runtime/events";
+import { setRefreshWorker } from "@/lib/server/runtime/refresh-queue";
+import { peekProcessSingleton, setProcessSingleton } from "@/lib/server/runtime/singletons";
 import { audit } from "@/lib/server/services/audit";
-import { notify, setDeliveryKick } from "@/lib/server/notifications/notify";
+import { setDeliveryKick } from "@/lib/server/notifications/notify";
 import { deliverDueNotifications } from "@/lib/server/notifications/deliver";
 import { observeRun } from "@/lib/server/metrics/registry";
 import { logger } from "@/lib/server/logger";
@@ -41,27 +46,33 @@ interface SchedulerState {
   delivering: boolean;
 }
 
-const g = globalThis as unknown as { __synclineScheduler?: SchedulerState; __synclineRunHooks?: boolean };
+const STATE = "scheduler";
+const current = () => peekProcessSingleton<SchedulerState>(STATE);
 
-/** Metrics, notifications and backoff bookkeeping for every run of this process (also with the scheduler off). */
+/**
+ * The scheduler's part of every run of this process (also with the scheduler off): a manual
+ * success ends an auto-sync backoff; and it serves the refresh queue (the refresh API, webhooks).
+ */
 export function installRunHooks(): void {
-  if (g.__synclineRunHooks) return;
-  g.__synclineRunHooks = true;
-  onRunFinished(afterRun);
+  subscribeOnce("scheduler:backoff", "run-finished", async ({ run }) => {
+    if (!run.dryRun && run.phase === "Succeeded" && run.trigger !== "auto" && run.trigger !== "webhook") await clearAutoBackoff(run.definitionId);
+  });
+  setRefreshWorker({ request: requestRefresh, runNow: reconcileNow });
 }
 
 export const processLeaseKey = (owner = PROCESS_ID) => `process:${owner}`;
 export const definitionLeaseKey = (id: string) => `definition:${id}`;
 
 export function schedulerRunning(): boolean {
-  return !!g.__synclineScheduler && !g.__synclineScheduler.stopped;
+  const s = current();
+  return !!s && !s.stopped;
 }
 
 export async function startScheduler(): Promise<void> {
-  if (g.__synclineScheduler && !g.__synclineScheduler.stopped) return;
+  if (schedulerRunning()) return;
   const cfg = schedulerConfig();
   const s: SchedulerState = { cfg, stopped: false, pending: new Map(), running: new Set(), ticking: false, again: false, lastHousekeeping: 0, delivering: false };
-  g.__synclineScheduler = s;
+  setProcessSingleton(STATE, s);
   await tryAcquireLease(processLeaseKey(), PROCESS_ID, cfg.leaseTtlMs);
   s.processLeaseTimer = setInterval(() => {
     void tryAcquireLease(processLeaseKey(), PROCESS_ID, cfg.leaseTtlMs).catch((err) => logger.warn({ err: (err as Error).message }, "process lease renewal failed"));
@@ -74,7 +85,7 @@ export async function startScheduler(): Promise<void> {
 }
 
 export async function stopScheduler(): Promise<void> {
-  const s = g.__synclineScheduler;
+  const s = current();
   if (!s) return;
   s.stopped = true;
   if (s.timer) clearTimeout(s.timer);
@@ -92,7 +103,7 @@ function schedule(s: SchedulerState, ms: number): void {
 
 /** Ask for a refresh now (webhooks, the refresh API); repeated requests coalesce. */
 export function requestRefresh(definitionIds: string[], reason: ReconcileReason): boolean {
-  const s = g.__synclineScheduler;
+  const s = current();
   if (!s || s.stopped) return false;
   for (const id of definitionIds) {
     const cur = s.pending.get(id);
@@ -211,23 +222,8 @@ async function deliverNotifications(s: SchedulerState): Promise<void> {
   }
 }
 
-/** After every run of this process: metrics, notifications, and a manual success ends an auto-sync backoff. */
-async function afterRun(run: Parameters<Parameters<typeof onRunFinished>[0]>[0], definition: string): Promise<void> {
-  observeRun({ definition, trigger: run.trigger, phase: run.phase, durationMs: run.durationMs, dryRun: run.dryRun });
-  if (run.dryRun) return;
-  if (run.phase === "Failed") {
-    await notify({ event: "run.failed", definition, runId: run.id, phase: run.phase, trigger: run.trigger, commit: run.resolvedCommit, error: run.error, summary: `sync failed (${run.trigger})` });
-  } else if (run.phase === "Succeeded") {
-    if (run.trigger !== "auto" && run.trigger !== "webhook") await clearAutoBackoff(run.definitionId);
-    const row = await findDefinitionById(run.definitionId);
-    if (row?.production) {
-      await notify({ event: "sync.succeeded", definition, runId: run.id, phase: run.phase, trigger: run.trigger, commit: run.resolvedCommit, summary: `production sync succeeded (${run.trigger})` });
-    }
-  }
-}
-
 /** For the refresh API: reconcile one definition now under its lease (null when another replica holds it). */
 export async function reconcileNow(id: string): Promise<ReconcileResult | null> {
-  const s = g.__synclineScheduler ?? { cfg: schedulerConfig(), stopped: true, pending: new Map(), running: new Set(), ticking: false, again: false, lastHousekeeping: 0, delivering: false };
+  const s = current() ?? { cfg: schedulerConfig(), stopped: true, pending: new Map(), running: new Set(), ticking: false, again: false, lastHousekeeping: 0, delivering: false };
   return work(s, id, "manual");
 }

@@ -1,39 +1,65 @@
 /**
  * The app's one GitClient (a persistent object store per repo under <dataDir>/git) and the
- * RepoSource for a definition: its URL plus credentials from the named secret.
+ * RepoSource for a definition: its URL plus credentials from the named secret. Remote
+ * operations are timed and published as "git-operation" events (metrics subscribe).
  */
 import "server-only";
 import path from "node:path";
 import { getEnv } from "@/lib/env";
 import { IsomorphicGitClient } from "@/lib/server/git/isomorphic-git-client";
-import type { GitClient, RepoSource } from "@/lib/server/git/git-client";
+import { GitError, type GitClient, type RepoSource } from "@/lib/server/git/git-client";
 import type { GitOpsSpec } from "@/lib/engine/types";
 import { getGitAuth } from "@/lib/server/services/secrets";
-import { instrumentGitClient } from "@/lib/server/metrics/instrument-git";
+import { publish } from "@/lib/server/runtime/events";
+import { processSingleton, setProcessSingleton } from "@/lib/server/runtime/singletons";
 
-const g = globalThis as unknown as { __synclineGit?: GitClient };
+const KEY = "git-client";
 
 function hostList(v: string | undefined): string[] | undefined {
   const xs = v?.split(",").map((s) => s.trim()).filter(Boolean);
   return xs && xs.length > 0 ? xs : undefined;
 }
 
+async function timed<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+  const start = performance.now();
+  let errorCode: string | undefined;
+  try {
+    return await fn();
+  } catch (err) {
+    errorCode = err instanceof GitError ? err.code : "INTERNAL";
+    throw err;
+  } finally {
+    publish("git-operation", { operation, seconds: (performance.now() - start) / 1000, ...(errorCode ? { errorCode } : {}) });
+  }
+}
+
+/** Times the remote operations (head checks, fetches, logs); local reads pass straight through. */
+function timedGitClient(inner: GitClient): GitClient {
+  return {
+    resolveBranchHead: (src, branch) => timed("resolve-head", () => inner.resolveBranchHead(src, branch)),
+    fetchRevision: (src, target) => timed("fetch", () => inner.fetchRevision(src, target)),
+    listFiles: (src, commit, p, limits) => inner.listFiles(src, commit, p, limits),
+    readBlobs: (src, oids) => inner.readBlobs(src, oids),
+    commitInfo: (src, commit) => inner.commitInfo(src, commit),
+    log: (src, ref, depth) => timed("log", () => inner.log(src, ref, depth)),
+  };
+}
+
 export function getGitClient(): GitClient {
-  if (!g.__synclineGit) {
+  return processSingleton(KEY, () => {
     const env = getEnv();
-    g.__synclineGit = instrumentGitClient(
+    return timedGitClient(
       new IsomorphicGitClient({
         cacheDir: path.join(env.dataDir, "git"),
         allowHosts: hostList(env.SYNCLINE_ALLOW_HOSTS),
         denyHosts: hostList(env.SYNCLINE_DENY_HOSTS),
       }),
     );
-  }
-  return g.__synclineGit;
+  });
 }
 
 export function setGitClientForTests(c: GitClient | undefined): void {
-  g.__synclineGit = c;
+  setProcessSingleton(KEY, c);
 }
 
 export async function repoSourceFor(gitops: GitOpsSpec): Promise<RepoSource> {

@@ -3,7 +3,7 @@ import "server-only";
 import { findDefinition } from "@/lib/server/data/definitions";
 import { AppError, notFound } from "@/lib/server/errors";
 import { audit } from "@/lib/server/services/audit";
-import { reconcileNow } from "@/lib/server/scheduler/scheduler";
+import { reconcileNow } from "@/lib/server/runtime/refresh-queue";
 import type { Principal } from "@/lib/server/auth/principal";
 
 export interface RefreshAnswer {

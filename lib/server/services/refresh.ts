@@ -14,8 +14,8 @@ import { GitError } from "@/lib/server/git/git-client";
 import { getGitClient, repoSourceFor } from "@/lib/server/services/git-source";
 import { knownSecretValues } from "@/lib/server/services/secrets";
 import { recordSyncStatus } from "@/lib/server/services/sync-status";
-import { computePlan } from "@/lib/server/services/sync";
-import { getMetrics } from "@/lib/server/metrics/registry";
+import { computePlan } from "@/lib/server/services/sync/plan-definition";
+import { publish } from "@/lib/server/runtime/events";
 import { logger } from "@/lib/server/logger";
 
 export interface RefreshOutcome {
@@ -42,7 +42,7 @@ function storedCount(s: StatusSummary): number {
 export async function refreshDefinition(row: DefinitionRow, opts: { full?: boolean; skipPlanOnNewCommit?: boolean } = {}): Promise<RefreshOutcome> {
   const def = rowToDefinition(row);
   const gitops = def.spec.gitops;
-  const m = getMetrics();
+  const counted = (result: RefreshOutcome["kind"]) => publish("refresh-finished", { definition: row.name, result });
   const base = { definition: row.name, drifted: 0, newlyDrifted: false, summary: row.statusSummary as StatusSummary | null };
   if (!gitops) return { ...base, kind: "error", head: null, error: "no gitops section" };
   const prev = row.statusSummary as StatusSummary | null;
@@ -55,26 +55,26 @@ export async function refreshDefinition(row: DefinitionRow, opts: { full?: boole
     if (!opts.full && prev && prev.commit === head && row.headCommit === head && drifted === 0 && prev.drifted === 0 && generationCurrent) {
       if ((await countLiveResources(row.id)) === storedCount(prev)) {
         await touchRefresh(row.id, head);
-        m.refreshes.inc({ definition: row.name, result: "cheap" });
+        counted("cheap");
         return { ...base, kind: "cheap", head };
       }
     }
     if (opts.skipPlanOnNewCommit && (head !== row.syncedCommit || row.syncedGeneration !== row.generation)) {
       await touchRefresh(row.id, head);
-      m.refreshes.inc({ definition: row.name, result: "new-commit" });
+      counted("new-commit");
       return { ...base, kind: "new-commit", head, drifted };
     }
     const { plan, state } = await computePlan(row, def, {}, (msg) => logger.debug({ definition: row.name }, msg));
     const summary = await recordSyncStatus(row.id, plan, state.commit, { applied: false });
     await setRefreshedGeneration(row.id, row.generation);
-    m.refreshes.inc({ definition: row.name, result: "full" });
+    counted("full");
     return { ...base, kind: "full", head: state.commit, drifted: summary.drifted, newlyDrifted: summary.drifted > 0 && (prev?.drifted ?? 0) === 0, summary };
   } catch (err) {
     const raw = err instanceof AppError || err instanceof GitError ? err.message : `unexpected error: ${(err as Error).message}`;
     const message = redactText(redactUrl(raw), await knownSecretValues(gitops.secretName ? [gitops.secretName] : []).catch(() => []));
     if (!(err instanceof AppError || err instanceof GitError)) logger.error({ definition: row.name, err: message }, "refresh crashed");
     await recordRefreshFailure(row.id, message).catch(() => undefined);
-    m.refreshes.inc({ definition: row.name, result: "error" });
+    counted("error");
     return { ...base, kind: "error", head: null, error: message };
   }
 }

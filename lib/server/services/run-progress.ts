@@ -3,6 +3,8 @@
  * Kept in memory because a run's writes happen in one transaction that other readers cannot
  * see until it commits; the run row carries the totals for other replicas.
  */
+import { processSingleton } from "@/lib/server/runtime/singletons";
+
 export interface RunProgress {
   phase?: string;
   done?: number;
@@ -10,8 +12,7 @@ export interface RunProgress {
   message?: string;
 }
 
-const g = globalThis as unknown as { __synclineRunProgress?: Map<string, RunProgress> };
-const map = (g.__synclineRunProgress ??= new Map());
+const map = processSingleton("run-progress", () => new Map<string, RunProgress>());
 
 export const runProgress = {
   set(id: string, p: RunProgress): void {

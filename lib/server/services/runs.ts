@@ -35,7 +35,7 @@ export function toRunView(r: RunRow, definition: string): RunView {
   };
 }
 
-/** A stored create: its document as compact JSON, and no diff (sync.ts toRecord). */
+/** A stored create: its document as compact JSON, and no diff (sync/record-change.ts toRecord). */
 function compactCreate(c: RunChangeRow): ResourceDoc | undefined {
   if (c.action !== "create" || !c.desiredYaml?.startsWith("{")) return undefined;
   try {
@@ -45,7 +45,7 @@ function compactCreate(c: RunChangeRow): ResourceDoc | undefined {
   }
 }
 
-/** Creates are stored compactly (see sync.ts toRecord); everything is shown as YAML, with its diff. */
+/** Creates are stored compactly (see sync/record-change.ts toRecord); everything is shown as YAML, with its diff. */
 export function toChangeView(c: RunChangeRow): RunChangeView {
   const created = compactCreate(c);
   const diff = c.diff as unknown as FieldChange[];

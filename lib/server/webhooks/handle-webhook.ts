@@ -12,7 +12,7 @@ import { rowToDefinition } from "@/lib/server/data/definitions";
 import { recordDelivery } from "@/lib/server/data/webhook-deliveries";
 import { getMetrics } from "@/lib/server/metrics/registry";
 import { logger } from "@/lib/server/logger";
-import { reconcileNow, requestRefresh } from "@/lib/server/scheduler/scheduler";
+import { reconcileNow, requestRefresh } from "@/lib/server/runtime/refresh-queue";
 import { parseEvent, providers, providerSpecs, type Provider } from "@/lib/server/webhooks/providers";
 import { readCappedBody } from "@/lib/server/webhooks/read-body";
 import { normalizeRepoUrl } from "@/lib/server/webhooks/repo-match";

@@ -5,6 +5,7 @@
  * parsed; only definitions whose own secret verified it are refreshed.
  */
 import "server-only";
+import { processSingleton } from "@/lib/server/runtime/singletons";
 import { rowToDefinition, type DefinitionRow } from "@/lib/server/data/definitions";
 import { getGitopsDefinitions } from "@/lib/server/data/definition-automation";
 import { getWebhookSecret } from "@/lib/server/services/secrets";
@@ -17,7 +18,7 @@ export function webhookSecretNameOf(row: DefinitionRow): string {
   return rowToDefinition(row).spec.gitops?.webhookSecretName ?? GLOBAL_WEBHOOK_SECRET;
 }
 
-const g = globalThis as unknown as { __synclineWebhookSecrets?: { at: number; value: Promise<NamedSecret[]> } };
+const g = processSingleton("webhook-secrets", () => ({}) as { __synclineWebhookSecrets?: { at: number; value: Promise<NamedSecret[]> } });
 
 /** The distinct webhook secrets in use, decrypted (cached for two seconds against floods). */
 export function candidateSecrets(): Promise<NamedSecret[]> {

@@ -1,0 +1,48 @@
+/**
+ * The process's typed event bus. Services publish what happened (a run finished, a refresh
+ * ended, a Git operation took so long); automation subscribes at bootstrap (metrics,
+ * notifications, the scheduler's backoff, memory release). A service never imports its
+ * listeners, which is what keeps services and automation free of import cycles.
+ */
+import "server-only";
+import type { RunRow } from "@/lib/server/data/runs";
+import { logger } from "@/lib/server/logger";
+import { processSingleton } from "@/lib/server/runtime/singletons";
+
+export interface RuntimeEvents {
+  /** a run of this process reached its final phase (the row as stored) */
+  "run-finished": { run: RunRow; definition: string; /** resources the run planned (0 when it ended early) */ planned: number };
+  /** a refresh ended: cheap (nothing changed), full (re-planned), new-commit or error */
+  "refresh-finished": { definition: string; result: "cheap" | "full" | "new-commit" | "error" };
+  /** a remote Git operation ended (errorCode set when it failed) */
+  "git-operation": { operation: string; seconds: number; errorCode?: string };
+}
+
+export type RuntimeEvent = keyof RuntimeEvents;
+type Listener<E extends RuntimeEvent> = (payload: RuntimeEvents[E]) => void | Promise<void>;
+
+const listeners = processSingleton("event-listeners", () => new Map<RuntimeEvent, Set<Listener<RuntimeEvent>>>());
+
+/** Calls `fn` for every `event` from now on; returns the unsubscribe function. */
+export function subscribe<E extends RuntimeEvent>(event: E, fn: Listener<E>): () => void {
+  let set = listeners.get(event);
+  if (!set) listeners.set(event, (set = new Set()));
+  set.add(fn as Listener<RuntimeEvent>);
+  return () => void set.delete(fn as Listener<RuntimeEvent>);
+}
+
+/** Tells every subscriber; a failing listener is logged and never reaches the publisher. */
+export function publish<E extends RuntimeEvent>(event: E, payload: RuntimeEvents[E]): void {
+  for (const fn of listeners.get(event) ?? []) {
+    try {
+      void Promise.resolve(fn(payload)).catch((err) => logger.error({ err: (err as Error).message, event }, "event listener failed"));
+    } catch (err) {
+      logger.error({ err: (err as Error).message, event }, "event listener failed");
+    }
+  }
+}
+
+/** Subscribes once per process under `name` (bootstrap may run in several bundles). */
+export function subscribeOnce<E extends RuntimeEvent>(name: string, event: E, fn: Listener<E>): void {
+  processSingleton(`subscription:${name}`, () => subscribe(event, fn));
+}

@@ -1,0 +1,123 @@
+/**
+ * Step 2 of the sync pipeline, plan: fetch the commit, read its files (read-source.ts), and
+ * plan them against the store through the engine's one composition (planFromSource): light
+ * row heads first, full rows only where the planner says Git and the store differ. Secret
+ * paths are masked inside planning, so every change it returns may be shown or recorded.
+ * Shared by sync, dry-run, diff, rollback and refresh.
+ */
+import "server-only";
+import { planFromSource, SchemaCompileError } from "@/lib/engine/pipeline";
+import { redactText, redactUrl } from "@/lib/engine/redact";
+import { resourceKeyString } from "@/lib/engine/resource-key";
+import type { Definition, LiveResource, Plan } from "@/lib/engine/types";
+import type { DefinitionRow } from "@/lib/server/data/definitions";
+import { getDefinitionResourceHeads, getForeignResourceKeys, getResourcesByIds, type ResourceHead, type ResourceRow } from "@/lib/server/data/resources";
+import { AppError } from "@/lib/server/errors";
+import { getGitClient, repoSourceFor } from "@/lib/server/services/git-source";
+import { knownSecretValues } from "@/lib/server/services/secrets";
+import { secretMask } from "@/lib/server/views/secret-mask";
+import { readSource, type SourceFiles } from "@/lib/server/services/sync/read-source";
+
+export const MANAGED_BY = "syncline";
+
+/** a live resource as planned: with its content where Git and the store differ, a head elsewhere */
+export type LiveRow = ResourceRow | ResourceHead;
+
+export interface PlanResult {
+  state: Omit<SourceFiles, "files" | "parse" | "parsedFiles" | "listingProblems"> & { parsedFiles: number };
+  plan: Plan;
+  /** the stored rows the plan was made against, by resourceKeyString (for the writes) */
+  rows: Map<string, LiveRow>;
+}
+
+/** Fetch + read + plan. */
+export async function computePlan(
+  row: DefinitionRow,
+  def: Definition,
+  opts: { revision?: string; prune?: boolean; atomic?: boolean },
+  log: (m: string) => void = () => undefined,
+): Promise<PlanResult> {
+  const gitops = def.spec.gitops!;
+  const git = getGitClient();
+  const src = await repoSourceFor(gitops);
+  log(`fetching ${redactUrl(gitops.repoURL)} ${opts.revision ? `at ${opts.revision}` : `branch ${gitops.branch}`}`);
+  const target = await git.fetchRevision(src, { branch: gitops.branch, revision: opts.revision });
+  log(`resolved commit ${target.commit}`);
+  const source = await readSource(git, src, def, target, log);
+
+  const kind = def.spec.names.kind;
+  const rows = new Map<string, LiveRow>();
+  for (const h of await getDefinitionResourceHeads(row.id)) rows.set(keyOf(h), h);
+  // A key held by another definition cannot be taken over silently.
+  const foreign = await getForeignResourceKeys(row.id, kind);
+  const heldElsewhere = new Map([...foreign].map(([nsName, owner]) => [resourceKeyString({ kind, ...splitNsName(nsName) }), owner]));
+  let planned;
+  try {
+    planned = await planFromSource({
+      files: source.files,
+      definition: def,
+      parse: source.parse,
+      listingProblems: source.listingProblems,
+      pathMissing: source.pathMissing,
+      live: [...rows.values()].map(toLive),
+      loadContent: async (keys) => {
+        const full = await getResourcesByIds([...keys].flatMap((k) => rows.get(k)?.id ?? []));
+        for (const r of full) rows.set(keyOf(r), r);
+        return full.map(toLive);
+      },
+      heldElsewhere,
+      policy: { prune: def.spec.syncPolicy.prune, atomic: opts.atomic || def.spec.syncPolicy.atomic, allowEmpty: def.spec.syncPolicy.allowEmpty },
+      pruneRequested: opts.prune,
+      mask: secretMask(def.spec.secretPaths),
+      managedBy: MANAGED_BY,
+    });
+  } catch (err) {
+    if (err instanceof SchemaCompileError) throw new AppError("SOURCE_ERROR", err.message);
+    throw err;
+  }
+  const { plan } = planned;
+  const parsedFiles = source.parsedFiles();
+  if (parsedFiles > 0) log(`parsed ${parsedFiles} changed files (${source.files.length - parsedFiles} from cache)`);
+  log(
+    `plan: ${plan.counts.create} create, ${plan.counts.update} update, ${plan.counts.delete} delete, ` +
+      `${plan.counts.unchanged} unchanged, ${plan.counts.invalid} invalid, ${plan.counts.skipped} skipped; ` +
+      `${plan.fileProblems.length} file problems`,
+  );
+  if (plan.pruneWithheld) log(plan.pruneWithheld);
+  const { commit, commitInfo, branchHead, pathMissing } = source;
+  return { state: { commit, commitInfo, branchHead, pathMissing, parsedFiles }, plan, rows };
+}
+
+function keyOf(r: { kind: string; namespace: string; name: string }): string {
+  return resourceKeyString({ kind: r.kind, namespace: r.namespace, name: r.name });
+}
+
+/** getForeignResourceKeys keys rows by "namespace/name" (names cannot contain "/") */
+function splitNsName(k: string): { namespace: string; name: string } {
+  const i = k.indexOf("/");
+  return { namespace: k.slice(0, i), name: k.slice(i + 1) };
+}
+
+/** Live rows → the engine's LiveResource. */
+function toLive(r: LiveRow): LiveResource {
+  return {
+    key: { kind: r.kind, namespace: r.namespace, name: r.name },
+    spec: r.spec,
+    labels: (r.labels ?? {}) as Record<string, string>,
+    annotations: (r.annotations ?? {}) as Record<string, string>,
+    generation: r.generation,
+    managedBy: r.managedBy,
+    appliedSpecHash: r.appliedSpecHash,
+    liveSpecHash: r.liveSpecHash,
+    lastCommitSHA: r.lastCommitSHA,
+    lastSyncTime: r.lastSyncTime?.toISOString() ?? null,
+    syncError: r.syncError,
+    sourcePath: r.sourcePath,
+  };
+}
+
+/** A message as it may be stored or shown: URL credentials and the definition's Git secret removed. */
+export async function scrubMessage(def: Definition, message: string): Promise<string> {
+  const names = def.spec.gitops?.secretName ? [def.spec.gitops.secretName] : [];
+  return redactText(redactUrl(message), await knownSecretValues(names));
+}

@@ -1,0 +1,36 @@
+/**
+ * What a run records of its plan: one change record per resource it did not leave unchanged,
+ * and the counts. The plan's changes are already masked (plan-definition.ts), so this only
+ * chooses the stored form.
+ */
+import "server-only";
+import { stableStringify } from "@/lib/engine/canonical";
+import type { Plan, PlannedChange } from "@/lib/engine/types";
+import type { ChangeRecord } from "@/lib/server/data/runs";
+
+export function toRecord(c: PlannedChange, opts: { compactCreates?: boolean } = {}): ChangeRecord {
+  // A create's side is stored as compact JSON (valid YAML) and rendered as YAML when shown:
+  // a first sync of 10,000 resources would otherwise spend seconds rendering text nobody reads yet.
+  // Its diff (every field added) is derived from that document when read (runs.ts toChangeView),
+  // rather than stored as a second copy of every spec.
+  const shown = opts.compactCreates && c.action === "create" ? c.shownDoc : undefined;
+  const createJson = shown ? stableStringify(shown) : undefined;
+  return {
+    key: c.key,
+    action: c.action,
+    diff: createJson ? [] : c.diff,
+    liveYaml: createJson ? null : c.liveYaml || null,
+    desiredYaml: createJson ?? (c.desiredYaml || null),
+    error: c.error ?? null,
+    sourcePath: c.sourcePath ?? null,
+    sourceLine: c.sourceLine ?? null,
+  };
+}
+
+export function countsOf(plan: Plan): Record<string, number> {
+  return {
+    ...plan.counts,
+    fileProblems: plan.fileProblems.length,
+    otherKinds: Object.values(plan.otherKinds).reduce((a, b) => a + b, 0),
+  };
+}

@@ -1,0 +1,190 @@
+/**
+ * Step 3 of the sync pipeline, apply and record: a run plans (plan-definition.ts), records its
+ * changes, and on a real sync applies the engine's writes in one transaction with the record.
+ * Dry-run is the same path with writes off. One run per definition at a time is a database
+ * rule (SyncRun.activeKey is unique). When a run ends, "run-finished" is published
+ * (runtime/events.ts): metrics, notifications, backoff and memory release subscribe there.
+ */
+import "server-only";
+import { buildWrites } from "@/lib/engine/writes";
+import type { Definition, RunTrigger } from "@/lib/engine/types";
+import { findDefinition, rowToDefinition, setDefinitionPin, type DefinitionRow } from "@/lib/server/data/definitions";
+import { stampsFollowDefinition, type ResourceHead, type ResourceRow } from "@/lib/server/data/resources";
+import { failRun, findActiveRun, findRun, finishRun, insertActiveRun, updateRun, type RunRow } from "@/lib/server/data/runs";
+import { countDrifted } from "@/lib/server/data/sync-status";
+import { databaseErrorReason, isUniqueViolation } from "@/lib/server/data/errors";
+import { AppError, notFound } from "@/lib/server/errors";
+import { GitError } from "@/lib/server/git/git-client";
+import type { Principal } from "@/lib/server/auth/principal";
+import { logger } from "@/lib/server/logger";
+import { PROCESS_ID } from "@/lib/server/runtime/process-id";
+import { publish } from "@/lib/server/runtime/events";
+import { audit } from "@/lib/server/services/audit";
+import { getGitClient, repoSourceFor } from "@/lib/server/services/git-source";
+import { runProgress } from "@/lib/server/services/run-progress";
+import { recordSyncStatus } from "@/lib/server/services/sync-status";
+import { computePlan, MANAGED_BY, scrubMessage } from "@/lib/server/services/sync/plan-definition";
+import { countsOf, toRecord } from "@/lib/server/services/sync/record-change";
+
+export interface SyncRequest {
+  definition: string;
+  trigger: RunTrigger;
+  who: Principal | "system";
+  dryRun?: boolean;
+  revision?: string;
+  prune?: boolean;
+}
+
+export function initiatorOf(who: Principal | "system"): string {
+  return who === "system" ? "system" : who.username;
+}
+
+/** Start a run; it executes in the background. 409 SYNC_IN_PROGRESS when one is active. */
+export async function startSync(req: SyncRequest): Promise<{ run: RunRow; done: Promise<RunRow> }> {
+  const row = await findDefinition(req.definition);
+  if (!row) throw notFound(`definition ${req.definition}`);
+  const def = rowToDefinition(row);
+  if (!def.spec.gitops) throw new AppError("BAD_REQUEST", `definition ${req.definition} has no gitops section to sync from`);
+  let run: RunRow;
+  try {
+    run = await insertActiveRun({
+      definitionId: row.id,
+      trigger: req.trigger,
+      initiator: initiatorOf(req.who),
+      dryRun: req.dryRun ?? false,
+      prune: req.prune ?? false,
+      requestedRevision: req.revision ?? null,
+      owner: PROCESS_ID,
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) {
+      const active = await findActiveRun(row.id);
+      throw new AppError("SYNC_IN_PROGRESS", `a sync is already running for ${req.definition}`, active ? { runId: active.id } : undefined);
+    }
+    throw err;
+  }
+  if (req.who !== "system") {
+    await audit(req.who, req.dryRun ? "sync.dry-run" : req.trigger === "rollback" ? "sync.rollback" : "sync.start", req.definition, "ok", {
+      runId: run.id,
+      revision: req.revision ?? null,
+    });
+  }
+  const done = executeRun(run, row, def, req).then(async (planned) => {
+    const final = (await findRun(run.id)) ?? run;
+    publish("run-finished", { run: final, definition: req.definition, planned });
+    return final;
+  });
+  return { run, done };
+}
+
+/** The body of a run. Never throws: every outcome ends the run in a final phase. Answers how many resources it planned. */
+async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req: SyncRequest): Promise<number> {
+  const startedAt = run.startedAt ?? new Date();
+  const log: string[] = [];
+  const say = (m: string) => {
+    log.push(`${new Date().toISOString()} ${m}`);
+    runProgress.set(run.id, { message: m });
+  };
+  runProgress.set(run.id, { phase: "fetching", done: 0, total: 0 });
+  const heartbeat = setInterval(() => void updateRun(run.id, {}).catch(() => undefined), 10_000);
+  let planned = 0;
+  heartbeat.unref();
+  try {
+    // A pinned definition stays on its pin until a person resumes it.
+    const revision = req.revision ?? row.pinnedRevision ?? undefined;
+    if (!req.revision && row.pinnedRevision) say(`definition is pinned to ${row.pinnedRevision}; syncing that commit (Resume to follow ${def.spec.gitops!.branch} again)`);
+
+    if (!revision && !req.dryRun && (await isNothingToDo(row, def, req))) {
+      say(`no changes: ${row.syncedCommit} is applied and nothing drifted`);
+      await finishRun(run.id, { phase: "Succeeded", startedAt, log, counts: { unchanged: 0 }, resolvedCommit: row.syncedCommit, commitMessage: null }, []);
+      return planned;
+    }
+
+    const { state, plan, rows } = await computePlan(row, def, { revision, prune: req.prune, atomic: req.trigger === "rollback" }, say);
+    planned = plan.changes.length;
+    // A vanished folder is far more often a mistake (a rename, a bad merge) than an intent:
+    // the run fails and the store keeps what it has, instead of recording a "successful" empty sync.
+    if (state.pathMissing) {
+      throw new AppError("SOURCE_ERROR", `gitops path ${def.spec.gitops!.path} does not exist at commit ${state.commit.slice(0, 7)} (prune withheld: nothing was changed or pruned)`);
+    }
+    // unchanged resources are not recorded
+    const records = plan.changes.filter((c) => c.action !== "unchanged").map((c) => toRecord(c, { compactCreates: true }));
+    for (const p of plan.fileProblems.slice(0, 200)) say(`file problem: ${p.path}${p.line ? `:${p.line}${p.column ? `:${p.column}` : ""}` : ""}: ${p.message}`);
+    const counts = countsOf(plan);
+    const total = plan.changes.length;
+    await updateRun(run.id, { resolvedCommit: state.commit, commitMessage: state.commitInfo.message.slice(0, 2000), total, counts });
+    runProgress.set(run.id, { phase: "applying", total, done: 0 });
+    const common = { startedAt, log, counts, total, resolvedCommit: state.commit, commitMessage: state.commitInfo.message.slice(0, 2000) };
+
+    if (req.dryRun) {
+      say("dry-run: nothing was written to the store");
+      await finishRun(run.id, { ...common, phase: "Succeeded", done: total }, records);
+      return planned;
+    }
+    if (plan.blocked) {
+      const why =
+        req.trigger === "rollback"
+          ? `rollback refused: commit ${state.commit.slice(0, 7)} no longer validates (${plan.counts.invalid} invalid resources, ${plan.fileProblems.length} file problems); nothing was changed`
+          : `atomic sync policy: ${plan.counts.invalid} invalid resources and ${plan.fileProblems.length} file problems; nothing was applied`;
+      say(why);
+      await finishRun(run.id, { ...common, phase: "Failed", error: why, done: 0 }, records);
+      return planned;
+    }
+    const writes = {
+      ...buildWrites(plan, rows, (r: ResourceRow | ResourceHead) => stampsFollowDefinition(r)),
+      definitionId: row.id,
+      commit: state.commit,
+      managedBy: MANAGED_BY,
+      generation: row.generation,
+    };
+    say(`applying ${writes.creates.length + writes.updates.length + writes.deletes.length} changes in one transaction`);
+    await finishRun(run.id, { ...common, phase: "Succeeded", done: total }, records, writes, (done) => runProgress.set(run.id, { done }));
+    await recordSyncStatus(row.id, plan, state.commit, { applied: true });
+    if (req.trigger === "rollback") {
+      await setDefinitionPin(row.id, { revision: state.commit, by: initiatorOf(req.who) });
+    }
+    say("done");
+  } catch (err) {
+    const dbReason = databaseErrorReason(err);
+    const message = await scrubMessage(
+      def,
+      err instanceof AppError || err instanceof GitError
+        ? err.message
+        : dbReason
+          ? `database error, the run's writes were rolled back: ${dbReason}`
+          : `unexpected error: ${(err as Error).message}`,
+    );
+    if (!(err instanceof AppError || err instanceof GitError)) logger.error({ err: message, runId: run.id }, "sync run crashed");
+    say(`failed: ${message}`);
+    try {
+      await failRun(run.id, { startedAt, log, error: message });
+    } catch (e) {
+      logger.error({ err: (e as Error).message, runId: run.id }, "could not record the run's failure");
+    }
+  } finally {
+    clearInterval(heartbeat);
+    runProgress.delete(run.id);
+  }
+  return planned;
+}
+
+/** Same branch head as the last applied commit, same definition generation, nothing drifted. */
+async function isNothingToDo(row: DefinitionRow, def: Definition, req: SyncRequest): Promise<boolean> {
+  if (!row.syncedCommit || row.syncedGeneration !== row.generation) return false;
+  if (req.prune && !def.spec.syncPolicy.prune) return false;
+  const head = await getGitClient().resolveBranchHead(await repoSourceFor(def.spec.gitops!), def.spec.gitops!.branch);
+  if (head !== row.syncedCommit) return false;
+  return (await countDrifted(row.id)) === 0;
+}
+
+/** Waits for a run to reach a final phase (for ?wait=true and the CLI). */
+export async function waitForRun(id: string, timeoutMs = 10 * 60_000): Promise<RunRow> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await findRun(id);
+    if (!r) throw notFound(`run ${id}`);
+    if (r.activeKey === null) return r;
+    if (Date.now() > deadline) return r;
+    await new Promise((res) => setTimeout(res, 200));
+  }
+}
