@@ -7,6 +7,8 @@
  *   node --conditions=react-server --import tsx bench/sync-worker.ts
  */
 import v8 from "node:v8";
+// the opt-in full collection after large runs, as a memory-limited installation would run
+process.env.SYNCLINE_FORCE_GC ??= "1";
 import { openTestStore, type TestStore } from "@/test/support/test-store";
 import { definitionBody } from "@/test/support/definition-body";
 import { createUser } from "@/lib/server/services/users";
@@ -14,6 +16,7 @@ import { addDefinition } from "@/lib/server/services/definitions";
 import { computeDiff, startSync } from "@/lib/server/services/sync";
 import { listResources } from "@/lib/server/services/resources";
 import { findDefinition } from "@/lib/server/data/definitions";
+import { subscribeMemoryRelease } from "@/lib/server/memory";
 import type { Principal } from "@/lib/server/auth/principal";
 
 export type WorkerCommand =
@@ -45,6 +48,7 @@ async function handle(cmd: WorkerCommand): Promise<{ detail: string; log?: strin
       const u = await createUser({ username: "bench", password: "bench-password", role: "admin" });
       who = { via: "token", userId: u.id, username: "bench", role: "admin" };
       await addDefinition(definitionBody({ name: DEFINITION, kind: "Widget", repoURL: cmd.url, schema: cmd.schema as Record<string, unknown> }), who);
+      subscribeMemoryRelease();
       return { detail: `store: ${store.kind}` };
     }
     case "sync": {

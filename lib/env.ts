@@ -19,6 +19,8 @@ const envSchema = z.object({
   SYNCLINE_PUBLIC_URL: z.string().url().optional(),
   SYNCLINE_DEMO: z.enum(["0", "1"]).default("1"),
   SYNCLINE_SCHEDULER: z.enum(["0", "1"]).default("1"),
+  // 1 = a full garbage collection after each large run (lib/server/memory.ts): less RSS between runs, ~50 ms pauses
+  SYNCLINE_FORCE_GC: z.enum(["0", "1"]).default("0"),
   // automation timings (tests shorten them); see lib/server/scheduler/config.ts
   SYNCLINE_SCHEDULER_TICK_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   SYNCLINE_MIN_INTERVAL_S: z.coerce.number().int().min(1).max(86_400).default(10),

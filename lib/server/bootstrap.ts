@@ -16,6 +16,7 @@ import { interruptRuns } from "@/lib/server/data/runs";
 import { installRunHooks, startScheduler } from "@/lib/server/scheduler/scheduler";
 import { subscribeMetrics } from "@/lib/server/metrics/subscribe";
 import { subscribeNotifications } from "@/lib/server/notifications/notify";
+import { subscribeMemoryRelease } from "@/lib/server/memory";
 import { processSingleton } from "@/lib/server/runtime/singletons";
 
 export function bootstrap(): Promise<void> {
@@ -45,6 +46,7 @@ async function run(): Promise<void> {
   }
   subscribeMetrics();
   subscribeNotifications();
+  subscribeMemoryRelease();
   installRunHooks();
   if (env.SYNCLINE_SCHEDULER !== "0") await startScheduler();
   const url = env.SYNCLINE_PUBLIC_URL ?? `http://localhost:${env.PORT}`;
