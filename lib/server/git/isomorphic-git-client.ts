@@ -28,6 +28,8 @@ import { listTreeFiles, type ObjectSource } from "./list-tree-files";
 import { PackReader, type GitObject, type GitObjectType } from "./pack-reader";
 import { redactCredentials, stripUrlCredentials } from "./redact-credentials";
 import { withRepoLock } from "./repo-lock";
+import type { PackLimits } from "./pack-index";
+import { receivePacksInto } from "./pack-receiver";
 import { shallowFetch, ShallowFetchUnsupported } from "./shallow-fetch";
 import { logger } from "@/lib/server/logger";
 import { classifyRepoURL } from "./url-policy";
@@ -39,6 +41,8 @@ export interface IsomorphicGitClientOptions extends HttpTransportOptions {
   maxPacks?: number;
   /** commits to deepen by, per step, when a revision is older than the shallow history */
   deepenStep?: number;
+  /** what indexing one received pack may cost (pack-index.ts; defaults there) */
+  packLimits?: PackLimits;
 }
 
 type Repo =
@@ -253,7 +257,7 @@ export class IsomorphicGitClient implements GitClient {
     if (!known && o.depth === undefined && o.want && !hasPacks(repo.gitdir)) {
       // the first fetch into an empty store: our own shallow fetch and indexer (shallow-fetch.ts)
       try {
-        await shallowFetch({ transport, url: repo.url, auth: repo.auth, gitdir: repo.gitdir, want: o.want });
+        await shallowFetch({ transport, url: repo.url, auth: repo.auth, gitdir: repo.gitdir, want: o.want, limits: this.opts.packLimits });
         this.readers.get(repo.gitdir)?.refresh();
         await writeLocalRef(repo.gitdir, branch, o.want);
         return;
@@ -297,7 +301,8 @@ export class IsomorphicGitClient implements GitClient {
     try {
       const res = await git.fetch({
         fs,
-        http: transport,
+        // packs are stored and indexed by us in bounded memory; isomorphic-git sees an empty one
+        http: receivePacksInto(transport, { gitdir: repo.gitdir, limits: this.opts.packLimits }),
         gitdir: repo.gitdir,
         url: repo.url,
         remote: "origin",

@@ -128,7 +128,7 @@ export class PackReader {
     } else skip = 20;
     const compressed = buf.subarray(skip);
     let out = safeInflate(compressed.subarray(0, 256), true);
-    if (!out || !hasTwoVarints(out)) out = safeInflate(compressed, false);
+    if (!out || !hasTwoVarints(out)) out = safeInflate(compressed, false, size);
     if (!out) return undefined;
     const [, p1] = readVarint(out, 0);
     return readVarint(out, p1)[0];
@@ -336,7 +336,10 @@ function closePack(pack: PackIndex): void {
 function safeInflate(buf: Buffer, partial: boolean, expectedSize?: number): Buffer | undefined {
   try {
     if (partial) return zlib.inflateSync(buf, PARTIAL);
-    return expectedSize === undefined ? zlib.inflateSync(buf) : zlib.inflateSync(buf, { chunkSize: Math.max(64, Math.min(expectedSize, 64 * 1024 * 1024)) });
+    // never past the size the entry header declares: a lying header must not buy a bigger buffer
+    return expectedSize === undefined
+      ? zlib.inflateSync(buf)
+      : zlib.inflateSync(buf, { chunkSize: Math.max(64, Math.min(expectedSize, 64 * 1024 * 1024)), maxOutputLength: Math.max(1, expectedSize) });
   } catch {
     return undefined;
   }
