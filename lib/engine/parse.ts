@@ -12,6 +12,10 @@
  * problems, never evaluated. Keys such as `__proto__` become own data
  * properties (both `yaml` and JSON.parse define them instead of assigning),
  * so parsing cannot change any prototype.
+ *
+ * U+0000 in a key or string ("\u0000" in JSON, "\0" in YAML) makes the document (or List item)
+ * a problem naming the path: PostgreSQL's jsonb cannot hold it, and accepted it rolled back
+ * every run of the definition.
  */
 import { LineCounter, parseAllDocuments, isScalar, type Document } from "yaml";
 import type { FileProblem } from "./types";
@@ -21,6 +25,7 @@ import { findYamlTooDeep } from "./yaml-depth-scan";
 import { checkValueShape, DEFAULT_MAX_NODES } from "./value-shape";
 import { clipMessage, linesAt, positionAt } from "./text-position";
 import { isPlainObject } from "./plain-object";
+import { findNulPath } from "./nul-check";
 
 export interface ParsedDoc {
   value: unknown;
@@ -112,12 +117,26 @@ function parseJsonText(text: string, maxDepth: number, problem: MakeProblem): Pa
   if (isPlainObject(value) && value.kind === "List" && Array.isArray(value.items)) {
     const items: unknown[] = value.items;
     const itemLines = scan.itemOffsets.length === items.length ? linesAt(text, scan.itemOffsets) : [];
-    return {
-      docs: items.map((item, index) => ({ value: item, line: itemLines[index] ?? startLine, index })),
-      problems: [],
-    };
+    const docs: ParsedDoc[] = [];
+    const problems: FileProblem[] = [];
+    items.forEach((item, index) => {
+      const line = itemLines[index] ?? startLine;
+      const nul = nulProblem(item);
+      if (nul === undefined) docs.push({ value: item, line, index });
+      else if (problems.length < MAX_PROBLEMS_PER_FILE) problems.push(problem(`items.${index}: ${nul}`, { line, column: 1 }));
+    });
+    return { docs, problems };
   }
+  const nul = nulProblem(value);
+  if (nul !== undefined) return { docs: [], problems: [problem(nul, { line: startLine, column: 1 })] };
   return { docs: [{ value, line: startLine, index: 0 }], problems: [] };
+}
+
+/** "spec.note contains U+0000 …" for the first NUL in a document, or undefined. */
+function nulProblem(value: unknown): string | undefined {
+  const at = findNulPath(value, "");
+  if (at === undefined) return undefined;
+  return `${at.replace(/^\./, "").slice(0, 200) || "the document"} contains U+0000 (NUL), which cannot be stored; document not used`;
 }
 
 /** V8's message without the echoed file content and the offset (reported as line/column). */
@@ -183,6 +202,11 @@ function parseYamlText(text: string, maxDepth: number, maxAliasCount: number, pr
     const shape = checkValueShape(value, maxDepth, budget);
     if (shape) {
       problems.push(problem(shape, start));
+      return;
+    }
+    const nul = nulProblem(value);
+    if (nul !== undefined) {
+      problems.push(problem(nul, start));
       return;
     }
     docs.push({ value: compactStrings(value), line: start.line, index });
