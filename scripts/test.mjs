@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite, in the order that fails fastest —
-// typecheck → lint → production build (when sources changed) → Vitest → Playwright in Chromium.
+// typecheck → lint → format check → production build (when sources changed) → Vitest → Playwright in Chromium.
 // Chromium comes from Debian (`apt-get install chromium`); as root we install it when missing.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -35,6 +35,7 @@ const only = process.argv[2]; // e.g. `npm test -- unit` or `npm test -- e2e`
 if (!only || only === "static") {
   step("typecheck (tsc)", bin("tsc"), ["--noEmit", "-p", "."]);
   step("lint (eslint)", bin("eslint"), [".", "--max-warnings=0"]);
+  step("format (prettier --check)", bin("prettier"), ["--check", "."]);
 }
 if (!only || only === "unit" || only === "e2e") {
   step("build (next build, skipped when up to date)", process.execPath, [path.join(root, "scripts", "build-if-stale.mjs")]);
