@@ -2,9 +2,11 @@
  * The CLI's only way to the server: JSON over /api/v1 with a bearer token. Every request
  * carries `x-syncline-client: cli` so run history records the trigger as "cli". Failures
  * become one-line CliErrors: the server's own message, or which URL could not be reached.
+ * Every string of every answer is stripped of terminal control sequences on arrival.
  */
 import { ApiError, CliError } from "./cli-error";
 import type { Connection } from "./config";
+import { terminalSafe } from "./terminal-safe";
 
 export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
@@ -65,7 +67,8 @@ export class ApiClient {
     const text = await res.text();
     let json: unknown;
     try {
-      json = text === "" ? undefined : JSON.parse(text);
+      // server text is printed to terminals: terminal controls go here, once (terminal-safe.ts)
+      json = text === "" ? undefined : terminalSafe(JSON.parse(text));
     } catch {
       throw new CliError(`unexpected answer from ${url.origin}${url.pathname}: HTTP ${res.status}, not JSON (is ${this.server} a Syncline server?)`);
     }
