@@ -12,6 +12,9 @@ import {
   userInputSchema,
 } from "@/lib/server/http/api-schemas";
 import { secretInputSchema } from "@/lib/server/services/secrets";
+import { suspendInputSchema } from "@/lib/server/services/suspend";
+import { channelInputSchema } from "@/lib/server/services/notifications";
+import { providers, providerSpecs } from "@/lib/server/webhooks/providers";
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
 
@@ -37,6 +40,10 @@ const errors = {
 const body = (ref: string) => ({ required: true, content: { "application/json": { schema: { $ref: `#/components/schemas/${ref}` } } } });
 const ok = (description: string, status = "200") => ({ [status]: { description }, ...errors });
 const nameParam = { name: "name", in: "path", required: true, schema: { type: "string" } };
+const idParam = { name: "id", in: "path", required: true, schema: { type: "string" } };
+/** A request body given inline (the existing components keep their names; new inputs need no $ref). */
+const inlineBody = (schema: z.ZodType) => ({ required: true, content: { "application/json": { schema: json(schema) } } });
+const signatureHeaders = providers.map((p) => `${p}: ${providerSpecs[p].signature.header}`).join(", ");
 
 export function buildOpenApi(serverUrl?: string) {
   return {
@@ -63,6 +70,30 @@ export function buildOpenApi(serverUrl?: string) {
     },
     paths: {
       "/api/healthz": { get: { summary: "liveness and store check", security: [], responses: { "200": { description: "ok" } } } },
+      "/api/metrics": {
+        get: {
+          summary: "Prometheus metrics (text exposition format); a viewer token, or anonymous with SYNCLINE_METRICS_PUBLIC=1",
+          responses: { "200": { description: "metrics", content: { "text/plain": { schema: { type: "string" } } } }, "401": errors["401"] },
+        },
+      },
+      "/api/webhooks/{provider}": {
+        parameters: [{ name: "provider", in: "path", required: true, schema: { type: "string", enum: providers } }],
+        post: {
+          summary: "a Git host's push webhook: verified, deduplicated, then a refresh of the definitions that watch the repository and branch",
+          description: `No session or token: the signature header is the authentication (${signatureHeaders}), checked against webhook secrets before the body is parsed. Payload SHAs and URLs are never trusted: the branch is re-fetched.`,
+          security: [],
+          requestBody: { required: true, content: { "application/json": { schema: { type: "object", description: "the provider's push (or ping) event" } } } },
+          responses: {
+            "200": { description: "ping answered, or a delivery already received" },
+            "202": { description: "accepted: the definitions to refresh (or none watch this repository and branch, or the event is ignored)" },
+            "400": errors["400"],
+            "401": { description: "missing or wrong signature, or no webhook secret configured", content: errors["401"].content },
+            "404": { description: "unknown provider", content: errors["404"].content },
+            "413": { description: "body over SYNCLINE_WEBHOOK_MAX_BYTES" },
+          },
+        },
+      },
+      "/api/v1/openapi.json": { get: { summary: "this document", security: [], responses: { "200": { description: "the OpenAPI 3.1 document" } } } },
       "/api/v1/definitions": {
         get: { summary: "list definitions", responses: ok("definitions with defaults and status") },
         post: { summary: "add a ResourceDefinition (admin)", requestBody: body("DefinitionInput"), responses: { ...ok("created", "201"), "409": { description: "exists" } } },
@@ -91,6 +122,23 @@ export function buildOpenApi(serverUrl?: string) {
         post: { summary: "sync to an earlier applied commit and pin there (operator)", requestBody: body("RollbackInput"), responses: { ...ok("the run"), "202": { description: "running" } } },
       },
       "/api/v1/definitions/{name}/resume": { parameters: [nameParam], post: { summary: "remove the rollback pin (operator)", responses: ok("unpinned") } },
+      "/api/v1/definitions/{name}/refresh": {
+        parameters: [nameParam],
+        post: {
+          summary: "refresh now: branch head, status and drift; an automated definition also syncs a new commit, as on its interval (operator)",
+          responses: { ...ok("the refresh result (kind, head, drifted, error, sync)"), "202": { description: "queued: another replica holds the definition and refreshes it" } },
+        },
+      },
+      "/api/v1/definitions/{name}/suspend": {
+        parameters: [nameParam],
+        get: { summary: "whether automation is suspended, why, until when and by whom", responses: ok("the suspension") },
+        post: { summary: "suspend auto-sync with a reason and an optional expiry; refreshes continue (operator)", requestBody: inlineBody(suspendInputSchema), responses: ok("the suspension") },
+      },
+      "/api/v1/definitions/{name}/unsuspend": { parameters: [nameParam], post: { summary: "resume auto-sync (operator)", responses: ok("the suspension, now off") } },
+      "/api/v1/definitions/{name}/webhook": {
+        parameters: [nameParam],
+        get: { summary: "the webhook URL per provider, the header each signs with, and the name of the signing secret (never its value)", responses: ok("webhook info") },
+      },
       "/api/v1/runs/{id}": {
         parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
         get: { summary: "a run with its per-resource changes, diffs, errors and log", responses: ok("the run") },
@@ -113,10 +161,24 @@ export function buildOpenApi(serverUrl?: string) {
         get: { summary: "your API tokens (admins: all)", responses: ok("tokens, never their values") },
         post: { summary: "issue an API token, shown once; accepts HTTP Basic to bootstrap", security: [{ bearer: [] }, { session: [] }, { basic: [] }], requestBody: body("TokenInput"), responses: ok("the token", "201") },
       },
-      "/api/v1/tokens/{id}": { delete: { summary: "revoke a token", responses: ok("revoked", "204") } },
+      "/api/v1/tokens/{id}": { parameters: [idParam], delete: { summary: "revoke a token", responses: ok("revoked", "204") } },
       "/api/v1/secrets": {
         get: { summary: "secret names and types (admin); values are never returned", responses: ok("names") },
         post: { summary: "create or replace a secret (admin)", requestBody: body("SecretInput"), responses: ok("stored", "201") },
+      },
+      "/api/v1/secrets/{name}": { parameters: [nameParam], delete: { summary: "delete a secret (admin)", responses: ok("deleted", "204") } },
+      "/api/v1/notifications": {
+        get: { summary: "notification channels (admin); URLs only as a redacted hint", responses: ok("channels") },
+        post: {
+          summary: "add a notification channel (admin): a generic JSON or Slack webhook URL, for all definitions or one, for chosen events",
+          requestBody: inlineBody(channelInputSchema),
+          responses: { ...ok("the channel", "201"), "409": { description: "a channel with this name exists" } },
+        },
+      },
+      "/api/v1/notifications/{id}": { parameters: [idParam], delete: { summary: "remove a notification channel (admin)", responses: ok("removed", "204") } },
+      "/api/v1/notifications/deliveries": {
+        parameters: [{ name: "channel", in: "query", schema: { type: "string" }, description: "a channel id" }],
+        get: { summary: "recent notification deliveries and their outcome (admin)", responses: ok("deliveries, newest first") },
       },
       "/api/v1/users": {
         get: { summary: "users (admin)", responses: ok("users") },
