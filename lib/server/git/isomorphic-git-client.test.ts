@@ -8,6 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGitFixture, type GitFixture } from "../../../test/support/git-fixture";
 import { catBlob, cloneBare, commitFiles, git, lsTreeFiles, makeTempDir, tag } from "../../../test/support/git-repo";
+import { fixtureBundle } from "../../../test/support/fixture-repos";
 import { DEFAULT_READ_LIMITS, GitError, type RepoSource } from "./git-client";
 import { IsomorphicGitClient } from "./isomorphic-git-client";
 import { LOCK_FILE_NAME } from "./repo-lock";
@@ -351,7 +352,7 @@ describe("fixture bundles", () => {
 
   beforeAll(async () => {
     fx = await startGitFixture();
-    bare = cloneBare("/work/shared/fixtures/argocd-example-apps.bundle", path.join(fx.root, "argocd.git"));
+    bare = cloneBare(fixtureBundle("argocd-example-apps"), path.join(fx.root, "argocd.git"));
   });
   afterAll(() => fx.close());
 

@@ -6,6 +6,7 @@ import crypto from "node:crypto";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { catBlob, cloneBare, commitFiles, createRepo, git, makeTempDir } from "../../../test/support/git-repo";
+import { fixtureBundle } from "../../../test/support/fixture-repos";
 import { PackReader } from "./pack-reader";
 
 function allObjects(gitdir: string): Array<{ oid: string; type: string; size: number }> {
@@ -20,7 +21,7 @@ function allObjects(gitdir: string): Array<{ oid: string; type: string; size: nu
 describe("PackReader", () => {
   for (const bundle of ["argocd-example-apps", "flux2-kustomize-helm-example"]) {
     it(`reads every object of ${bundle} as native git does`, () => {
-      const gitdir = cloneBare(`/work/shared/fixtures/${bundle}.bundle`, path.join(makeTempDir("syncline-pack-"), "r.git"));
+      const gitdir = cloneBare(fixtureBundle(bundle), path.join(makeTempDir("syncline-pack-"), "r.git"));
       const reader = new PackReader(gitdir);
       reader.refresh();
       const objects = allObjects(gitdir);

@@ -8,6 +8,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startGitFixture, type GitFixture } from "../../../test/support/git-fixture";
 import { cloneBare, commitFiles, git, makeTempDir } from "../../../test/support/git-repo";
+import { fixtureBundle } from "../../../test/support/fixture-repos";
 import { DEFAULT_READ_LIMITS, GitError } from "./git-client";
 import { IsomorphicGitClient } from "./isomorphic-git-client";
 import { indexPack, readUploadPackResult, ShallowFetchUnsupported } from "./shallow-fetch";
@@ -21,7 +22,7 @@ function pkt(s: string | Buffer): Buffer {
 describe("indexPack", () => {
   for (const bundle of ["argocd-example-apps", "flux2-kustomize-helm-example"]) {
     it(`writes the same .idx as git index-pack for ${bundle} (deltas, every object type)`, async () => {
-      const gitdir = cloneBare(`/work/shared/fixtures/${bundle}.bundle`, path.join(makeTempDir("syncline-idx-"), "r.git"));
+      const gitdir = cloneBare(fixtureBundle(bundle), path.join(makeTempDir("syncline-idx-"), "r.git"));
       git(gitdir, ["repack", "-a", "-d", "-q"]);
       const packDir = path.join(gitdir, "objects", "pack");
       const packName = fs.readdirSync(packDir).find((n) => n.endsWith(".pack"))!;
@@ -34,7 +35,7 @@ describe("indexPack", () => {
   }
 
   it("refuses a pack whose checksum does not match", async () => {
-    const gitdir = cloneBare("/work/shared/fixtures/argocd-example-apps.bundle", path.join(makeTempDir("syncline-idx-"), "r.git"));
+    const gitdir = cloneBare(fixtureBundle("argocd-example-apps"), path.join(makeTempDir("syncline-idx-"), "r.git"));
     const packDir = path.join(gitdir, "objects", "pack");
     const pack = fs.readFileSync(path.join(packDir, fs.readdirSync(packDir).find((n) => n.endsWith(".pack"))!));
     pack[100] = pack[100]! ^ 0xff;
