@@ -113,6 +113,27 @@ function escapePointer(segment: string): string {
   return segment.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 
+/**
+ * Specs of `desired` with no result yet for `validate` (each once): what a caller validating
+ * elsewhere (the server's worker thread) must send. Its results go back through
+ * rememberSpecErrors, after which validateDesired only reads them.
+ */
+export function specsToValidate(desired: readonly DesiredResource[], validate: SpecValidator): object[] {
+  const results = validated.get(validate);
+  const out = new Set<object>();
+  for (const d of desired) {
+    const spec = d.doc.spec;
+    if (typeof spec === "object" && spec !== null && !results?.has(spec)) out.add(spec);
+  }
+  return [...out];
+}
+
+export function rememberSpecErrors(validate: SpecValidator, specs: readonly object[], errors: readonly SpecError[][]): void {
+  let bySpec = validated.get(validate);
+  if (!bySpec) validated.set(validate, (bySpec = new WeakMap()));
+  specs.forEach((spec, i) => bySpec.set(spec, errors[i] ?? []));
+}
+
 /** "spec/replicas must be integer" */
 export function formatSpecError(e: SpecError): string {
   return `${e.pointer.replace(/^\//, "")} ${e.message}`;

@@ -85,10 +85,7 @@ function enqueue<T>(task: () => Promise<T>): Promise<T> {
 
 function getWorker(): Worker {
   if (worker) return worker;
-  // resolved at run time from the project root, never bundled: the worker loads the engine's
-  // TypeScript through tsx (spec-worker-entry.mjs)
-  const entry = path.join(process.cwd(), "lib", "server", "validation", "spec-worker-entry.mjs");
-  const w = new Worker(entry, { resourceLimits: { maxOldGenerationSizeMb: 512 }, stdout: false, stderr: false });
+  const w = new Worker(/* turbopackIgnore: true */ workerEntry(), { resourceLimits: { maxOldGenerationSizeMb: 512 }, stdout: false, stderr: false });
   w.unref();
   w.on("error", () => undefined); // reported to the batch through "exit"
   w.on("exit", () => {
@@ -96,6 +93,16 @@ function getWorker(): Worker {
   });
   worker = w;
   return w;
+}
+
+/**
+ * The worker's entry file, resolved at run time from the project root and joined so the bundler
+ * cannot follow it: the worker is not part of the server bundle; it loads the engine's
+ * TypeScript through tsx (spec-worker-entry.mjs), and traced, the bundle tried to include tsx.
+ */
+function workerEntry(): string {
+  const parts = [process.cwd(), "lib", "server", "validation", "spec-worker-entry.mjs"];
+  return parts.join(path.sep);
 }
 
 function tooSlow(ms: number): SpecError[] {

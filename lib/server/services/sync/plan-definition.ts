@@ -17,6 +17,8 @@ import { getGitClient, repoSourceFor } from "@/lib/server/services/git-source";
 import { knownSecretValues } from "@/lib/server/services/secrets";
 import { secretMask } from "@/lib/server/views/secret-mask";
 import { readSource, type SourceFiles } from "@/lib/server/services/sync/read-source";
+import { prevalidateSource } from "@/lib/server/validation/prevalidate";
+import { warmSpecValidation } from "@/lib/server/validation/validate-specs";
 
 export const MANAGED_BY = "syncline";
 
@@ -38,6 +40,7 @@ export async function computePlan(
   log: (m: string) => void = () => undefined,
 ): Promise<PlanResult> {
   const gitops = def.spec.gitops!;
+  warmSpecValidation(); // the validation thread loads while the fetch runs
   const git = getGitClient();
   const src = await repoSourceFor(gitops);
   log(`fetching ${redactUrl(gitops.repoURL)} ${opts.revision ? `at ${opts.revision}` : `branch ${gitops.branch}`}`);
@@ -51,6 +54,8 @@ export async function computePlan(
   // A key held by another definition cannot be taken over silently.
   const foreign = await getForeignResourceKeys(row.id, kind);
   const heldElsewhere = new Map([...foreign].map(([nsName, owner]) => [resourceKeyString({ kind, ...splitNsName(nsName) }), owner]));
+  // specs are validated off the event loop with a time budget; the pipeline then reads the results
+  await prevalidateSource(source.files, source.parse, def);
   let planned;
   try {
     planned = await planFromSource({
