@@ -1,8 +1,10 @@
 /**
  * GitClient over isomorphic-git (network, refs, shallow bookkeeping) plus our PackReader
- * (object reads and sizes, where isomorphic-git is slow). Follows DESIGN.md "What follows for
- * the engine": one persistent bare store per repo URL, never a checkout, a shallow first fetch
- * and incremental fetches without `depth` that negotiate from a local ref we advance each time.
+ * (object reads and sizes, where isomorphic-git is slow). One persistent bare store per repo URL,
+ * never a checkout (a 10k-file checkout took 5.4 s and ran out of file handles), a shallow first
+ * fetch, and incremental fetches without `depth` that negotiate from a local ref we advance each
+ * time (with `depth: 1` a 100-file commit re-downloaded the whole tree: 1.5 s instead of 153 ms).
+ * See ARCHITECTURE.md "What keeps a 10,000-resource definition fast".
  *
  * Local repositories (absolute path or file://) are read in place: isomorphic-git cannot fetch
  * from a path, and there is nothing to fetch anyway.

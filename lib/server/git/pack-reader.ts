@@ -1,7 +1,9 @@
 /**
  * A small read-only Git object reader over a gitdir's pack files (.idx v2 + .pack) and loose
- * objects. isomorphic-git reads 10k blobs in ≈2 s; this reads them in a fraction of that
- * (DESIGN.md "Performance notes"), and it answers an object's size from the pack entry header
+ * objects. Reading all 10,000 blobs of an 11 MB tree from the pack took 2.0 s through
+ * isomorphic-git's walk, 0.34 s through a plain Node pack reader and 107 ms with native git
+ * (measured with a 10,000-file repository; ARCHITECTURE.md "What keeps a 10,000-resource
+ * definition fast"). It also answers an object's size from the pack entry header
  * — or the first bytes of a delta — without inflating the whole object, which is what
  * listFiles needs to apply maxFileBytes before anything is read.
  *
