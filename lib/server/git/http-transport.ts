@@ -9,9 +9,8 @@
  */
 import http from "node:http";
 import https from "node:https";
-import net from "node:net";
 import { GitError } from "./git-client";
-import { vetHost, type UrlPolicyOptions } from "./url-policy";
+import { pinnedLookup, vetHost, type UrlPolicyOptions } from "./url-policy";
 
 export interface HttpTransportOptions extends UrlPolicyOptions {
   /** whole request, headers to last byte (default 120 s) */
@@ -123,11 +122,7 @@ export function createHttpTransport(opts: HttpTransportOptions = {}): HttpTransp
   ): Promise<{ res: http.IncomingMessage; done: () => void }> {
     return new Promise((resolve, reject) => {
       const lib = url.protocol === "https:" ? https : http;
-      const lookup: net.LookupFunction = (_host, options, cb) => {
-        const all = addresses.map((address) => ({ address, family: net.isIP(address) }));
-        if ((options as { all?: boolean }).all) (cb as unknown as (e: null, a: typeof all) => void)(null, all);
-        else cb(null, all[0]!.address, all[0]!.family);
-      };
+      const lookup = pinnedLookup(addresses);
       const reqHeaders: Record<string, string> = { ...headers };
       if (body) reqHeaders["content-length"] = String(body.length);
       const request = lib.request(url, { method, headers: reqHeaders, lookup, agent: false });

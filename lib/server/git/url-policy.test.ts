@@ -11,7 +11,7 @@ import { commitFiles, makeTempDir } from "../../../test/support/git-repo";
 import { GitError } from "./git-client";
 import { IsomorphicGitClient } from "./isomorphic-git-client";
 import { redactCredentials, stripUrlCredentials } from "./redact-credentials";
-import { classifyRepoURL, isMetadataAddress, vetHost } from "./url-policy";
+import { canonicalAddress, classifyRepoURL, isMetadataAddress, vetHost } from "./url-policy";
 
 function refusal(fn: () => unknown): GitError {
   try {
@@ -93,6 +93,40 @@ describe("classifyRepoURL", () => {
     expect(err.message).toMatch(/sneaky\.example resolves to 169\.254\.169\.254/);
     expect(isMetadataAddress("::ffff:169.254.169.254")).toBe(true);
     expect(isMetadataAddress("127.0.0.1")).toBe(false);
+  });
+});
+
+describe("one form per address (issue 19 M5)", () => {
+  const deny = { denyHosts: ["127.0.0.0/8"], lookup: async () => ["93.184.216.34"] };
+
+  it("matches every IPv6 form of an IPv4 address as that address: mapped, translated, compatible, NAT64, 6to4", async () => {
+    for (const host of ["[::ffff:127.0.0.1]", "[::ffff:7f00:1]", "[::ffff:0:127.0.0.1]", "[::127.0.0.1]", "[64:ff9b::7f00:1]", "[64:ff9b:1::7f00:1]", "[2002:7f00:1::]"]) {
+      const url = new URL(`http://${host}:8080/repo.git`);
+      expect(refusal(() => classifyRepoURL(url.toString(), deny)).message, host).toMatch(/\(127\.0\.0\.1\) is in denyHosts/);
+      expect((await rejection(vetHost(url, deny))).message, host).toMatch(/127\.0\.0\.1\) is in denyHosts/);
+    }
+    expect(canonicalAddress("::ffff:7f00:1")).toBe("127.0.0.1");
+    expect(canonicalAddress("[64:ff9b::a9fe:a9fe]")).toBe("169.254.169.254");
+    // what is not an IPv4 address stays IPv6: loopback, unspecified, an ordinary address
+    expect(canonicalAddress("::1")).toBe("::1");
+    expect(canonicalAddress("::")).toBe("::");
+    expect(canonicalAddress("2001:DB8:0::1")).toBe("2001:db8::1");
+    await expect(vetHost(new URL("http://[::1]/x"), deny)).resolves.toEqual(["::1"]);
+  });
+
+  it("a DNS answer in an IPv6 form of a denied IPv4 address is refused; rules written in IPv6 form mean their IPv4 range", async () => {
+    const err = await rejection(vetHost(new URL("https://innocent.example/x"), { denyHosts: ["10.0.0.0/8"], lookup: async () => ["::ffff:a01:203"] }));
+    expect(err.message).toMatch(/::ffff:a01:203 \(10\.1\.2\.3\) is in denyHosts/);
+    await expect(vetHost(new URL("https://[::ffff:10.1.2.3]/x"), { allowHosts: ["10.0.0.0/8"] })).resolves.toEqual(["::ffff:a01:203"]);
+    expect((await rejection(vetHost(new URL("https://10.1.2.3/x"), { denyHosts: ["::ffff:10.0.0.0/104"] }))).message).toMatch(/10\.1\.2\.3 is in denyHosts/);
+  });
+
+  it("NAT64 and mapped forms of metadata addresses, and Azure's 168.63.129.16, are metadata", async () => {
+    for (const url of ["http://[64:ff9b::a9fe:a9fe]/", "http://[64:ff9b::169.254.169.254]/", "http://[::ffff:a9fe:a9fe]/", "http://168.63.129.16/", "http://[::ffff:168.63.129.16]/"]) {
+      expect(refusal(() => classifyRepoURL(url)).message, url).toMatch(/link-local \/ cloud metadata address/);
+    }
+    const err = await rejection(vetHost(new URL("https://nat64.example/x"), { lookup: async () => ["64:ff9b::a9fe:a9fe"] }));
+    expect(err.message).toMatch(/nat64\.example resolves to 64:ff9b::a9fe:a9fe \(169\.254\.169\.254\), a link-local \/ cloud metadata address/);
   });
 });
 

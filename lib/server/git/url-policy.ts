@@ -4,11 +4,18 @@
  * commands (`ext::`, `ssh://-oProxyCommand=…`), and never cloud metadata endpoints, also when a
  * harmless-looking DNS name resolves to one. Private networks and loopback stay allowed (self-
  * hosted Git servers live there); stricter sites narrow it with allowHosts / denyHosts.
+ *
+ * Every address is brought to one form before it is matched (`canonicalAddress`): an IPv6
+ * address that embeds an IPv4 one (IPv4-mapped, which the URL parser writes ::ffff:7f00:1,
+ * IPv4-translated, IPv4-compatible, NAT64 64:ff9b::/96 and 64:ff9b:1::/48, 6to4) is matched
+ * as that IPv4 address, so `[::ffff:127.0.0.1]` is 127.0.0.1 for denyHosts 127.0.0.0/8.
+ * Parsing is ipaddr.js's (the parser express and proxy-addr use), not ours.
  */
 import dns from "node:dns";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import ipaddr from "ipaddr.js";
 import { GitError } from "./git-client";
 
 export interface UrlPolicyOptions {
@@ -30,6 +37,8 @@ const METADATA_HOSTS = new Set(["metadata.google.internal", "metadata", "metadat
 const metadataRanges = new net.BlockList();
 metadataRanges.addSubnet("169.254.0.0", 16, "ipv4");
 metadataRanges.addAddress("100.100.100.200", "ipv4");
+// Azure's WireServer (VM agent and metadata channel), outside 169.254/16
+metadataRanges.addAddress("168.63.129.16", "ipv4");
 metadataRanges.addSubnet("fe80::", 10, "ipv6");
 metadataRanges.addAddress("fd00:ec2::254", "ipv6");
 
@@ -91,9 +100,9 @@ export async function vetHost(url: URL, opts: UrlPolicyOptions = {}): Promise<st
   if (addresses.length === 0) throw new GitError("NETWORK", `cannot resolve host ${host}`);
   for (const addr of addresses) {
     if (isMetadataAddress(addr)) {
-      refuseHost(url, net.isIP(host) ? `${addr} is a link-local / cloud metadata address` : `${host} resolves to ${addr}, a link-local / cloud metadata address`);
+      refuseHost(url, net.isIP(host) ? `${shown(addr)} is a link-local / cloud metadata address` : `${host} resolves to ${shown(addr)}, a link-local / cloud metadata address`);
     }
-    if (opts.denyHosts?.length && matchesAny(addr, opts.denyHosts)) refuseHost(url, `${addr} is in denyHosts`);
+    if (opts.denyHosts?.length && matchesAny(addr, opts.denyHosts)) refuseHost(url, `${shown(addr)} is in denyHosts`);
   }
   if (opts.allowHosts?.length && !matchesAny(host, opts.allowHosts)) {
     const ok = addresses.every((a) => matchesAny(a, opts.allowHosts!));
@@ -102,21 +111,72 @@ export async function vetHost(url: URL, opts: UrlPolicyOptions = {}): Promise<st
   return addresses;
 }
 
+/**
+ * A `lookup` for node:http(s) that answers only the vetted addresses: the connection goes
+ * where the policy looked, and a DNS answer that changes after the check (rebinding) is
+ * never asked for.
+ */
+export function pinnedLookup(addresses: string[]): net.LookupFunction {
+  return (_host, options, cb) => {
+    const all = addresses.map((address) => ({ address, family: net.isIP(address) }));
+    if ((options as { all?: boolean }).all) (cb as unknown as (e: null, a: typeof all) => void)(null, all);
+    else cb(null, all[0]!.address, all[0]!.family);
+  };
+}
+
+/** "a,b , c" → ["a","b","c"]; undefined when empty (the SYNCLINE_ALLOW_HOSTS / DENY_HOSTS form). */
+export function parseHostList(v: string | undefined): string[] | undefined {
+  const xs = v?.split(",").map((s) => s.trim()).filter(Boolean);
+  return xs && xs.length > 0 ? xs : undefined;
+}
+
 export function isMetadataAddress(address: string): boolean {
-  const a = unmapIPv4(address);
+  const a = canonicalAddress(address);
   const family = net.isIP(a);
   if (family === 0) return false;
   return metadataRanges.check(a, family === 4 ? "ipv4" : "ipv6");
 }
 
+/**
+ * One form per address: the IPv4 address an IPv6 address embeds (mapped ::ffff:0:0/96,
+ * translated ::ffff:0:0:0/96, compatible ::/96, NAT64 64:ff9b::/96 and 64:ff9b:1::/48, 6to4
+ * 2002::/16), any other IPv6 address compressed (RFC 5952) without brackets, names lowercased.
+ */
+export function canonicalAddress(hostOrIp: string): string {
+  const bare = bareHost(hostOrIp).toLowerCase();
+  if (net.isIP(bare) === 0) return bare;
+  let parsed: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    parsed = ipaddr.parse(bare);
+  } catch {
+    return bare;
+  }
+  if (parsed.kind() === "ipv4") return parsed.toString();
+  const v6 = parsed as ipaddr.IPv6;
+  const p = v6.parts;
+  const v4 = (hi: number, lo: number) => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  const range = v6.range();
+  if (range === "ipv4Mapped" || range === "rfc6145" || range === "rfc6052") return v4(p[6]!, p[7]!);
+  if (p[0] === 0x64 && p[1] === 0xff9b && p[2] === 1) return v4(p[6]!, p[7]!);
+  // IPv4-compatible (deprecated, still routed by some stacks); :: and ::1 are not IPv4
+  if (p.slice(0, 6).every((x) => x === 0) && !(p[6] === 0 && p[7]! <= 1)) return v4(p[6]!, p[7]!);
+  if (range === "6to4") return v4(p[1]!, p[2]!);
+  return v6.toRFC5952String();
+}
+
+function shown(address: string): string {
+  const c = canonicalAddress(address);
+  return c === address.toLowerCase() ? address : `${address} (${c})`;
+}
+
 function checkHostName(url: URL, opts: UrlPolicyOptions): void {
-  const host = bareHost(url.hostname).replace(/\.$/, "");
+  const host = canonicalAddress(bareHost(url.hostname).replace(/\.$/, ""));
   if (METADATA_HOSTS.has(host)) refuseHost(url, `${host} is a cloud metadata endpoint`);
-  if (net.isIP(host) && isMetadataAddress(host)) refuseHost(url, `${host} is a link-local / cloud metadata address`);
-  if (opts.denyHosts?.length && matchesAny(host, opts.denyHosts)) refuseHost(url, `${host} is in denyHosts`);
+  if (net.isIP(host) && isMetadataAddress(host)) refuseHost(url, `${shown(bareHost(url.hostname))} is a link-local / cloud metadata address`);
+  if (opts.denyHosts?.length && matchesAny(host, opts.denyHosts)) refuseHost(url, `${shown(bareHost(url.hostname))} is in denyHosts`);
   if (opts.allowHosts?.length && !net.isIP(host)) {
-    const nameRules = opts.allowHosts.filter((r) => !isIpRule(r));
-    const ipRules = opts.allowHosts.filter(isIpRule);
+    const nameRules = opts.allowHosts.filter((r) => !ipRule(r));
+    const ipRules = opts.allowHosts.filter((r) => ipRule(r));
     // a name not listed may still pass by its addresses when IP rules exist; vetHost decides
     if (!matchesAny(host, nameRules) && ipRules.length === 0) refuseHost(url, `${host} is not in allowHosts`);
   } else if (opts.allowHosts?.length && !matchesAny(host, opts.allowHosts)) {
@@ -126,21 +186,18 @@ function checkHostName(url: URL, opts: UrlPolicyOptions): void {
 
 /** A rule is a hostname ("git.example.com", "*.example.com"), an IP, or a CIDR range. */
 function matchesAny(hostOrIp: string, rules: string[]): boolean {
-  const value = unmapIPv4(hostOrIp.toLowerCase());
+  const value = canonicalAddress(hostOrIp);
   const family = net.isIP(value);
   for (const rawRule of rules) {
     const rule = rawRule.trim().toLowerCase();
     if (!rule) continue;
-    if (isIpRule(rule)) {
-      if (!family) continue;
-      const [base = "", bits] = rule.split("/");
-      const ruleFamily = net.isIP(base);
-      if (ruleFamily !== family) continue;
+    const ip = ipRule(rule);
+    if (ip) {
+      if (!family || (family === 4) !== (ip.type === "ipv4")) continue;
       const list = new net.BlockList();
-      const type = family === 4 ? "ipv4" : "ipv6";
-      if (bits === undefined) list.addAddress(base, type);
-      else list.addSubnet(base, Number(bits), type);
-      if (list.check(value, type)) return true;
+      if (ip.bits === undefined) list.addAddress(ip.base, ip.type);
+      else list.addSubnet(ip.base, ip.bits, ip.type);
+      if (list.check(value, ip.type)) return true;
     } else if (!family) {
       if (rule.startsWith("*.")) {
         if (value.endsWith(rule.slice(1))) return true;
@@ -152,18 +209,23 @@ function matchesAny(hostOrIp: string, rules: string[]): boolean {
   return false;
 }
 
-function isIpRule(rule: string): boolean {
-  const [base = "", bits] = rule.trim().split("/");
-  return net.isIP(base) !== 0 && (bits === undefined || /^\d{1,3}$/.test(bits));
+/**
+ * An IP or CIDR rule in canonical form: a rule written as an IPv6 form of IPv4 addresses
+ * ("::ffff:10.0.0.0/104") becomes the IPv4 rule it means ("10.0.0.0/8").
+ */
+function ipRule(rule: string): { base: string; bits: number | undefined; type: "ipv4" | "ipv6" } | undefined {
+  const [rawBase = "", rawBits] = rule.trim().split("/");
+  if (net.isIP(rawBase) === 0 || (rawBits !== undefined && !/^\d{1,3}$/.test(rawBits))) return undefined;
+  const base = canonicalAddress(rawBase);
+  let bits = rawBits === undefined ? undefined : Number(rawBits);
+  if (net.isIP(base) === 4 && net.isIP(bareHost(rawBase)) === 6 && bits !== undefined) bits = Math.max(0, bits - 96);
+  const type = net.isIP(base) === 4 ? "ipv4" : "ipv6";
+  if (bits !== undefined && bits > (type === "ipv4" ? 32 : 128)) return undefined;
+  return { base, bits, type };
 }
 
 function bareHost(hostname: string): string {
   return hostname.startsWith("[") && hostname.endsWith("]") ? hostname.slice(1, -1) : hostname;
-}
-
-function unmapIPv4(address: string): string {
-  const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  return m?.[1] ?? address;
 }
 
 async function defaultLookup(host: string): Promise<string[]> {

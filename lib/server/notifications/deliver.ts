@@ -3,13 +3,21 @@
  * send at once), POSTs JSON with a timeout, no redirects, and retries failures with
  * doubling backoff until SYNCLINE_NOTIFY_MAX_ATTEMPTS. URLs and their secret parts never
  * reach a log line or a stored error.
+ *
+ * A notification URL is as much an SSRF door as a repository URL: it goes through the same
+ * host policy (metadata block list, SYNCLINE_ALLOW_HOSTS / SYNCLINE_DENY_HOSTS, one canonical
+ * form per address) and the connection goes to the address that policy vetted, never to a
+ * second DNS answer.
  */
 import "server-only";
+import http from "node:http";
+import https from "node:https";
 import { getEnv } from "@/lib/env";
 import { redactText } from "@/lib/engine/redact";
 import { decryptSecret } from "@/lib/server/crypto/secret-box";
 import { claimDueDeliveries, markAttemptFailed, markDelivered } from "@/lib/server/data/notifications";
-import { vetHost } from "@/lib/server/git/url-policy";
+import { isGitError } from "@/lib/server/git/git-client";
+import { parseHostList, pinnedLookup, vetHost, type UrlPolicyOptions } from "@/lib/server/git/url-policy";
 import { getMetrics } from "@/lib/server/metrics/registry";
 import { logger } from "@/lib/server/logger";
 import { formatPayload, type NotificationPayload } from "@/lib/server/notifications/notify";
@@ -18,17 +26,46 @@ import { backoffDelayMs } from "@/lib/server/scheduler/timing";
 
 const SEND_TIMEOUT_MS = 10_000;
 
+let lookupForTests: UrlPolicyOptions["lookup"];
+
+/** Tests replace DNS (a resolver that answers differently on each call). */
+export function setNotificationLookupForTests(lookup: UrlPolicyOptions["lookup"]): void {
+  lookupForTests = lookup;
+}
+
 async function send(url: string, body: unknown): Promise<void> {
-  await vetHost(new URL(url));
-  const r = await fetch(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", "user-agent": "Syncline-Notifier" },
-    body: JSON.stringify(body),
-    redirect: "manual",
-    signal: AbortSignal.timeout(SEND_TIMEOUT_MS),
+  const env = getEnv();
+  const target = new URL(url);
+  let addresses: string[];
+  try {
+    addresses = await vetHost(target, { allowHosts: parseHostList(env.SYNCLINE_ALLOW_HOSTS), denyHosts: parseHostList(env.SYNCLINE_DENY_HOSTS), lookup: lookupForTests });
+  } catch (err) {
+    if (isGitError(err, "URL_REFUSED")) throw new Error(err.message.replace(/^repository URL/, "notification URL"));
+    throw err;
+  }
+  const payload = Buffer.from(JSON.stringify(body));
+  const status = await new Promise<number>((resolve, reject) => {
+    const lib = target.protocol === "https:" ? https : http;
+    const req = lib.request(target, {
+      method: "POST",
+      headers: { "content-type": "application/json", "user-agent": "Syncline-Notifier", "content-length": String(payload.length) },
+      lookup: pinnedLookup(addresses),
+      agent: false,
+    });
+    const timer = setTimeout(() => req.destroy(new Error(`receiver did not answer within ${SEND_TIMEOUT_MS / 1000} s`)), SEND_TIMEOUT_MS);
+    req.on("response", (res) => {
+      clearTimeout(timer);
+      // only the status counts; the receiver's body and reason phrase are never read
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    req.end(payload);
   });
-  await r.body?.cancel().catch(() => undefined);
-  if (r.status < 200 || r.status >= 300) throw new Error(`receiver answered HTTP ${r.status}`);
+  if (status < 200 || status >= 300) throw new Error(`receiver answered HTTP ${status}`);
 }
 
 /** One pass over due deliveries; returns how many were attempted. */
@@ -46,7 +83,7 @@ export async function deliverDueNotifications(limit = 20): Promise<number> {
         await markDelivered(d.id, attempts);
         m.notifications.inc({ kind: d.channel.kind, result: "delivered" });
       } catch (err) {
-        const cause = (err as { cause?: { code?: string } }).cause?.code;
+        const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as NodeJS.ErrnoException).code;
         const error = redactText(`${(err as Error).message}${cause ? ` (${cause})` : ""}`, url ? urlSecrets(url) : []);
         const gaveUp = attempts >= env.SYNCLINE_NOTIFY_MAX_ATTEMPTS;
         const delay = backoffDelayMs(attempts, env.SYNCLINE_NOTIFY_BACKOFF_BASE_MS, 30 * 60_000);
