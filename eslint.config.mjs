@@ -72,7 +72,22 @@ const config = [
   {
     // Components import lib/actions, lib/client, lib/api, engine types and components only.
     files: ["components/**/*.{ts,tsx}"],
-    rules: restrict(prismaClient, serverCode, appRoutes),
+    rules: {
+      ...restrict(prismaClient, serverCode, appRoutes),
+      // A second rule name, so its options do not replace the list above.
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@/lib/engine/*"],
+              allowTypeImports: true,
+              message: "Components take engine types only (import type); the engine's code (ajv, YAML, RE2) stays out of the browser bundle.",
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     // Client code never reaches into the server.
