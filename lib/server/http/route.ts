@@ -8,6 +8,10 @@ import { AppError } from "@/lib/server/errors";
 import { assertSameOrigin, requireRole, resolvePrincipal, type Principal } from "@/lib/server/auth/principal";
 import type { Role } from "@/lib/server/auth/roles";
 import { logger } from "@/lib/server/logger";
+import { isGitError, type GitErrorCode } from "@/lib/server/git/git-client";
+import { readCappedBody } from "@/lib/server/webhooks/read-body";
+import { scanJson } from "@/lib/engine/json-scan";
+import { findNulPath } from "@/lib/engine/nul-check";
 
 export interface RouteContext<P> {
   req: Request;
@@ -18,11 +22,30 @@ export interface RouteContext<P> {
 
 type Handler<P> = (ctx: RouteContext<P>) => Promise<Response | unknown>;
 
+const gitMessages: Record<GitErrorCode, string> = {
+  UNSUPPORTED_URL: "the repository URL is not supported",
+  URL_REFUSED: "the repository URL is refused by the host policy",
+  AUTH_FAILED: "the Git server refused the credentials",
+  NOT_FOUND: "not found in the repository",
+  REVISION_NOT_FOUND: "revision not found in the repository",
+  BRANCH_NOT_FOUND: "branch not found in the repository",
+  LIMIT_EXCEEDED: "the repository is over a size limit",
+  TIMEOUT: "the Git server did not answer in time",
+  NETWORK: "the Git server could not be reached",
+  INTERNAL: "reading the repository failed",
+};
+
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export function errorResponse(err: unknown): Response {
   if (err instanceof AppError) {
     return Response.json({ error: { code: err.code, message: err.message, details: err.details ?? null } }, { status: err.status });
+  }
+  if (isGitError(err)) {
+    // a Git failure that reached a route unmapped: the caller's input (a revision, a branch) or
+    // the remote, never a server fault; the remote's own text stays in the log (it is not ours)
+    logger.warn({ err: err.message, code: err.code }, "Git error answered as 422");
+    return Response.json({ error: { code: "SOURCE_ERROR", message: gitMessages[err.code], details: { gitError: err.code } } }, { status: 422 });
   }
   if (err instanceof ZodError) {
     const details = err.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
@@ -32,13 +55,27 @@ export function errorResponse(err: unknown): Response {
   return Response.json({ error: { code: "INTERNAL", message: "internal error; see the server log", details: null } }, { status: 500 });
 }
 
-export function route<P = Record<string, never>>(opts: { role: Role; allowBasic?: boolean }, handler: Handler<P>) {
+/** Methods whose requests carry no body here; other routes say `body: "none"` when they take none. */
+const BODYLESS_METHODS = new Set(["GET", "HEAD", "DELETE", "OPTIONS"]);
+/** What a `body: "none"` POST may still carry: clients (our CLI too) send `{}` to every POST. */
+const IGNORED_BODY_BYTES = 1024;
+
+export function route<P = Record<string, never>>(opts: { role: Role; allowBasic?: boolean; body?: "none" }, handler: Handler<P>) {
   return async (req: Request, ctx?: { params?: Promise<P> }): Promise<Response> => {
     try {
       const principal = requireRole(await resolvePrincipal(req.headers, { allowBasic: opts.allowBasic }), opts.role);
       if (principal.via === "session" && !SAFE_METHODS.has(req.method)) assertSameOrigin(req.headers, req.url);
+      if (BODYLESS_METHODS.has(req.method) && hasBody(req)) {
+        await req.body?.cancel().catch(() => undefined);
+        throw new AppError("PAYLOAD_TOO_LARGE", `${req.method} ${new URL(req.url).pathname} takes no request body`);
+      }
+      if (opts.body === "none" && hasBody(req) && !(await readCappedBody(req, IGNORED_BODY_BYTES)).ok) {
+        throw new AppError("PAYLOAD_TOO_LARGE", `${req.method} ${new URL(req.url).pathname} takes no request body`);
+      }
       const params = ((await ctx?.params) ?? {}) as P;
-      const out = await handler({ req, params, principal, url: new URL(req.url) });
+      const url = new URL(req.url);
+      refuseNul(params as Record<string, unknown>, url);
+      const out = await handler({ req, params, principal, url });
       return out instanceof Response ? out : Response.json(out);
     } catch (err) {
       return errorResponse(err);
@@ -46,30 +83,90 @@ export function route<P = Record<string, never>>(opts: { role: Role; allowBasic?
   };
 }
 
-/** Reads a JSON body with a size cap; malformed JSON → 400 naming line and column. */
+/** A body is announced by a non-zero Content-Length or by chunked transfer. */
+export function hasBody(req: Request): boolean {
+  const len = req.headers.get("content-length");
+  return (len !== null && len.trim() !== "0") || req.headers.has("transfer-encoding");
+}
+
+/**
+ * U+0000 in a path segment or query parameter (`%00`) is refused with 400 naming it: passed on,
+ * it reached PostgreSQL, which refuses it in text, and the caller saw a 500.
+ */
+function refuseNul(params: Record<string, unknown>, url: URL): void {
+  for (const [name, value] of Object.entries(params)) {
+    const values = Array.isArray(value) ? value : [value];
+    if (values.some((v) => typeof v === "string" && v.includes("\0"))) {
+      throw new AppError("BAD_REQUEST", `path segment ${name} contains U+0000 (NUL)`, [{ path: name, message: "contains U+0000 (NUL)" }]);
+    }
+  }
+  for (const [name, value] of url.searchParams) {
+    if (name.includes("\0") || value.includes("\0")) {
+      const shown = JSON.stringify(name).slice(1, -1).slice(0, 60);
+      throw new AppError("BAD_REQUEST", `query parameter ${shown} contains U+0000 (NUL)`, [{ path: shown, message: "contains U+0000 (NUL)" }]);
+    }
+  }
+}
+
+/** Bodies of /api/v1 requests: 2 MiB unless a route says less. */
+export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
+/** Deepest JSON nesting a request body may have (deeper bodies would only serve to exhaust a stack). */
+export const MAX_BODY_DEPTH = 100;
+
+/**
+ * Reads a JSON body with a size cap; malformed JSON → 400 naming line and column. The body is
+ * counted while it streams in and abandoned at the cap (a chunked body has no Content-Length to
+ * check first), so an oversized request costs the cap, never its whole size.
+ */
 export async function readJson(req: Request, opts: { maxBytes?: number; optional?: boolean } = {}): Promise<unknown> {
-  const maxBytes = opts.maxBytes ?? 2 * 1024 * 1024;
-  const len = Number(req.headers.get("content-length") ?? "0");
-  if (len > maxBytes) throw new AppError("PAYLOAD_TOO_LARGE", `request body over ${maxBytes} bytes`);
-  const text = await req.text();
-  if (Buffer.byteLength(text) > maxBytes) throw new AppError("PAYLOAD_TOO_LARGE", `request body over ${maxBytes} bytes`);
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const body = await readCappedBody(req, maxBytes);
+  if (!body.ok) throw new AppError("PAYLOAD_TOO_LARGE", `request body over ${maxBytes} bytes`);
+  const text = decodeUtf8(body.bytes);
   if (text.trim() === "") {
     if (opts.optional) return {};
     throw new AppError("BAD_REQUEST", "request body is empty; expected JSON");
   }
+  return parseJsonBody(text);
+}
+
+/** JSON.parse with the nesting cap, line/column on syntax errors, and no U+0000 anywhere. */
+export function parseJsonBody(text: string): unknown {
+  const scan = scanJson(text, MAX_BODY_DEPTH);
+  if (scan.tooDeepAt !== undefined) {
+    const { line, column } = lineColumn(text, scan.tooDeepAt);
+    throw new AppError("BAD_REQUEST", `JSON nested deeper than ${MAX_BODY_DEPTH} levels at line ${line}, column ${column}`);
+  }
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (err) {
     const m = /position (\d+)/.exec((err as Error).message);
     let where = "";
     if (m) {
-      const pos = Number(m[1]);
-      const before = text.slice(0, pos);
-      const line = before.split("\n").length;
-      const column = pos - before.lastIndexOf("\n");
+      const { line, column } = lineColumn(text, Number(m[1]));
       where = ` at line ${line}, column ${column}`;
     }
-    throw new AppError("BAD_REQUEST", `malformed JSON${where}: ${(err as Error).message}`);
+    throw new AppError("BAD_REQUEST", `malformed JSON${where}: ${(err as Error).message.slice(0, 200)}`);
+  }
+  const nul = findNulPath(value, "");
+  if (nul !== undefined) {
+    const field = nul.replace(/^\./, "") || "(body)";
+    throw new AppError("VALIDATION_FAILED", `${field}: contains U+0000 (NUL), which cannot be stored`, [{ path: field, message: "contains U+0000 (NUL)" }]);
+  }
+  return value;
+}
+
+function lineColumn(text: string, pos: number): { line: number; column: number } {
+  const before = text.slice(0, pos);
+  return { line: before.split("\n").length, column: pos - before.lastIndexOf("\n") };
+}
+
+function decodeUtf8(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new AppError("BAD_REQUEST", "request body is not valid UTF-8");
   }
 }
 

@@ -3,4 +3,4 @@ import { resumeDefinition } from "@/lib/server/services/sync";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route<{ name: string }>({ role: "operator" }, ({ params, principal }) => resumeDefinition(params.name, principal));
+export const POST = route<{ name: string }>({ role: "operator", body: "none" }, ({ params, principal }) => resumeDefinition(params.name, principal));

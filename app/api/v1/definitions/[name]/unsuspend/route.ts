@@ -3,4 +3,4 @@ import { unsuspendDefinition } from "@/lib/server/services/suspend";
 
 export const dynamic = "force-dynamic";
 
-export const POST = route<{ name: string }>({ role: "operator" }, ({ params, principal }) => unsuspendDefinition(params.name, principal));
+export const POST = route<{ name: string }>({ role: "operator", body: "none" }, ({ params, principal }) => unsuspendDefinition(params.name, principal));
