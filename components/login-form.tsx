@@ -1,7 +1,7 @@
 "use client";
 import { useActionState, useEffect } from "react";
 import { useRouter } from "next/navigation";
-import { signIn } from "@/app/login/actions";
+import { signIn } from "@/lib/actions/auth";
 
 export function LoginForm() {
   const router = useRouter();

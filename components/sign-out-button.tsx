@@ -1,6 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { signOut } from "@/app/login/actions";
+import { signOut } from "@/lib/actions/auth";
 
 export function SignOutButton() {
   const router = useRouter();

@@ -1,20 +1,19 @@
 "use client";
 import { useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
-import { createTokenAction, revokeTokenAction } from "@/app/(dashboard)/tokens/actions";
+import { createTokenAction, revokeTokenAction } from "@/lib/actions/tokens";
+import { roleAtLeast, roles, type Role } from "@/lib/api/roles";
 
 interface TokenRow { id: string; name: string; prefix: string; role: string; owner: string; createdAt: string; lastUsedAt: string | null; revoked: boolean }
-
-const roleOptions = ["viewer", "operator", "admin"] as const;
 
 export function TokensView({ tokens, role }: { tokens: TokenRow[]; role: string }) {
   const router = useRouter();
   const [name, setName] = useState("");
-  const [tokenRole, setTokenRole] = useState<(typeof roleOptions)[number]>("viewer");
+  const [tokenRole, setTokenRole] = useState<Role>("viewer");
   const [created, setCreated] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, start] = useTransition();
-  const allowed = roleOptions.slice(0, roleOptions.indexOf(role as (typeof roleOptions)[number]) + 1);
+  const allowed = roles.filter((r) => roleAtLeast(role, r));
 
   return (
     <section className="space-y-6">
@@ -40,7 +39,7 @@ export function TokensView({ tokens, role }: { tokens: TokenRow[]; role: string 
         </label>
         <label className="text-sm font-medium">
           Role
-          <select value={tokenRole} onChange={(e) => setTokenRole(e.target.value as (typeof roleOptions)[number])} className="mt-1 block rounded-md border border-slate-300 bg-transparent px-3 py-1.5 dark:border-slate-700">
+          <select value={tokenRole} onChange={(e) => setTokenRole(e.target.value as Role)} className="mt-1 block rounded-md border border-slate-300 bg-transparent px-3 py-1.5 dark:border-slate-700">
             {allowed.map((r) => (
               <option key={r} value={r}>{r}</option>
             ))}

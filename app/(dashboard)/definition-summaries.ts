@@ -8,7 +8,7 @@ import { countByStatus, countDrifted, type StatusSummary } from "@/lib/server/da
 import { findActiveRun, getLastRuns } from "@/lib/server/data/runs";
 import { toRunView } from "@/lib/server/services/runs";
 import { redactUrl } from "@/lib/engine/redact";
-import type { DefinitionSummary } from "@/components/overview/definition-summary";
+import type { DefinitionSummary } from "@/lib/api/views";
 
 export async function summarizeDefinitions(rows: DefinitionRow[]): Promise<DefinitionSummary[]> {
   const ids = rows.map((r) => r.id);

@@ -9,6 +9,7 @@ import { ApiClient } from "../http-client";
 import { CliError } from "../cli-error";
 import { promptPassword, readPasswordFromStdin } from "../read-password";
 import { stdout } from "../output";
+import { roles } from "@/lib/api/roles";
 
 interface IssuedToken {
   id: string;
@@ -22,7 +23,7 @@ export function loginCommand(): Command {
     .description("sign in with a username and password and store an API token for later commands")
     .requiredOption("-u, --username <name>", "account to sign in as")
     .option("--password-stdin", "read the password from stdin instead of prompting")
-    .addOption(new Option("--role <role>", "role of the new token (at most your own; default: your role)").choices(["viewer", "operator", "admin"]))
+    .addOption(new Option("--role <role>", "role of the new token (at most your own; default: your role)").choices(roles))
     .option("--token-name <name>", "name shown in the token list", `syncline-cli@${os.hostname()}`)
     .addHelpText(
       "after",

@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMemo, useState, useTransition } from "react";
-import { deleteDefinitionAction, saveDefinitionAction } from "@/app/(dashboard)/admin/actions";
+import { deleteDefinitionAction, saveDefinitionAction } from "@/lib/actions/definitions";
 import { CodeEditor } from "@/components/editor/lazy-editors";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";

@@ -2,7 +2,7 @@
 /** Secrets: values go in and never come back; the list shows names and types only. */
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { deleteSecretAction, putSecretAction } from "@/app/(dashboard)/admin/actions";
+import { deleteSecretAction, putSecretAction } from "@/lib/actions/secrets";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";

@@ -2,13 +2,12 @@
 /** Users: create with a role, change roles. */
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { createUserAction, setUserRoleAction } from "@/app/(dashboard)/admin/actions";
+import { createUserAction, setUserRoleAction } from "@/lib/actions/users";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { roles, type Role } from "@/lib/api/roles";
 
-const roles = ["viewer", "operator", "admin"] as const;
-type Role = (typeof roles)[number];
 const input = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 dark:border-slate-700 dark:bg-slate-900";
 
 export function UsersView({ users, me }: { users: { id: string; username: string; role: string; createdAt: string }[]; me: string }) {

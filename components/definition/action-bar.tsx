@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { planAction, refreshAction, syncAction } from "@/app/(dashboard)/definitions/actions";
+import { planAction, refreshAction, syncAction } from "@/lib/actions/definitions";
 import type { RunSummary } from "@/lib/client/run-types";
 import { Button } from "@/components/ui/button";
 import { buttonClass } from "@/components/ui/button-class";
@@ -14,7 +14,7 @@ import { RunProgress } from "@/components/runs/run-progress";
 import { PlanCounts, PlanSentence, TargetCommit } from "@/components/definition/plan-summary";
 import { RollbackDialog, type RollbackTarget } from "@/components/definition/rollback-dialog";
 import { disabledReasonFor, useRunTracker } from "@/components/definition/use-definition-actions";
-import type { PlanPreview } from "@/components/definition/plan-preview-types";
+import type { PlanPreview } from "@/lib/api/views";
 import { shortSha } from "@/lib/client/format";
 
 export interface ActionBarProps {

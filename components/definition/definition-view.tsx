@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { SuspendControl, type Suspension } from "@/components/automation/suspend-control";
 import { WebhookPanel, type WebhookPanelInfo } from "@/components/automation/webhook-panel";
-import type { DefinitionSummary } from "@/components/overview/definition-summary";
+import type { DefinitionSummary } from "@/lib/api/views";
 import { StatusCounts } from "@/components/overview/status-counts";
 import { Badge, StatusBadge } from "@/components/ui/status-badge";
 import { CopySha } from "@/components/ui/copy-sha";

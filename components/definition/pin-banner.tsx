@@ -2,7 +2,8 @@
 /** Shown while a rollback pins the definition to a commit; Resume unpins it. */
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { resumeAction } from "@/app/(dashboard)/definitions/actions";
+import { resumeAction } from "@/lib/actions/definitions";
+import { roleAtLeast } from "@/lib/api/roles";
 import { Button } from "@/components/ui/button";
 import { CopySha } from "@/components/ui/copy-sha";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -12,7 +13,7 @@ export function PinBanner({ name, revision, by, branch, role }: { name: string; 
   const [pending, start] = useTransition();
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const canResume = ["operator", "admin"].includes(role) ? null : `Requires the operator role (you are ${role})`;
+  const canResume = roleAtLeast(role, "operator") ? null : `Requires the operator role (you are ${role})`;
   return (
     <div data-testid="pin-banner" role="status" className="flex flex-wrap items-center gap-3 rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
       <span aria-hidden className="text-lg">⚑</span>

@@ -1,13 +1,13 @@
 "use client";
 /** Rollback…: pick an earlier applied commit, see the diff it would apply, confirm. */
 import { useState, useTransition } from "react";
-import { planAction, rollbackAction } from "@/app/(dashboard)/definitions/actions";
+import { planAction, rollbackAction } from "@/lib/actions/definitions";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Alert } from "@/components/ui/alert";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { PlanCounts, PlanSentence } from "@/components/definition/plan-summary";
 import { ChangeDiff } from "@/components/diff/change-diff";
-import type { PlanPreview } from "@/components/definition/plan-preview-types";
+import type { PlanPreview } from "@/lib/api/views";
 import { shortSha } from "@/lib/client/format";
 
 export interface RollbackTarget {

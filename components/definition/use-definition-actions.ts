@@ -6,6 +6,7 @@
 import { useCallback, useState } from "react";
 import { useRouter } from "next/navigation";
 import type { RunSummary } from "@/lib/client/run-types";
+import { roleAtLeast } from "@/lib/api/roles";
 
 export function useRunTracker(serverActive: RunSummary | null) {
   const router = useRouter();
@@ -33,8 +34,7 @@ export function useRunTracker(serverActive: RunSummary | null) {
 }
 
 export function disabledReasonFor(opts: { role: string; need: "operator" | "admin"; running: boolean; pending?: boolean }): string | null {
-  const order = ["viewer", "operator", "admin"];
-  if (order.indexOf(opts.role) < order.indexOf(opts.need)) return `Requires the ${opts.need} role (you are ${opts.role})`;
+  if (!roleAtLeast(opts.role, opts.need)) return `Requires the ${opts.need} role (you are ${opts.role})`;
   if (opts.running) return "A run is in progress for this definition";
   if (opts.pending) return "Working…";
   return null;

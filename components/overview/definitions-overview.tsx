@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMemo, useState } from "react";
-import type { DefinitionSummary } from "@/components/overview/definition-summary";
+import type { DefinitionSummary } from "@/lib/api/views";
 import { StatusCounts } from "@/components/overview/status-counts";
 import { LastRun } from "@/components/overview/last-run";
 import { RunProgress } from "@/components/runs/run-progress";

@@ -1,5 +1,5 @@
 /** Counts of resources by status, plus drift; each with its icon and word. */
-import { statusKeys, type DefinitionSummary } from "@/components/overview/definition-summary";
+import { statusKeys, type DefinitionSummary } from "@/lib/api/views";
 import { Badge, StatusBadge } from "@/components/ui/status-badge";
 
 export function StatusCounts({ counts }: { counts: DefinitionSummary["counts"] }) {

@@ -1,11 +1,2 @@
-/** Roles are ordered: each one can do everything the one before it can. */
-export const roles = ["viewer", "operator", "admin"] as const;
-export type Role = (typeof roles)[number];
-
-export function isRole(v: unknown): v is Role {
-  return typeof v === "string" && (roles as readonly string[]).includes(v);
-}
-
-export function roleAtLeast(have: Role, need: Role): boolean {
-  return roles.indexOf(have) >= roles.indexOf(need);
-}
+/** The role list lives in lib/api/roles.ts (shared with the dashboard and the CLI); server code may import it from here. */
+export { isRole, roleAtLeast, roles, type Role } from "@/lib/api/roles";

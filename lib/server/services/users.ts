@@ -2,9 +2,16 @@
 import "server-only";
 import crypto from "node:crypto";
 import { getAuth } from "@/lib/server/auth/better-auth";
-import { countUsers, findUserByUsername } from "@/lib/server/data/users";
+import { countUsers, findUserByUsername, getUsers, setUserRole } from "@/lib/server/data/users";
 import { AppError } from "@/lib/server/errors";
-import type { Role } from "@/lib/server/auth/roles";
+import type { Principal } from "@/lib/server/auth/principal";
+import type { Role } from "@/lib/api/roles";
+import { audit } from "@/lib/server/services/audit";
+
+/** Every user, oldest first (no password material). */
+export function listUsers() {
+  return getUsers();
+}
 
 export async function createUser(input: { username: string; password: string; role: Role; name?: string }) {
   const username = input.username.toLowerCase();
@@ -39,4 +46,15 @@ export async function ensureAdminUser(presetPassword?: string): Promise<{ userna
   const password = presetPassword ?? crypto.randomBytes(12).toString("base64url");
   await createUser({ username: "admin", password, role: "admin", name: "Administrator" });
   return { username: "admin", password };
+}
+
+/**
+ * Give a user another role. An admin cannot lower their own role: with nobody else to undo it,
+ * the installation could lose its last admin by a slip of the mouse.
+ */
+export async function changeUserRole(who: Principal, id: string, role: Role): Promise<{ id: string; role: Role }> {
+  if (id === who.userId && role !== "admin") throw new AppError("BAD_REQUEST", "You cannot lower your own role; ask another admin.");
+  const u = await setUserRole(id, role);
+  await audit(who, "user.set-role", u.username ?? id, "ok", { role });
+  return { id, role };
 }

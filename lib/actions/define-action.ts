@@ -1,5 +1,5 @@
 /**
- * Every server action is built here: validate input (zod) → check the caller's role → one
+ * Every server action (lib/actions/*.ts, one file per area) is built here: validate input (zod) → check the caller's role → one
  * service call → a typed result. Errors come back as data the page can show, never a stack.
  */
 import "server-only";
@@ -7,7 +7,7 @@ import { headers } from "next/headers";
 import { z, ZodError } from "zod";
 import { AppError, type ErrorCode } from "@/lib/server/errors";
 import { requireRole, resolvePrincipal, type Principal } from "@/lib/server/auth/principal";
-import type { Role } from "@/lib/server/auth/roles";
+import type { Role } from "@/lib/api/roles";
 import { audit } from "@/lib/server/services/audit";
 import { logger } from "@/lib/server/logger";
 

@@ -1,8 +1,9 @@
 "use server";
+/** API tokens: issue one (at most the caller's role) and revoke one of the caller's own. */
 import { z } from "zod";
-import { defineAction } from "@/lib/server/actions/define-action";
+import { defineAction } from "@/lib/actions/define-action";
 import { issueApiToken, revokeToken } from "@/lib/server/services/api-tokens";
-import { roles } from "@/lib/server/auth/roles";
+import { roles } from "@/lib/api/roles";
 
 export const createTokenAction = defineAction(
   { name: "token.create", role: "viewer", input: z.object({ name: z.string().min(1).max(100), role: z.enum(roles).optional() }) },

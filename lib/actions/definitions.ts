@@ -1,0 +1,81 @@
+"use server";
+/**
+ * Definition actions: plan (for confirmations), sync/dry-run, rollback, resume, refresh, and
+ * (admin) save/delete from the editor's JSON, with the same validation as the API.
+ */
+import { z } from "zod";
+import { defineAction } from "@/lib/actions/define-action";
+import { AppError } from "@/lib/server/errors";
+import { addDefinition, removeDefinition, replaceDefinition } from "@/lib/server/services/definitions";
+import { computeDiff, resumeDefinition, startRollback, startSync } from "@/lib/server/services/sync";
+import { findDefinition } from "@/lib/server/data/definitions";
+import { refreshDefinition } from "@/lib/server/services/refresh";
+import { toPlanPreview } from "@/lib/server/views/plan-preview";
+
+const name = z.string().min(1).max(253);
+const revision = z.string().min(4).max(250);
+
+/** The plan a sync or rollback would apply: counts, target commit, the first changes. */
+export const planAction = defineAction(
+  { name: "definition.plan", role: "viewer", input: z.object({ name, revision: revision.optional() }) },
+  async (input) => toPlanPreview(await computeDiff(input.name, { revision: input.revision })),
+);
+
+/** Sync or dry-run. `revision` pins the run to the reviewed commit. */
+export const syncAction = defineAction(
+  { name: "definition.sync", role: "operator", input: z.object({ name, dryRun: z.boolean().optional(), revision: revision.optional() }) },
+  async (input, who) => {
+    const { run } = await startSync({ definition: input.name, trigger: "manual", who, dryRun: input.dryRun, revision: input.revision });
+    return { runId: run.id };
+  },
+);
+
+export const rollbackAction = defineAction(
+  { name: "definition.rollback", role: "operator", input: z.object({ name, commit: z.string().regex(/^[0-9a-fA-F]{4,40}$/, "a commit SHA") }) },
+  async (input, who) => {
+    const { run } = await startRollback(input.name, { commit: input.commit }, who);
+    return { runId: run.id };
+  },
+);
+
+export const resumeAction = defineAction({ name: "definition.resume", role: "operator", input: z.object({ name }) }, (input, who) =>
+  resumeDefinition(input.name, who),
+);
+
+/** Re-fetch Git and re-plan; answers what a sync would change now. */
+export const refreshAction = defineAction({ name: "definition.refresh", role: "viewer", input: z.object({ name }) }, async (input) => {
+  // Store fresh statuses (counts, drift) for everyone's view; never syncs, whatever the policy.
+  const row = await findDefinition(input.name);
+  if (row) await refreshDefinition(row, { full: true });
+  return toPlanPreview(await computeDiff(input.name));
+});
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const m = /position (\d+)/.exec((err as Error).message);
+    const pos = m ? Number(m[1]) : null;
+    const line = pos === null ? undefined : text.slice(0, pos).split("\n").length;
+    throw new AppError("VALIDATION_FAILED", `The JSON does not parse${line ? ` (line ${line})` : ""}: ${(err as Error).message}`, [
+      { path: "(json)", message: (err as Error).message, line },
+    ]);
+  }
+}
+
+export const saveDefinitionAction = defineAction(
+  { name: "definition.save", role: "admin", input: z.object({ name: z.string().max(253).nullable(), json: z.string().max(2_000_000) }) },
+  async (input, who) => {
+    const body = parseJson(input.json);
+    const saved = input.name ? await replaceDefinition(input.name, body, who) : await addDefinition(body, who);
+    return { name: saved.metadata.name };
+  },
+);
+
+export const deleteDefinitionAction = defineAction(
+  { name: "definition.delete", role: "admin", input: z.object({ name: z.string().min(1).max(253) }) },
+  async ({ name }, who) => {
+    await removeDefinition(name, who);
+    return { name };
+  },
+);
