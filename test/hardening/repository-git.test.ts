@@ -371,7 +371,7 @@ describe("hardening: repository and Git", () => {
     const hostileCases: Array<[string, "trickle" | "silent" | "firehose" | "garbage", RegExp]> = [
       ["a server that trickles one byte every 100 ms is cut at the total timeout, naming it", "trickle", /total timeout of 2 s exceeded/],
       ["a server that sends headers and then nothing is cut at the idle timeout, naming it", "silent", /idle timeout of 500 ms exceeded/],
-      ["a server answering endless garbage fails with a short error that does not echo its body", "garbage", /^git operation on http:\/\/127\.0\.0\.1:\d+\/repo\.git failed: .{0,500}… \(\d+ more characters cut\)$/],
+      ["a server answering endless garbage fails with a short error that does not echo its body", "garbage", /^git operation on http:\/\/127\.0\.0\.1:\d+\/repo\.git failed \([A-Za-z]+\): the server's answer is not valid Git protocol$/],
     ];
     for (const [title, mode, message] of hostileCases) {
       it(`${title}; the run fails, no lock or temp file is left, the next sync can start`, async () => {

@@ -89,7 +89,8 @@ export function createHttpTransport(opts: HttpTransportOptions = {}): HttpTransp
         if (next.protocol !== current.protocol || next.host !== current.host) {
           throw new GitError(
             "URL_REFUSED",
-            `redirect from ${current.protocol}//${current.host} to ${next.protocol}//${next.host} refused: redirects to another host are not followed`,
+            // the target's host is the server's text: the URL parser allows no markup in it; cap its length
+            `redirect from ${current.protocol}//${current.host} to ${next.protocol.slice(0, 12)}//${next.host.slice(0, 100)} refused: redirects to another host are not followed`,
           );
         }
         if (hop + 1 > maxRedirects) throw new GitError("URL_REFUSED", `too many redirects (limit ${maxRedirects})`);
@@ -191,8 +192,13 @@ function toGitError(err: Error, url: URL): GitError {
   if (code === "ECONNREFUSED") return new GitError("NETWORK", `cannot connect to ${where}: connection refused`);
   if (code === "ENOTFOUND") return new GitError("NETWORK", `cannot resolve host ${url.hostname}`);
   if (code === "ECONNRESET") return new GitError("NETWORK", `connection to ${where} was reset`);
-  if (code.startsWith("ERR_TLS") || code.includes("CERT")) return new GitError("NETWORK", `TLS error talking to ${where}: ${code}`);
-  return new GitError("NETWORK", `request to ${where} failed: ${code || err.message}`);
+  if (code.startsWith("ERR_TLS") || code.includes("CERT")) return new GitError("NETWORK", `TLS error talking to ${where}: ${safeCode(code)}`);
+  // the code, never the message: an HTTP parse error's message can quote the server's bytes
+  return new GitError("NETWORK", `request to ${where} failed: ${code ? safeCode(code) : "connection error"}`);
+}
+
+function safeCode(code: string): string {
+  return /^[A-Z0-9_]{1,60}$/.test(code) ? code : "connection error";
 }
 
 async function collect(body: AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Uint8Array): Promise<Buffer> {

@@ -588,17 +588,29 @@ function clipMessage(m: string): string {
   return m.length > MAX_ERROR_MESSAGE ? `${m.slice(0, MAX_ERROR_MESSAGE)}… (${m.length - MAX_ERROR_MESSAGE} more characters cut)` : m;
 }
 
-/** Maps anything thrown to a GitError whose message is safe to show. */
+/** isomorphic-git's errors for answers that are not the protocol (their messages quote the answer) */
+const PROTOCOL_ERRORS = new Set(["ParseError", "InvalidOidError", "EmptyServerResponseError", "UnknownTransportError", "RemoteCapabilityError"]);
+
+/** isomorphic-git's error class names (ParseError, …): a closed set, safe to show. */
+function errorName(code: string | undefined): string {
+  return code && /^[A-Za-z]{1,40}$/.test(code) ? code : "unknown error";
+}
+
+/**
+ * Maps anything thrown to a GitError whose message is safe to show. Run errors are read by
+ * viewers and sent out in notifications, so nothing a server sent is quoted: not its HTTP
+ * reason phrase, not the text isomorphic-git's parser errors echo ("Expected … but received
+ * <server bytes>"). Those get fixed sentences with the status code or the error's class name;
+ * the original text goes to the server log only (clipped).
+ */
 function toGitError(err: unknown, transport: HttpTransport | undefined, auth: RepoAuth | undefined, url: string): GitError {
-  // isomorphic-git quotes what the server sent ("Expected … but received …"): a hostile server
-  // must not get megabytes of its own text into run records and logs
   const clean = (m: string) => clipMessage(redactCredentials(m, auth));
   const failure = transport?.failure;
   if (failure && !(err instanceof GitError && err !== failure && err.code !== "NETWORK")) {
     return new GitError(failure.code, clean(failure.message));
   }
   if (err instanceof GitError) return new GitError(err.code, clean(err.message));
-  const e = err as { code?: string; message?: string; data?: { statusCode?: number; statusMessage?: string } };
+  const e = err as { code?: string; message?: string; data?: { statusCode?: number; what?: string } };
   const where = clean(url);
   switch (e.code) {
     case "UserCanceledError":
@@ -608,13 +620,20 @@ function toGitError(err: unknown, transport: HttpTransport | undefined, auth: Re
       if (status === 401) return new GitError("AUTH_FAILED", `authentication required for ${where}: the repository needs credentials (set a secret)`);
       if (status === 403) return new GitError("AUTH_FAILED", `access to ${where} denied (HTTP 403)`);
       if (status === 404) return new GitError("NOT_FOUND", `repository ${where} not found (HTTP 404)`);
-      return new GitError("NETWORK", `the Git server at ${where} answered HTTP ${status ?? "?"} ${clean(e.data?.statusMessage ?? "")}`.trim());
+      return new GitError("NETWORK", `the Git server at ${where} answered HTTP ${Number.isInteger(status) ? status : "?"}`);
     }
-    case "NotFoundError":
-      return new GitError("REVISION_NOT_FOUND", clean(e.message ?? "not found"));
+    case "NotFoundError": {
+      // "what" is a ref or object id we asked for; anything else is not echoed
+      const what = e.data?.what;
+      return new GitError("REVISION_NOT_FOUND", what && /^[\w./@^{}~-]{1,200}$/.test(what) ? `could not find ${what}` : "not found");
+    }
     case "SmartHttpError":
       return new GitError("NETWORK", `${where} does not speak the Git smart HTTP protocol`);
     default:
-      return new GitError("INTERNAL", clean(`git operation on ${where} failed: ${e.message ?? String(err)}`));
+      logger.warn({ repo: where, code: errorName(e.code), err: clean(e.message ?? String(err)) }, "git operation failed");
+      return new GitError(
+        "INTERNAL",
+        `git operation on ${where} failed (${errorName(e.code)}): ${PROTOCOL_ERRORS.has(e.code ?? "") ? "the server's answer is not valid Git protocol" : "see the server log"}`,
+      );
   }
 }
