@@ -36,6 +36,8 @@ const envSchema = z.object({
   SYNCLINE_METRICS_PUBLIC: z.enum(["0", "1"]).default("0"),
   SYNCLINE_ALLOW_HOSTS: z.string().optional(),
   SYNCLINE_DENY_HOSTS: z.string().optional(),
+  // 1 = repoURLs may name local paths (absolute or file://) anywhere; 0 = only the demo's own repository
+  SYNCLINE_ALLOW_LOCAL_REPOS: z.enum(["0", "1"]).default("0"),
   PORT: z.coerce.number().int().positive().default(3000),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 });

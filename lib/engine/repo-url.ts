@@ -44,3 +44,18 @@ export function checkRepoUrl(url: string): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * The directory a local repoURL names (an absolute path, or file:///path decoded), or
+ * undefined for anything else. Whether local paths are allowed is the server's setting
+ * (SYNCLINE_ALLOW_LOCAL_REPOS), not this module's.
+ */
+export function localRepoPath(url: string): string | undefined {
+  if (url.startsWith("/")) return url;
+  if (!/^file:/i.test(url)) return undefined;
+  try {
+    return decodeURIComponent(new URL(url).pathname);
+  } catch {
+    return undefined;
+  }
+}

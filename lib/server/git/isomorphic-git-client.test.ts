@@ -309,7 +309,8 @@ describe("local repositories", () => {
   let bare: string;
   let c1: string;
   let c2: string;
-  const client = new IsomorphicGitClient({ cacheDir: makeTempDir("syncline-cache-") });
+  // local paths are off unless an admin allows them (SYNCLINE_ALLOW_LOCAL_REPOS=1)
+  const client = new IsomorphicGitClient({ cacheDir: makeTempDir("syncline-cache-"), allowLocal: true });
 
   beforeAll(async () => {
     const { createRepo } = await import("../../../test/support/git-repo");

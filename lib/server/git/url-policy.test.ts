@@ -38,8 +38,8 @@ describe("classifyRepoURL", () => {
     expect(classifyRepoURL("https://github.com/org/repo.git").kind).toBe("http");
     expect(classifyRepoURL("http://10.1.2.3:3000/org/repo").kind).toBe("http");
     expect(classifyRepoURL("http://127.0.0.1/x").kind).toBe("http");
-    expect(classifyRepoURL("/srv/git/repo")).toEqual({ kind: "local", path: "/srv/git/repo" });
-    expect(classifyRepoURL("file:///srv/git/repo")).toEqual({ kind: "local", path: "/srv/git/repo" });
+    expect(classifyRepoURL("/srv/git/repo", { allowLocal: true })).toEqual({ kind: "local", path: "/srv/git/repo" });
+    expect(classifyRepoURL("file:///srv/git/repo", { allowLocal: true })).toEqual({ kind: "local", path: "/srv/git/repo" });
   });
 
   it("answers SSH forms with UNSUPPORTED_URL and a hint", () => {

@@ -23,8 +23,10 @@ export interface UrlPolicyOptions {
   allowHosts?: string[];
   /** hostnames / IPs / CIDR ranges that are always refused */
   denyHosts?: string[];
-  /** allow file:// URLs and absolute paths (default true) */
+  /** allow file:// URLs and absolute paths anywhere (default false: reading the server's disk is an admin's choice) */
   allowLocal?: boolean;
+  /** with allowLocal off, local repositories under these directories only (the demo's own) */
+  localRoots?: string[];
   /** DNS resolver, replaceable in tests */
   lookup?: (host: string) => Promise<string[]>;
 }
@@ -64,7 +66,7 @@ export function classifyRepoURL(repoURL: string, opts: UrlPolicyOptions = {}): C
     } catch {
       refuse(repoURL, "it is not a valid file:// URL with an absolute path");
     }
-    return local(p, opts, repoURL);
+    return local(path.resolve(p), opts, repoURL);
   }
   if (scheme !== "http" && scheme !== "https") {
     if (!scheme) refuse(repoURL, "it is neither an http(s) URL nor an absolute path");
@@ -233,8 +235,16 @@ async function defaultLookup(host: string): Promise<string[]> {
   return found.map((a) => a.address);
 }
 
+export const LOCAL_REPOS_DISABLED = "local repository paths are disabled on this server (an admin enables them with SYNCLINE_ALLOW_LOCAL_REPOS=1)";
+
+/** A local repository at `p` (absolute, resolved) is allowed: anywhere with allowLocal, else under a localRoot. */
+export function localAllowed(p: string, opts: Pick<UrlPolicyOptions, "allowLocal" | "localRoots">): boolean {
+  if (opts.allowLocal === true) return true;
+  return (opts.localRoots ?? []).some((root) => p === root || p.startsWith(root.endsWith("/") ? root : `${root}/`));
+}
+
 function local(p: string, opts: UrlPolicyOptions, original: string): ClassifiedURL {
-  if (opts.allowLocal === false) refuse(original, "local repositories are disabled on this server");
+  if (!localAllowed(p, opts)) refuse(original, LOCAL_REPOS_DISABLED);
   return { kind: "local", path: p };
 }
 

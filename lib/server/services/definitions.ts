@@ -17,6 +17,7 @@ import { audit } from "@/lib/server/services/audit";
 import { AppError, notFound } from "@/lib/server/errors";
 import type { Principal } from "@/lib/server/auth/principal";
 import { redactUrl } from "@/lib/engine/redact";
+import { localRepoRefusal } from "@/lib/server/services/local-repos";
 
 export type { DefinitionView };
 
@@ -42,6 +43,10 @@ function validated(input: unknown): Definition {
   if (!r.ok) {
     const list = r.errors.map((e) => `${e.path}: ${e.message}`).join("; ");
     throw new AppError("VALIDATION_FAILED", `invalid ResourceDefinition: ${list}`, r.errors);
+  }
+  const local = localRepoRefusal(r.value.spec.gitops?.repoURL ?? "");
+  if (local) {
+    throw new AppError("VALIDATION_FAILED", `invalid ResourceDefinition: spec.gitops.repoURL: ${local}`, [{ path: "spec.gitops.repoURL", message: local }]);
   }
   return r.value;
 }

@@ -9,6 +9,7 @@ import path from "node:path";
 import git from "isomorphic-git";
 import { countDefinitions } from "@/lib/server/data/definitions";
 import { addDefinition } from "@/lib/server/services/definitions";
+import { demoRepoDir } from "@/lib/server/services/local-repos";
 import type { Principal } from "@/lib/server/auth/principal";
 
 const author = { name: "Syncline Demo", email: "demo@syncline.local" };
@@ -46,7 +47,8 @@ export async function createDemoRepo(sourceDir: string, dir: string): Promise<st
 
 export async function seedDemoIfEmpty(dataDir: string, admin: Principal): Promise<boolean> {
   if ((await countDefinitions()) > 0) return false;
-  const repoDir = path.join(dataDir, "demo-repo");
+  // the one local repository allowed while the demo is on (services/local-repos.ts)
+  const repoDir = demoRepoDir(dataDir);
   if (!fs.existsSync(path.join(repoDir, ".git"))) {
     await createDemoRepo(path.join(process.cwd(), "examples", "demo-repo"), repoDir);
   }

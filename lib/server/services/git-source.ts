@@ -12,6 +12,7 @@ import type { GitOpsSpec } from "@/lib/engine/types";
 import { getGitAuth } from "@/lib/server/services/secrets";
 import { publish } from "@/lib/server/runtime/events";
 import { processSingleton, setProcessSingleton } from "@/lib/server/runtime/singletons";
+import { localRepoPolicy } from "@/lib/server/services/local-repos";
 
 const KEY = "git-client";
 
@@ -53,6 +54,7 @@ export function getGitClient(): GitClient {
         cacheDir: path.join(env.dataDir, "git"),
         allowHosts: hostList(env.SYNCLINE_ALLOW_HOSTS),
         denyHosts: hostList(env.SYNCLINE_DENY_HOSTS),
+        ...localRepoPolicy(),
       }),
     );
   });
