@@ -3,8 +3,9 @@ import type { Out } from "./output";
 import type { RunView } from "./api-types";
 import type { Palette } from "./colour";
 import { duration, oneLine, shortSha } from "./text-format";
+import { CHANGE_ACTIONS } from "@/lib/api/vocabulary";
 
-const COUNT_ORDER = ["create", "update", "delete", "unchanged", "invalid", "skipped"] as const;
+const COUNT_ORDER = CHANGE_ACTIONS;
 
 export function countsText(counts: RunView["counts"]): string {
   return COUNT_ORDER.map((k) => `${counts[k] ?? 0} ${k === "create" ? "created" : k === "update" ? "updated" : k === "delete" ? "deleted" : k}`).join(", ");

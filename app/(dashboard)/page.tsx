@@ -1,5 +1,5 @@
 import { requirePagePrincipal } from "@/lib/server/auth/page-auth";
-import { listDefinitionSummaries } from "@/app/(dashboard)/definition-summaries";
+import { listDefinitionSummaries } from "@/lib/server/views/definition-summaries";
 import { DefinitionsOverview } from "@/components/overview/definitions-overview";
 
 export default async function OverviewPage() {

@@ -3,12 +3,7 @@
 import { useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import { exactTime, relativeTime } from "@/lib/client/format";
-
-export interface Suspension {
-  reason: string;
-  until: string | null;
-  by: string | null;
-}
+import type { Suspension } from "@/lib/api/views";
 
 async function post(path: string, body?: unknown): Promise<string | null> {
   const r = await fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body ?? {}) });

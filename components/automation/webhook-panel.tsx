@@ -1,15 +1,7 @@
 "use client";
 /** The webhook URL per Git host and the named secret that signs deliveries (never its value). */
 import { useState } from "react";
-
-export interface WebhookPanelInfo {
-  urls: Record<string, string>;
-  signatureHeaders: Record<string, string>;
-  secretName: string;
-  usesGlobalSecret: boolean;
-  secretConfigured: boolean;
-  branch: string | null;
-}
+import type { WebhookPanelInfo } from "@/lib/api/views";
 
 const labels: Record<string, string> = { github: "GitHub", gitlab: "GitLab", gitea: "Gitea / Forgejo", generic: "Generic (HMAC-SHA256)" };
 

@@ -12,9 +12,9 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { RunProgress } from "@/components/runs/run-progress";
 import { PlanCounts, PlanSentence, TargetCommit } from "@/components/definition/plan-summary";
-import { RollbackDialog, type RollbackTarget } from "@/components/definition/rollback-dialog";
+import { RollbackDialog } from "@/components/definition/rollback-dialog";
 import { disabledReasonFor, useRunTracker } from "@/components/definition/use-definition-actions";
-import type { PlanPreview } from "@/lib/api/views";
+import type { PlanPreview, RollbackTarget } from "@/lib/api/views";
 import { shortSha } from "@/lib/client/format";
 
 export interface ActionBarProps {

@@ -1,15 +1,14 @@
 /** The definition page: header, pin banner, action bar and the resources table. */
 import Link from "next/link";
-import { SuspendControl, type Suspension } from "@/components/automation/suspend-control";
-import { WebhookPanel, type WebhookPanelInfo } from "@/components/automation/webhook-panel";
-import type { DefinitionSummary } from "@/lib/api/views";
+import { SuspendControl } from "@/components/automation/suspend-control";
+import { WebhookPanel } from "@/components/automation/webhook-panel";
+import type { DefinitionPageData } from "@/lib/api/views";
 import { StatusCounts } from "@/components/overview/status-counts";
 import { Badge, StatusBadge } from "@/components/ui/status-badge";
 import { CopySha } from "@/components/ui/copy-sha";
 import { ActionBar } from "@/components/definition/action-bar";
 import { PinBanner } from "@/components/definition/pin-banner";
-import { ResourcesTable, type ResourceListRow, type ResourceQuery } from "@/components/definition/resources-table";
-import type { RollbackTarget } from "@/components/definition/rollback-dialog";
+import { ResourcesTable } from "@/components/definition/resources-table";
 import { LastRun } from "@/components/overview/last-run";
 
 export function DefinitionView({
@@ -20,15 +19,7 @@ export function DefinitionView({
   rollbackTargets,
   suspension,
   webhook,
-}: {
-  summary: DefinitionSummary;
-  role: string;
-  query: ResourceQuery;
-  page: { rows: ResourceListRow[]; total: number; nextCursor: string | null };
-  rollbackTargets: RollbackTarget[];
-  suspension: Suspension | null;
-  webhook: WebhookPanelInfo | null;
-}) {
+}: DefinitionPageData & { role: string }) {
   const base = `/definitions/${encodeURIComponent(d.name)}`;
   return (
     <div className="space-y-5">

@@ -1,8 +1,9 @@
 /** Counts per action and the target commit of a plan, for confirmations and the diff page. */
 import { CopySha } from "@/components/ui/copy-sha";
 import { StatusBadge } from "@/components/ui/status-badge";
+import { CHANGE_ACTIONS } from "@/lib/api/vocabulary";
 
-const shown = ["create", "update", "delete", "unchanged", "invalid", "skipped"] as const;
+const shown = CHANGE_ACTIONS;
 
 export function PlanCounts({ counts }: { counts: Record<string, number> }) {
   return (

@@ -8,28 +8,10 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { DriftBadge, StatusBadge } from "@/components/ui/status-badge";
 import { buttonClass } from "@/components/ui/button-class";
 import { resourceHref } from "@/lib/client/format";
+import type { ResourceListRow, ResourceQuery } from "@/lib/api/views";
+import { DRIFTED, STORED_SYNC_STATUSES } from "@/lib/api/vocabulary";
 
-export interface ResourceListRow {
-  namespace: string;
-  name: string;
-  syncStatus: string;
-  drifted: boolean;
-  lastSyncTime: string | null;
-  lastCommitSHA: string | null;
-  syncError: string | null;
-  sourcePath: string | null;
-  sourceLine: number | null;
-}
-
-export interface ResourceQuery {
-  q: string;
-  status: string;
-  sort: "name" | "status" | "synced" | "source";
-  dir: "asc" | "desc";
-  after: string | null;
-}
-
-const statusFilters = ["", "Synced", "OutOfSync", "Orphaned", "Error", "Unknown", "drifted"];
+const statusFilters = ["", ...STORED_SYNC_STATUSES, DRIFTED];
 
 function hrefWith(base: string, q: ResourceQuery, patch: Partial<ResourceQuery>): string {
   const m = { ...q, after: null, ...patch };

@@ -7,16 +7,8 @@ import { Alert } from "@/components/ui/alert";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { PlanCounts, PlanSentence } from "@/components/definition/plan-summary";
 import { ChangeDiff } from "@/components/diff/change-diff";
-import type { PlanPreview } from "@/lib/api/views";
+import type { PlanPreview, RollbackTarget } from "@/lib/api/views";
 import { shortSha } from "@/lib/client/format";
-
-export interface RollbackTarget {
-  commit: string;
-  message: string | null;
-  at: string | null;
-  trigger: string;
-  initiator: string;
-}
 
 export function RollbackDialog(p: {
   open: boolean;

@@ -3,19 +3,7 @@
 import { useState } from "react";
 import { YamlDiff } from "@/components/editor/lazy-editors";
 import { StatusBadge, DriftBadge } from "@/components/ui/status-badge";
-
-export interface ChangeLike {
-  kind: string;
-  namespace: string;
-  name: string;
-  action: string;
-  liveYaml: string | null;
-  desiredYaml: string | null;
-  error: string | null;
-  drifted?: boolean;
-  sourcePath?: string | null;
-  sourceLine?: number | null;
-}
+import type { ChangeLike } from "@/lib/api/views";
 
 export function ChangeDiff({ change: c, defaultOpen = false, sideBySide: sbs }: { change: ChangeLike; defaultOpen?: boolean; sideBySide?: boolean }) {
   const [open, setOpen] = useState(defaultOpen);

@@ -8,7 +8,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { planAction, syncAction } from "@/lib/actions/definitions";
-import { ChangeDiff, type ChangeLike } from "@/components/diff/change-diff";
+import { ChangeDiff } from "@/components/diff/change-diff";
 import { PlanCounts, PlanSentence, TargetCommit } from "@/components/definition/plan-summary";
 import { disabledReasonFor, useRunTracker } from "@/components/definition/use-definition-actions";
 import { RunProgress } from "@/components/runs/run-progress";
@@ -17,17 +17,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { CopySha } from "@/components/ui/copy-sha";
 import { shortSha } from "@/lib/client/format";
-import type { PlanHeader } from "@/lib/api/views";
-
-export interface DiffReviewData extends PlanHeader {
-  definition: string;
-  requestedRevision: string | null;
-  pinnedRevision: string | null;
-  changes: ChangeLike[];
-  changedTotal: number;
-  unchanged: string[];
-  unchangedTotal: number;
-}
+import type { DiffReviewData } from "@/lib/api/views";
 
 const OPEN_BY_DEFAULT = 15;
 

@@ -10,8 +10,9 @@ import { RunProgress } from "@/components/runs/run-progress";
 import { Badge, StatusBadge } from "@/components/ui/status-badge";
 import { CopySha } from "@/components/ui/copy-sha";
 import { buttonClass } from "@/components/ui/button-class";
+import { DEFINITION_SYNC_STATUSES } from "@/lib/api/vocabulary";
 
-const filters = ["all", "Synced", "OutOfSync", "Unknown"] as const;
+const filters = ["all", ...DEFINITION_SYNC_STATUSES] as const;
 
 export function DefinitionsOverview({ definitions, isAdmin }: { definitions: DefinitionSummary[]; isAdmin: boolean }) {
   const router = useRouter();

@@ -5,41 +5,10 @@ import { Alert } from "@/components/ui/alert";
 import { CopySha } from "@/components/ui/copy-sha";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { DriftBadge, DryRunBadge, StatusBadge } from "@/components/ui/status-badge";
+import type { ResourceDetailData } from "@/lib/api/views";
 
-interface LiveInfo {
-  yaml: string;
-  syncStatus: string;
-  drifted: boolean;
-  managedBy: string | null;
-  generation: number;
-  lastSyncTime: string | null;
-  lastCommitSHA: string | null;
-  syncError: string | null;
-  sourcePath: string | null;
-  sourceLine: number | null;
-  updatedAt: string;
-}
-
-interface GitInfo {
-  yaml: string;
-  action: string;
-  status: string;
-  error: string | null;
-  commit: string | null;
-  sourcePath: string | null;
-  sourceLine: number | null;
-}
-
-interface TouchingRun {
-  runId: string;
-  at: string;
-  phase: string;
-  trigger: string;
-  dryRun: boolean;
-  commit: string | null;
-  action: string;
-  error: string | null;
-}
+type LiveInfo = NonNullable<ResourceDetailData["live"]>;
+type GitInfo = NonNullable<ResourceDetailData["git"]>;
 
 function driftExplanation(live: LiveInfo | null, git: GitInfo | null): string {
   if (!live) return "This resource is in Git but not in the store yet (Missing): the next sync creates it.";
@@ -52,16 +21,7 @@ function driftExplanation(live: LiveInfo | null, git: GitInfo | null): string {
   return "No drift: the live spec is what the last sync applied, and Git agrees.";
 }
 
-export function ResourceDetail(p: {
-  definition: string;
-  kind: string;
-  namespace: string;
-  name: string;
-  live: LiveInfo | null;
-  git: GitInfo | null;
-  gitError: string | null;
-  runs: TouchingRun[];
-}) {
+export function ResourceDetail(p: ResourceDetailData) {
   const base = `/definitions/${encodeURIComponent(p.definition)}`;
   const l = p.live;
   return (

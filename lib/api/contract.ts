@@ -1,9 +1,10 @@
 /**
  * The JSON shapes /api/v1 answers with: one definition of the wire contract, shared by the
  * server (which builds them), the dashboard's client code and the CLI (which read them).
- * Types only; nothing here runs.
+ * Types, and the run-phase tests from the engine's vocabulary.
  */
 import type { ChangeAction, DefinitionSpec, FieldChange, FileProblem, ResourceDoc, RunPhase } from "@/lib/engine/types";
+import { FINAL_RUN_PHASES, isActiveRunPhase, type StoredSyncStatus } from "@/lib/engine/vocabulary";
 
 export interface Page<T> {
   items: T[];
@@ -28,8 +29,8 @@ export interface ResourceView extends ResourceDoc {
   metadata: ResourceDoc["metadata"] & { labels: Record<string, string>; annotations: Record<string, string>; generation: number };
   status: {
     gitSync: { lastSyncTime: string | null; lastCommitSHA: string | null; syncError: string };
-    /** Synced | OutOfSync | Orphaned | Error | Unknown, as of the last sync or refresh */
-    syncStatus: string;
+    /** as of the last sync or refresh; Unknown before either covered the resource */
+    syncStatus: StoredSyncStatus;
     drifted: boolean;
     managedBy: string | null;
     sourcePath: string | null;
@@ -118,8 +119,8 @@ export interface AuditEventView {
   details: unknown;
 }
 
-export const FINAL_PHASES: ReadonlySet<string> = new Set(["Succeeded", "Failed", "Interrupted"]);
+export const FINAL_PHASES: ReadonlySet<string> = new Set(FINAL_RUN_PHASES);
 
 export function isActivePhase(phase: string): boolean {
-  return phase === "Running" || phase === "Pending";
+  return isActiveRunPhase(phase);
 }

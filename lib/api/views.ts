@@ -4,6 +4,7 @@
  * columns); nothing here runs on its own.
  */
 import type { DiffView, RunView } from "@/lib/api/contract";
+import type { DefinitionSyncStatus, StoredSyncStatus } from "@/lib/engine/vocabulary";
 
 /** A plan's header: the commit it targets and what it would do. */
 export type PlanHeader = Pick<DiffView, "commit" | "commitMessage" | "branch" | "branchHead" | "counts" | "pruneWithheld" | "fileProblems">;
@@ -27,11 +28,133 @@ export interface DefinitionSummary {
   headCommit: string | null;
   syncedCommit: string | null;
   lastRefreshAt: string | null;
-  status: "Synced" | "OutOfSync" | "Unknown";
-  counts: { Synced: number; OutOfSync: number; Missing: number; Orphaned: number; Error: number; Unknown: number; drifted: number };
+  status: DefinitionSyncStatus;
+  /** stored statuses per resource, Missing (in Git only, from the last plan) and drift */
+  counts: Record<StoredSyncStatus | "Missing" | "drifted", number>;
   total: number;
   lastRun: RunView | null;
   activeRun: RunView | null;
 }
 
-export const statusKeys = ["Synced", "OutOfSync", "Missing", "Orphaned", "Error"] as const;
+/** the status columns the overview shows, in order */
+export { RESOURCE_SYNC_STATUSES as statusKeys } from "@/lib/engine/vocabulary";
+
+/** The resources table's query, read from the page's URL. */
+export interface ResourceQuery {
+  q: string;
+  /** a stored status, "drifted" or "" for all */
+  status: string;
+  sort: "name" | "status" | "synced" | "source";
+  dir: "asc" | "desc";
+  after: string | null;
+}
+
+export interface ResourceListRow {
+  namespace: string;
+  name: string;
+  syncStatus: string;
+  drifted: boolean;
+  lastSyncTime: string | null;
+  lastCommitSHA: string | null;
+  syncError: string | null;
+  sourcePath: string | null;
+  sourceLine: number | null;
+}
+
+export interface ResourceListPage {
+  rows: ResourceListRow[];
+  total: number;
+  nextCursor: string | null;
+}
+
+/** An earlier applied commit the Rollback… dialog offers. */
+export interface RollbackTarget {
+  commit: string;
+  message: string | null;
+  at: string | null;
+  trigger: string;
+  initiator: string;
+}
+
+export interface Suspension {
+  reason: string;
+  until: string | null;
+  by: string | null;
+}
+
+export interface WebhookPanelInfo {
+  urls: Record<string, string>;
+  signatureHeaders: Record<string, string>;
+  secretName: string;
+  usesGlobalSecret: boolean;
+  secretConfigured: boolean;
+  branch: string | null;
+}
+
+/** Everything the definition page shows, from one view call. */
+export interface DefinitionPageData {
+  summary: DefinitionSummary;
+  query: ResourceQuery;
+  page: ResourceListPage;
+  rollbackTargets: RollbackTarget[];
+  suspension: Suspension | null;
+  webhook: WebhookPanelInfo | null;
+}
+
+/** One change as the diff views render it. */
+export interface ChangeLike {
+  kind: string;
+  namespace: string;
+  name: string;
+  action: string;
+  liveYaml: string | null;
+  desiredYaml: string | null;
+  error: string | null;
+  drifted?: boolean;
+  sourcePath?: string | null;
+  sourceLine?: number | null;
+}
+
+/** The diff page: the plan's header, the changed resources (capped) and the unchanged names. */
+export interface DiffReviewData extends PlanHeader {
+  definition: string;
+  requestedRevision: string | null;
+  pinnedRevision: string | null;
+  changes: ChangeLike[];
+  changedTotal: number;
+  unchanged: string[];
+  unchangedTotal: number;
+}
+
+/** The resource page: the stored side, the Git side and the runs that touched it. */
+export interface ResourceDetailData {
+  definition: string;
+  kind: string;
+  namespace: string;
+  name: string;
+  live: {
+    yaml: string;
+    syncStatus: string;
+    drifted: boolean;
+    managedBy: string | null;
+    generation: number;
+    lastSyncTime: string | null;
+    lastCommitSHA: string | null;
+    syncError: string | null;
+    sourcePath: string | null;
+    sourceLine: number | null;
+    updatedAt: string;
+  } | null;
+  git: {
+    yaml: string;
+    /** a planned action, or "absent" when Git no longer has the resource */
+    action: string;
+    status: string;
+    error: string | null;
+    commit: string | null;
+    sourcePath: string | null;
+    sourceLine: number | null;
+  } | null;
+  gitError: string | null;
+  runs: { runId: string; at: string; phase: string; trigger: string; dryRun: boolean; commit: string | null; action: string; error: string | null }[];
+}

@@ -25,10 +25,12 @@ import type {
   ResourceSyncStatus,
   SyncPolicy,
 } from "./types";
-import { docContentHash, nonEmptyMap, toCanonicalYaml } from "./canonical";
+import { docContentHash, toCanonicalYaml } from "./canonical";
+import { docView, liveDocView } from "./doc-view";
 import { diffFields } from "./diff";
 import { compareKeys, describeKey, resourceKeyString } from "./resource-key";
-import { resourceStatus } from "./status";
+import { isDrifted, resourceStatus } from "./status";
+import { CHANGE_ACTIONS } from "./vocabulary";
 import type { SpecMask } from "./redact";
 
 export interface PlanInput {
@@ -97,7 +99,7 @@ export function keysNeedingContent(kind: string, desired: readonly DesiredResour
   return need;
 }
 
-export const ALL_ACTIONS: readonly ChangeAction[] = ["create", "update", "delete", "unchanged", "invalid", "skipped"];
+export const ALL_ACTIONS: readonly ChangeAction[] = CHANGE_ACTIONS;
 
 export function planSync(input: PlanInput): Plan {
   const pairs = pairByKey(input.kind, input.desired, input.live);
@@ -253,37 +255,6 @@ function orphanChange(key: ResourceKey, live: LiveResource, action: ChangeAction
   return change;
 }
 
-export function isDrifted(live: Pick<LiveResource, "appliedSpecHash" | "liveSpecHash">): boolean {
-  return live.appliedSpecHash !== null && live.liveSpecHash !== live.appliedSpecHash;
-}
-
-/** The seed shape shown side by side; empty label/annotation maps are left out on both sides. */
-function docView(doc: ResourceDoc, mask?: SpecMask): ResourceDoc {
-  const m = doc.metadata;
-  return buildView(doc.kind, m.name, m.namespace, m.labels, m.annotations, mask ? mask(doc.spec) : doc.spec);
-}
-
-function liveDocView(live: LiveResource, mask?: SpecMask): ResourceDoc {
-  return buildView(live.key.kind, live.key.name, live.key.namespace, live.labels, live.annotations, mask ? mask(live.spec) : live.spec);
-}
-
-function buildView(
-  kind: string,
-  name: string,
-  namespace: string | undefined,
-  labels: Record<string, string> | undefined,
-  annotations: Record<string, string> | undefined,
-  spec: unknown,
-): ResourceDoc {
-  const metadata: ResourceDoc["metadata"] = { name };
-  if (namespace) metadata.namespace = namespace;
-  const l = nonEmptyMap(labels);
-  const a = nonEmptyMap(annotations);
-  if (l) metadata.labels = l;
-  if (a) metadata.annotations = a;
-  return { kind, metadata, spec: spec === undefined ? {} : spec };
-}
-
 /** The absent side of a create or delete: the fields it has are listed, without an empty "/metadata". */
 const ABSENT = { metadata: {} };
 
@@ -301,3 +272,5 @@ function comparable(view: ResourceDoc): { metadata: { labels?: unknown; annotati
 }
 
 export { resourceKeyString } from "./resource-key";
+// the drift rule lives with the other status rules; re-exported for the planner's callers
+export { isDrifted } from "./status";

@@ -3,6 +3,7 @@
  * it receives file contents and stored state as plain data and returns plans as data.
  * No next, react, prisma, isomorphic-git or node:fs imports anywhere under lib/engine.
  */
+import type { ChangeAction, ResourceSyncStatus } from "./vocabulary";
 
 export type Scope = "Namespaced" | "Cluster";
 
@@ -115,11 +116,8 @@ export interface LiveResource {
   sourcePath: string | null;
 }
 
-export type ResourceSyncStatus = "Synced" | "OutOfSync" | "Missing" | "Orphaned" | "Error";
-export type DefinitionSyncStatus = "Synced" | "OutOfSync" | "Unknown";
-export type RunPhase = "Pending" | "Running" | "Succeeded" | "Failed" | "Interrupted";
-export type RunTrigger = "manual" | "auto" | "webhook" | "rollback" | "api" | "cli";
-export type ChangeAction = "create" | "update" | "delete" | "unchanged" | "invalid" | "skipped";
+// the status vocabularies (arrays and types) live in vocabulary.ts
+export type { ChangeAction, DefinitionSyncStatus, ResourceSyncStatus, RunPhase, RunTrigger, StoredSyncStatus } from "./vocabulary";
 
 export interface FieldChange {
   /** JSON pointer, e.g. /spec/replicas */

@@ -1,13 +1,8 @@
-import { getDb, getDbKind } from "@/lib/server/db";
+import { checkHealth } from "@/lib/server/services/health";
 
 export const dynamic = "force-dynamic";
 
 export async function GET() {
-  try {
-    const db = await getDb();
-    await db.$queryRaw`SELECT 1`;
-    return Response.json({ status: "ok", database: await getDbKind() });
-  } catch (err) {
-    return Response.json({ status: "error", message: (err as Error).message }, { status: 503 });
-  }
+  const health = await checkHealth();
+  return Response.json(health, { status: health.status === "ok" ? 200 : 503 });
 }

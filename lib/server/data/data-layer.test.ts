@@ -12,7 +12,7 @@ import { getAuditEvents, recordAuditEvent } from "./audit";
 import { isUniqueViolation } from "./errors";
 import { encryptSecret, decryptSecret } from "@/lib/server/crypto/secret-box";
 import type { Definition } from "@/lib/engine/types";
-import { loadResourcePage } from "@/app/(dashboard)/definitions/[name]/load-resources";
+import { loadResourcePage } from "@/lib/server/views/resources-page";
 
 const stores: { name: string; postgres: boolean }[] = [{ name: "PGlite", postgres: false }];
 if (process.env.TEST_DATABASE_URL) stores.push({ name: "PostgreSQL", postgres: true });

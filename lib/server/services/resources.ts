@@ -9,8 +9,7 @@ import { compileSpecValidator } from "@/lib/engine/validate";
 import { validateSpecs } from "@/lib/server/validation/validate-specs";
 import { contentHash } from "@/lib/engine/canonical";
 import { findOwnKeyPath, getOwn, isPlainObject, setOwn } from "@/lib/engine/plain-object";
-import { maskSecrets } from "@/lib/engine/redact";
-import { fingerprint } from "@/lib/server/crypto/secret-box";
+import { isDrifted } from "@/lib/engine/status";
 import { parseLabelSelector } from "@/lib/engine/label-selector";
 import type { ResourceKey } from "@/lib/engine/types";
 import { findDefinitionById, findDefinitionByKind, rowToDefinition, type DefinitionRow } from "@/lib/server/data/definitions";
@@ -25,7 +24,9 @@ import {
 } from "@/lib/server/data/resources";
 import { AppError, notFound } from "@/lib/server/errors";
 import { audit } from "@/lib/server/services/audit";
-import { toResourceView, type ResourceView } from "@/lib/server/services/resource-doc";
+import type { ResourceView } from "@/lib/api/contract";
+import { maskSpec } from "@/lib/server/views/secret-mask";
+import { toResourceView } from "@/lib/server/views/resource-document";
 import type { Principal } from "@/lib/server/auth/principal";
 
 /** spec values at the definition's secretPaths, masked as in diffs and run records (same value, same mask) */
@@ -41,18 +42,14 @@ async function secretPathsOf(definitionId: string, cache = new Map<string, strin
 async function presentViews(rows: ResourceRow[]): Promise<ResourceView[]> {
   const cache = new Map<string, string[]>();
   const out: ResourceView[] = [];
-  for (const row of rows) {
-    const view = toResourceView(row);
-    const paths = await secretPathsOf(row.definitionId, cache);
-    out.push(paths.length > 0 ? { ...view, spec: maskSecrets(view.spec, paths, fingerprint) } : view);
-  }
+  for (const row of rows) out.push(toResourceView(row, await secretPathsOf(row.definitionId, cache)));
   return out;
 }
 
 /** Where `incoming` still holds the mask of the stored value, put the stored value back. */
 function unmaskSecrets(incoming: unknown, stored: unknown, paths: string[]): unknown {
   if (paths.length === 0) return incoming;
-  const masked = maskSecrets(stored, paths, fingerprint);
+  const masked = maskSpec(stored, paths);
   const restore = (inc: unknown, msk: unknown, orig: unknown): unknown => {
     if (typeof inc === "string" && inc === msk && inc.startsWith("<secret:")) return orig;
     if (Array.isArray(inc)) return inc.map((x, i) => restore(x, Array.isArray(msk) ? msk[i] : undefined, Array.isArray(orig) ? orig[i] : undefined));
@@ -157,7 +154,7 @@ export async function replaceResource(key: ResourceKey, body: unknown, who: Prin
   });
   await audit(who, "resource.update", keyLabel(key), "ok", {
     gitManaged: existing.managedBy !== null,
-    drifted: existing.appliedSpecHash !== null && existing.appliedSpecHash !== hash,
+    drifted: isDrifted({ appliedSpecHash: existing.appliedSpecHash, liveSpecHash: hash }),
   });
   return (await presentViews([row]))[0]!;
 }

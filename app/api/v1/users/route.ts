@@ -1,12 +1,11 @@
 import { readJson, route } from "@/lib/server/http/route";
 import { userInputSchema } from "@/lib/server/http/api-schemas";
-import { getUsers } from "@/lib/server/data/users";
-import { createUser } from "@/lib/server/services/users";
+import { createUser, listUsers } from "@/lib/server/services/users";
 import { audit } from "@/lib/server/services/audit";
 
 export const dynamic = "force-dynamic";
 
-export const GET = route({ role: "admin" }, async () => ({ items: await getUsers() }));
+export const GET = route({ role: "admin" }, async () => ({ items: await listUsers() }));
 
 export const POST = route({ role: "admin" }, async ({ req, principal }) => {
   const input = userInputSchema.parse(await readJson(req));

@@ -4,8 +4,9 @@
  */
 import "server-only";
 import { countResources, getResourcesPage, type ResourceFilter, type ResourceRow } from "@/lib/server/data/resources";
-import { isDrifted } from "@/lib/server/services/resource-doc";
-import type { ResourceListRow, ResourceQuery } from "@/components/definition/resources-table";
+import { isDrifted } from "@/lib/engine/status";
+import { DRIFTED } from "@/lib/engine/vocabulary";
+import type { ResourceListPage, ResourceListRow, ResourceQuery } from "@/lib/api/views";
 
 export const PAGE_SIZE = 50;
 
@@ -62,9 +63,9 @@ function toListRow(r: ResourceRow): ResourceListRow {
   };
 }
 
-export async function loadResourcePage(definitionId: string, q: ResourceQuery) {
+export async function loadResourcePage(definitionId: string, q: ResourceQuery): Promise<ResourceListPage> {
   const filter: ResourceFilter = { definitionId, ...(q.q ? { nameContains: q.q } : {}) };
-  if (q.status === "drifted") filter.drifted = true;
+  if (q.status === DRIFTED) filter.drifted = true;
   else if (q.status) filter.syncStatus = [q.status];
   const [page, total] = await Promise.all([
     getResourcesPage({ filter, limit: PAGE_SIZE, cursor: q.after ?? undefined, orderBy: orderFor(q) }),

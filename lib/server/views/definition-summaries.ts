@@ -1,6 +1,7 @@
 /**
  * Read models for the overview and the definition page: one summary per definition with
- * counts by status, drift, last and active run. Reads only (data query functions).
+ * counts by status, drift, last and active run, and its status by the engine's rule
+ * (definitionStatusOf). Reads only (data query functions).
  */
 import "server-only";
 import { getDefinitions, rowToDefinition, type DefinitionRow } from "@/lib/server/data/definitions";
@@ -8,6 +9,7 @@ import { countByStatus, countDrifted, type StatusSummary } from "@/lib/server/da
 import { findActiveRun, getLastRuns } from "@/lib/server/data/runs";
 import { toRunView } from "@/lib/server/services/runs";
 import { redactUrl } from "@/lib/engine/redact";
+import { definitionStatusOf } from "@/lib/engine/status";
 import type { DefinitionSummary } from "@/lib/api/views";
 
 export async function summarizeDefinitions(rows: DefinitionRow[]): Promise<DefinitionSummary[]> {
@@ -35,10 +37,12 @@ export async function summarizeDefinitions(rows: DefinitionRow[]): Promise<Defin
     const total = Object.entries(c).reduce((a, [, n]) => a + n, 0);
     const last = lastRuns.get(row.id);
     const activeRun = active[i];
-    const known = row.syncedCommit !== null || summary !== null;
-    const outOfSync =
-      byStatus.OutOfSync + byStatus.Missing + byStatus.Error + byStatus.Orphaned + driftedCount > 0 ||
-      (row.headCommit !== null && row.syncedCommit !== null && row.headCommit !== row.syncedCommit && !row.pinnedRevision);
+    // Missing, drift and a moved branch all say a sync would change something (lib/engine/status.ts)
+    const status = definitionStatusOf({
+      counts: row.syncedCommit !== null || summary !== null ? byStatus : null,
+      drifted: driftedCount,
+      headMoved: row.headCommit !== null && row.syncedCommit !== null && row.headCommit !== row.syncedCommit && !row.pinnedRevision,
+    });
     return {
       name: row.name,
       kind: def.spec.names.kind,
@@ -51,7 +55,7 @@ export async function summarizeDefinitions(rows: DefinitionRow[]): Promise<Defin
       headCommit: row.headCommit,
       syncedCommit: row.syncedCommit,
       lastRefreshAt: row.lastRefreshAt?.toISOString() ?? null,
-      status: !known ? "Unknown" : outOfSync ? "OutOfSync" : "Synced",
+      status,
       counts: { ...byStatus, drifted: driftedCount },
       total,
       lastRun: last ? toRunView(last, row.name) : null,

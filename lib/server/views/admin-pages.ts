@@ -1,0 +1,22 @@
+/** Read models for the admin pages: the users list and the definition editor's JSON. */
+import "server-only";
+import { findDefinition, rowToDefinition } from "@/lib/server/data/definitions";
+import { listUsers } from "@/lib/server/services/users";
+
+export interface UserRowView {
+  id: string;
+  username: string;
+  role: string;
+  createdAt: string;
+}
+
+export async function usersPageView(): Promise<UserRowView[]> {
+  const users = await listUsers();
+  return users.map((u) => ({ id: u.id, username: u.username ?? u.name, role: u.role, createdAt: u.createdAt.toISOString() }));
+}
+
+/** The stored definition as the editor shows it (defaults filled in), or null when there is none. */
+export async function definitionEditorView(name: string): Promise<string | null> {
+  const row = await findDefinition(name);
+  return row ? JSON.stringify(rowToDefinition(row), null, 2) : null;
+}
