@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { issueToken, startAppServer, type AppServer } from "@/test/support/app-server";
+import { startAppServer, type AppServer } from "@/test/support/app-server";
 import { definitionBody } from "@/test/support/definition-body";
 import { startGitFixture, type GitFixture } from "@/test/support/git-fixture";
 import { commitFiles } from "@/test/support/git-repo";
@@ -30,11 +30,11 @@ describe("hardening: validation never freezes the event loop (real server)", () 
   let server: AppServer;
   let fx: GitFixture;
   let repo: { dir: string; url: string };
-  let admin: string;
-  let operator: string;
+  /** the admin's session cookie (same-origin requests, as the dashboard makes them) */
+  let cookie: string;
 
   const api = (p: string, init: RequestInit & { token?: string } = {}) =>
-    fetch(`${server.url}${p}`, { ...init, headers: { "content-type": "application/json", authorization: `Bearer ${init.token ?? admin}`, ...(init.headers ?? {}) } });
+    fetch(`${server.url}${p}`, { ...init, headers: { "content-type": "application/json", cookie, origin: server.url, ...(init.headers ?? {}) } });
 
   /** One GET /api/healthz on its own connection (a kept-alive socket can be closed under a stalled server). */
   const healthz = () =>
@@ -72,11 +72,12 @@ describe("hardening: validation never freezes the event loop (real server)", () 
     repo = fx.repo("stall");
     commitFiles(repo.dir, { "resources/a.json": JSON.stringify({ kind: "Widget", metadata: { name: "a", namespace: "p" }, spec: { replicas: 1 } }) }, "first");
     server = await startAppServer({ env: { SYNCLINE_SCHEDULER: "0" } });
-    admin = await issueToken(server, "admin");
-    operator = await issueToken(server, "operator");
+    const signIn = await fetch(`${server.url}/api/auth/sign-in/username`, { method: "POST", headers: { "content-type": "application/json", origin: server.url }, body: JSON.stringify({ username: "admin", password: server.adminPassword }) });
+    expect(signIn.status).toBe(200);
+    cookie = signIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
     const r = await api("/api/v1/definitions", { method: "POST", body: JSON.stringify(definitionBody({ name: NAME, kind: "Widget", repoURL: repo.url, schema })) });
     expect(r.status).toBe(201);
-    const s = await api(`/api/v1/definitions/${NAME}/sync?wait=true`, { method: "POST", token: operator });
+    const s = await api(`/api/v1/definitions/${NAME}/sync?wait=true`, { method: "POST" });
     expect(s.status).toBe(200);
   }, 180_000);
 
@@ -87,7 +88,7 @@ describe("hardening: validation never freezes the event loop (real server)", () 
   });
 
   const put = (spec: Record<string, unknown>) =>
-    api("/api/v1/resources/Widget/p/a", { method: "PUT", token: operator, body: JSON.stringify({ metadata: { name: "a", namespace: "p" }, spec }) });
+    api("/api/v1/resources/Widget/p/a", { method: "PUT", body: JSON.stringify({ metadata: { name: "a", namespace: "p" }, spec }) });
 
   it("a resource PUT with an 80 KB backtracking url value is refused (422, format url) while /api/healthz answers within 200 ms", async () => {
     const { result, slowestMs, probes } = await slowestHealthzDuring(() => put({ replicas: 1, link: HOSTILE_URL }));
@@ -118,9 +119,9 @@ describe("hardening: validation never freezes the event loop (real server)", () 
       "hostile specs",
     );
     // the refresh validates first (results are then kept per parsed spec); the dry run shows the errors
-    const { slowestMs: refreshSlowest } = await slowestHealthzDuring(async () => expect((await api(`/api/v1/definitions/${NAME}/refresh`, { method: "POST", token: operator })).status).toBe(200));
+    const { slowestMs: refreshSlowest } = await slowestHealthzDuring(async () => expect((await api(`/api/v1/definitions/${NAME}/refresh`, { method: "POST" })).status).toBe(200));
     console.log(`H2 Git refresh: slowest healthz ${refreshSlowest.toFixed(0)} ms`);
-    const { result, slowestMs, probes } = await slowestHealthzDuring(() => api(`/api/v1/definitions/${NAME}/sync?wait=true`, { method: "POST", token: operator, body: JSON.stringify({ dryRun: true }) }));
+    const { result, slowestMs, probes } = await slowestHealthzDuring(() => api(`/api/v1/definitions/${NAME}/sync?wait=true`, { method: "POST", body: JSON.stringify({ dryRun: true }) }));
     console.log(`H2 Git dry-run sync: slowest healthz ${slowestMs.toFixed(0)} ms over ${probes} probes`);
     expect(result.status).toBe(200);
     const runId = ((await result.json()) as { id: string }).id;
