@@ -7,7 +7,7 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
-import { planAction, syncAction } from "@/lib/actions/definitions";
+import { branchHeadAction, syncAction } from "@/lib/actions/definitions";
 import { ChangeDiff } from "@/components/diff/change-diff";
 import { PlanCounts, PlanSentence, TargetCommit } from "@/components/definition/plan-summary";
 import { disabledReasonFor, useRunTracker } from "@/components/definition/use-definition-actions";
@@ -37,8 +37,8 @@ export function DiffReview({ data: d, role, production, activeRunId }: { data: D
     setConfirm({ head: null, checking: true, error: null });
     start(async () => {
       // Ask Git again: has the branch moved since this page computed the plan?
-      const r = await planAction({ name: d.definition });
-      setConfirm({ head: r.ok ? (r.data.branchHead ?? r.data.commit) : null, checking: false, error: r.ok ? null : r.error.message });
+      const r = await branchHeadAction({ name: d.definition });
+      setConfirm({ head: r.ok ? r.data.head : null, checking: false, error: r.ok ? null : r.error.message });
     });
   };
 

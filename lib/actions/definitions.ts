@@ -5,12 +5,13 @@
  */
 import { z } from "zod";
 import { defineAction } from "@/lib/actions/define-action";
-import { AppError } from "@/lib/server/errors";
+import { AppError, notFound } from "@/lib/server/errors";
 import { addDefinition, removeDefinition, replaceDefinition } from "@/lib/server/services/definitions";
 import { computeDiff, resumeDefinition, startRollback, startSync } from "@/lib/server/services/sync";
-import { findDefinition } from "@/lib/server/data/definitions";
+import { findDefinition, rowToDefinition } from "@/lib/server/data/definitions";
+import { getBranchHead } from "@/lib/server/services/branch-head";
 import { refreshDefinition } from "@/lib/server/services/refresh";
-import { toPlanPreview } from "@/lib/server/views/plan-preview";
+import { planPreviewOf, toPlanPreview } from "@/lib/server/views/plan-preview";
 
 const name = z.string().min(1).max(253);
 const revision = z.string().min(4).max(250);
@@ -44,11 +45,20 @@ export const resumeAction = defineAction({ name: "definition.resume", role: "ope
 
 /** Re-fetch Git and re-plan; answers what a sync would change now. */
 export const refreshAction = defineAction({ name: "definition.refresh", role: "viewer", input: z.object({ name }) }, async (input) => {
-  // Store fresh statuses (counts, drift) for everyone's view; never syncs, whatever the policy.
   const row = await findDefinition(input.name);
-  if (row) await refreshDefinition(row, { full: true });
+  if (!row) throw notFound(`definition ${input.name}`);
+  // Store fresh statuses (counts, drift) for everyone's view; never syncs, whatever the policy.
+  const refreshed = await refreshDefinition(row, { full: true, withPlan: true });
+  // The refresh planned the branch head: show that plan. A pinned definition syncs its pin, a
+  // failed refresh has no plan: those ask the diff (which names the error, as before).
+  if (refreshed.planned && !row.pinnedRevision) return planPreviewOf(rowToDefinition(row), refreshed.planned);
   return toPlanPreview(await computeDiff(input.name));
 });
+
+/** Where the branch is now, without a plan: "has it moved since I reviewed it?" */
+export const branchHeadAction = defineAction({ name: "definition.branch-head", role: "viewer", input: z.object({ name }) }, (input) =>
+  getBranchHead(input.name),
+);
 
 function parseJson(text: string): unknown {
   try {

@@ -14,7 +14,7 @@ import { GitError } from "@/lib/server/git/git-client";
 import { getGitClient, repoSourceFor } from "@/lib/server/services/git-source";
 import { knownSecretValues } from "@/lib/server/services/secrets";
 import { recordSyncStatus } from "@/lib/server/services/sync-status";
-import { computePlan } from "@/lib/server/services/sync/plan-definition";
+import { computePlan, type PlanResult } from "@/lib/server/services/sync/plan-definition";
 import { publish } from "@/lib/server/runtime/events";
 import { logger } from "@/lib/server/logger";
 
@@ -29,6 +29,8 @@ export interface RefreshOutcome {
   newlyDrifted: boolean;
   summary: StatusSummary | null;
   error?: string;
+  /** full, when asked (`withPlan`): the plan whose statuses were stored, so a caller that shows it need not plan again */
+  planned?: Pick<PlanResult, "plan" | "state">;
 }
 
 function storedCount(s: StatusSummary): number {
@@ -37,9 +39,13 @@ function storedCount(s: StatusSummary): number {
 
 /**
  * `skipPlanOnNewCommit`: an automated definition syncs a new commit anyway, and the sync
- * records the statuses, so planning twice would only add latency.
+ * records the statuses, so planning twice would only add latency. `withPlan`: return the plan
+ * (the Refresh button shows it); off by default so the scheduler never holds a plan through a sync.
  */
-export async function refreshDefinition(row: DefinitionRow, opts: { full?: boolean; skipPlanOnNewCommit?: boolean } = {}): Promise<RefreshOutcome> {
+export async function refreshDefinition(
+  row: DefinitionRow,
+  opts: { full?: boolean; skipPlanOnNewCommit?: boolean; withPlan?: boolean } = {},
+): Promise<RefreshOutcome> {
   const def = rowToDefinition(row);
   const gitops = def.spec.gitops;
   const counted = (result: RefreshOutcome["kind"]) => publish("refresh-finished", { definition: row.name, result });
@@ -68,7 +74,7 @@ export async function refreshDefinition(row: DefinitionRow, opts: { full?: boole
     const summary = await recordSyncStatus(row.id, plan, state.commit, { applied: false });
     await setRefreshedGeneration(row.id, row.generation);
     counted("full");
-    return { ...base, kind: "full", head: state.commit, drifted: summary.drifted, newlyDrifted: summary.drifted > 0 && (prev?.drifted ?? 0) === 0, summary };
+    return { ...base, kind: "full", head: state.commit, drifted: summary.drifted, newlyDrifted: summary.drifted > 0 && (prev?.drifted ?? 0) === 0, summary, ...(opts.withPlan ? { planned: { plan, state } } : {}) };
   } catch (err) {
     const raw = err instanceof AppError || err instanceof GitError ? err.message : `unexpected error: ${(err as Error).message}`;
     const message = redactText(redactUrl(raw), await knownSecretValues(gitops.secretName ? [gitops.secretName] : []).catch(() => []));
