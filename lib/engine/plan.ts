@@ -270,7 +270,3 @@ function comparable(view: ResourceDoc): { metadata: { labels?: unknown; annotati
   if (view.metadata.annotations) metadata.annotations = view.metadata.annotations;
   return { metadata, spec: view.spec };
 }
-
-export { resourceKeyString } from "./resource-key";
-// the drift rule lives with the other status rules; re-exported for the planner's callers
-export { isDrifted } from "./status";

@@ -75,13 +75,6 @@ export interface ResourceDoc {
   status?: { gitSync: GitSyncStatus };
 }
 
-/** A file read from Git at a commit. */
-export interface SourceFile {
-  path: string; // repo-relative, no leading slash
-  oid: string; // blob SHA, used as a cache key for parse results
-  content: Uint8Array;
-}
-
 /** A problem tied to a place in a file. line/column are 1-based when known. */
 export interface FileProblem {
   path: string;

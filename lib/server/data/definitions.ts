@@ -100,13 +100,3 @@ export async function setDefinitionPin(
       : { pinnedRevision: null, pinnedBy: null, pinnedAt: null },
   });
 }
-
-export async function recordDefinitionRefresh(
-  id: string,
-  r: { headCommit?: string | null; refreshError?: string | null },
-): Promise<void> {
-  await (await getDb()).resourceDefinition.update({
-    where: { id },
-    data: { ...r, lastRefreshAt: new Date() },
-  });
-}

@@ -23,10 +23,6 @@ export function isUniqueViolation(err: unknown): boolean {
   return cause?.kind === "UniqueConstraintViolation" || cause?.code === "23505" || cause?.originalCode === "23505";
 }
 
-export function isNotFound(err: unknown): boolean {
-  return err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2025";
-}
-
 /**
  * The database's own reason for a failed statement ("new row for relation … violates check
  * constraint …", SQLSTATE), or undefined when `err` is not a database error. Raw bulk writes

@@ -42,7 +42,3 @@ export async function deleteExpiredLeases(olderThanMs: number): Promise<number> 
   return (await getDb()).$executeRaw`
     DELETE FROM "Lease" WHERE "expiresAt" < (now() AT TIME ZONE 'UTC') - (${Math.round(olderThanMs)}::int * interval '1 millisecond')`;
 }
-
-export async function getLeases(prefix = ""): Promise<{ key: string; owner: string; expiresAt: Date }[]> {
-  return (await getDb()).lease.findMany({ where: { key: { startsWith: prefix } }, orderBy: { key: "asc" } });
-}

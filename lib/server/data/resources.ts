@@ -178,10 +178,6 @@ export async function getResourcesByIds(ids: string[]): Promise<ResourceRow[]> {
   return out;
 }
 
-export async function getDefinitionResources(definitionId: string): Promise<ResourceRow[]> {
-  return (await (await getDb()).resource.findMany({ where: { definitionId }, include: STAMPS })).map(stamped);
-}
-
 export type NewResourceRow = Omit<Prisma.ResourceUncheckedCreateInput, "spec" | "labels" | "annotations"> & {
   spec: unknown;
   labels: Record<string, string>;

@@ -24,10 +24,6 @@ export async function recordDelivery(d: DeliveryInput): Promise<boolean> {
   }
 }
 
-export async function getRecentDeliveries(limit = 50) {
-  return (await getDb()).webhookDelivery.findMany({ orderBy: { receivedAt: "desc" }, take: Math.min(limit, 500) });
-}
-
 export async function deleteDeliveriesBefore(before: Date): Promise<number> {
   return (await (await getDb()).webhookDelivery.deleteMany({ where: { receivedAt: { lt: before } } })).count;
 }
