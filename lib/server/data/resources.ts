@@ -75,7 +75,7 @@ export function resourceWhere(f: ResourceFilter, db?: Db): Prisma.ResourceWhereI
   const and: Prisma.ResourceWhereInput[] = [];
   if (f.syncStatus && f.syncStatus.length > 0) and.push({ syncStatus: { in: f.syncStatus } });
   if (f.drifted !== undefined && db) {
-    // drift = the live content hash moved away from the one the last sync applied
+    // drift (lib/engine/status.ts isDrifted) as a query: the live content hash moved away from the one the last sync applied
     const moved: Prisma.ResourceWhereInput = { appliedSpecHash: { not: null }, NOT: { appliedSpecHash: { equals: db.resource.fields.liveSpecHash } } };
     and.push(f.drifted ? moved : { NOT: moved });
   }

@@ -5,6 +5,7 @@
 import "server-only";
 import { Prisma } from "@prisma/client";
 import { getDb } from "@/lib/server/db";
+import { resourceWhere } from "@/lib/server/data/resources";
 import type { ResourceSyncStatus } from "@/lib/engine/types";
 
 export interface StatusSummary {
@@ -46,11 +47,10 @@ export async function writeSyncStatus(
   await db.$transaction(ops);
 }
 
+/** Drifted resources of a definition, by the same filter the resources table uses (resourceWhere). */
 export async function countDrifted(definitionId: string): Promise<number> {
-  const rows = await (await getDb()).$queryRaw<{ n: bigint | number }[]>`
-    SELECT count(*) AS n FROM "Resource"
-    WHERE "definitionId" = ${definitionId} AND "appliedSpecHash" IS NOT NULL AND "appliedSpecHash" <> "liveSpecHash"`;
-  return Number(rows[0]?.n ?? 0);
+  const db = await getDb();
+  return db.resource.count({ where: resourceWhere({ definitionId, drifted: true }, db) });
 }
 
 export async function countByStatus(definitionIds: string[]): Promise<Map<string, Record<string, number>>> {
