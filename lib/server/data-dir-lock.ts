@@ -5,6 +5,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { ensurePrivateDir } from "@/lib/server/private-dir";
 
 export class DataDirLockedError extends Error {
   constructor(dir: string, pid: number) {
@@ -28,7 +29,7 @@ function isAlive(pid: number): boolean {
 
 /** Returns a release function. Throws DataDirLockedError when another live process holds it. */
 export function lockDataDir(dir: string): () => void {
-  fs.mkdirSync(dir, { recursive: true });
+  ensurePrivateDir(dir);
   const file = path.join(dir, "syncline.lock");
   for (let attempt = 0; attempt < 3; attempt++) {
     try {

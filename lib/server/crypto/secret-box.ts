@@ -7,6 +7,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { getEnv } from "@/lib/env";
+import { ensurePrivateDir } from "@/lib/server/private-dir";
 
 let cachedKey: Buffer | undefined;
 
@@ -18,7 +19,7 @@ export function getMasterKey(): Buffer {
     return cachedKey;
   }
   const file = path.join(env.dataDir, "secret.key");
-  fs.mkdirSync(env.dataDir, { recursive: true });
+  ensurePrivateDir(env.dataDir);
   try {
     fs.writeFileSync(file, crypto.randomBytes(32).toString("hex"), { mode: 0o600, flag: "wx" });
   } catch (err) {

@@ -12,6 +12,7 @@ import type { GitOpsSpec } from "@/lib/engine/types";
 import { getGitAuth } from "@/lib/server/services/secrets";
 import { publish } from "@/lib/server/runtime/events";
 import { processSingleton, setProcessSingleton } from "@/lib/server/runtime/singletons";
+import { ensurePrivateDir } from "@/lib/server/private-dir";
 import { localRepoPolicy } from "@/lib/server/services/local-repos";
 
 const KEY = "git-client";
@@ -49,9 +50,13 @@ function timedGitClient(inner: GitClient): GitClient {
 export function getGitClient(): GitClient {
   return processSingleton(KEY, () => {
     const env = getEnv();
+    // the object stores under it are created by the Git package; the parent decides who can read them
+    const cacheDir = path.join(env.dataDir, "git");
+    ensurePrivateDir(env.dataDir);
+    ensurePrivateDir(cacheDir);
     return timedGitClient(
       new IsomorphicGitClient({
-        cacheDir: path.join(env.dataDir, "git"),
+        cacheDir,
         allowHosts: hostList(env.SYNCLINE_ALLOW_HOSTS),
         denyHosts: hostList(env.SYNCLINE_DENY_HOSTS),
         ...localRepoPolicy(),
