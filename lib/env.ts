@@ -3,6 +3,7 @@
  * process.env directly, so a typo in a variable name fails at start and not at 3 a.m.
  */
 import path from "node:path";
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
 const envSchema = z.object({
@@ -38,6 +39,17 @@ const envSchema = z.object({
   SYNCLINE_DENY_HOSTS: z.string().optional(),
   // 1 = repoURLs may name local paths (absolute or file://) anywhere; 0 = only the demo's own repository
   SYNCLINE_ALLOW_LOCAL_REPOS: z.enum(["0", "1"]).default("0"),
+  // reverse proxies whose X-Forwarded-For is believed (IPs / CIDR ranges, comma-separated); unset = none
+  SYNCLINE_TRUSTED_PROXIES: z
+    .string()
+    .optional()
+    .refine((v) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean).every((e) => (e.includes("/") ? ipaddr.isValidCIDR(e) : ipaddr.isValid(e))), {
+      message: "SYNCLINE_TRUSTED_PROXIES must be IP addresses or CIDR ranges, comma-separated",
+    }),
+  // failed password checks for one user name from one client before sign-in backs off (lib/server/auth/password-attempts.ts)
+  SYNCLINE_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
+  // the longest lifetime an API token may be given (default lifetime: 90 days, or this when shorter)
+  SYNCLINE_TOKEN_MAX_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   PORT: z.coerce.number().int().positive().default(3000),
   LOG_LEVEL: z.enum(["trace", "debug", "info", "warn", "error", "fatal", "silent"]).default("info"),
 });

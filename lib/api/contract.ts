@@ -49,7 +49,12 @@ export interface RunView {
   id: string;
   definition: string;
   trigger: string;
+  /** the name at the time ("system" for the scheduler) */
   initiator: string;
+  /** the user's id (null for the scheduler); names can change, ids do not */
+  initiatorId: string | null;
+  /** the API token's id when a token started the run */
+  initiatorTokenId: string | null;
   dryRun: boolean;
   prune: boolean;
   requestedRevision: string | null;
@@ -113,6 +118,9 @@ export interface AuditEventView {
   at: string;
   actor: string;
   actorType: string;
+  /** the user's id (null for the system); names can change, ids do not */
+  actorId: string | null;
+  tokenId: string | null;
   action: string;
   target: string | null;
   result: string;

@@ -13,6 +13,8 @@ export const errorStatus = {
   SYNC_IN_PROGRESS: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  // details: { retryAfterSeconds } (sent as Retry-After)
+  TOO_MANY_REQUESTS: 429,
   SPEC_INVALID: 422,
   SOURCE_ERROR: 422,
   INTERNAL: 500,

@@ -1,7 +1,8 @@
 /**
  * Who is calling: a bearer API token, HTTP Basic (only where a route allows it, to bootstrap a
  * token), or a better-auth session cookie. Every route handler and server action asks this
- * itself; middleware is never the only check.
+ * itself; middleware is never the only check. A disabled user is nobody on every path, and an
+ * expired or revoked token is no token.
  */
 import "server-only";
 import crypto from "node:crypto";
@@ -11,6 +12,8 @@ import { findApiTokenByHash, touchApiToken } from "@/lib/server/data/tokens";
 import { findPasswordHash, findUserByUsername } from "@/lib/server/data/users";
 import { isRole, roleAtLeast, type Role } from "@/lib/server/auth/roles";
 import { AppError } from "@/lib/server/errors";
+import { clientAddressOf } from "@/lib/server/auth/client-address";
+import { assertPasswordCheckAllowed, recordPasswordFailure, recordPasswordSuccess } from "@/lib/server/auth/password-attempts";
 
 export interface Principal {
   via: "session" | "token" | "basic";
@@ -28,7 +31,7 @@ export function principalLabel(p: Principal): string {
 async function fromBearer(token: string): Promise<Principal | null> {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
   const row = await findApiTokenByHash(hashApiToken(token));
-  if (!row || row.revokedAt) return null;
+  if (!row || row.revokedAt || row.expiresAt.getTime() <= Date.now() || row.user.disabledAt) return null;
   const role = isRole(row.role) ? row.role : "viewer";
   const userRole = isRole(row.user.role) ? row.user.role : "viewer";
   // A token never has more power than its owner has now.
@@ -37,7 +40,12 @@ async function fromBearer(token: string): Promise<Principal | null> {
   return { via: "token", userId: row.userId, username: row.user.username ?? row.user.name, role: effective, tokenId: row.id };
 }
 
-export async function verifyPassword(username: string, password: string): Promise<Principal | null> {
+/**
+ * HTTP Basic's password check, through the same limiter as sign-in (password-attempts.ts):
+ * 429 while locked, failures counted and audited.
+ */
+export async function verifyPassword(username: string, password: string, client: string): Promise<Principal | null> {
+  await assertPasswordCheckAllowed(username, client);
   const user = await findUserByUsername(username);
   const hash = user ? await findPasswordHash(user.id) : null;
   const auth = await getAuth();
@@ -45,25 +53,32 @@ export async function verifyPassword(username: string, password: string): Promis
   if (!user || !hash) {
     // Spend the same time as a real check so usernames cannot be probed by timing.
     await ctx.password.hash(password);
+    await recordPasswordFailure(username, client, "basic");
     return null;
   }
   const ok = await ctx.password.verify({ hash, password });
-  if (!ok) return null;
+  if (!ok) {
+    await recordPasswordFailure(username, client, "basic");
+    return null;
+  }
+  await recordPasswordSuccess(username, client);
+  if (user.disabledAt) return null;
   return { via: "basic", userId: user.id, username: user.username ?? user.name, role: isRole(user.role) ? user.role : "viewer" };
 }
 
-async function fromBasic(value: string): Promise<Principal | null> {
+async function fromBasic(value: string, headers: Headers): Promise<Principal | null> {
   const decoded = Buffer.from(value, "base64").toString("utf8");
   const i = decoded.indexOf(":");
   if (i < 1) return null;
-  return verifyPassword(decoded.slice(0, i), decoded.slice(i + 1));
+  return verifyPassword(decoded.slice(0, i), decoded.slice(i + 1), clientAddressOf(headers));
 }
 
 async function fromSession(headers: Headers): Promise<Principal | null> {
   const auth = await getAuth();
   const session = await auth.api.getSession({ headers });
   if (!session) return null;
-  const u = session.user as typeof session.user & { role?: string; username?: string | null };
+  const u = session.user as typeof session.user & { role?: string; username?: string | null; disabledAt?: Date | null };
+  if (u.disabledAt) return null;
   return { via: "session", userId: u.id, username: u.username ?? u.name, role: isRole(u.role) ? u.role : "viewer" };
 }
 
@@ -72,7 +87,7 @@ export async function resolvePrincipal(headers: Headers, opts: { allowBasic?: bo
   if (authz) {
     const [scheme, value = ""] = authz.split(/\s+/, 2);
     if (scheme?.toLowerCase() === "bearer") return fromBearer(value.trim());
-    if (scheme?.toLowerCase() === "basic" && opts.allowBasic) return fromBasic(value.trim());
+    if (scheme?.toLowerCase() === "basic" && opts.allowBasic) return fromBasic(value.trim(), headers);
     return null;
   }
   return fromSession(headers);

@@ -5,6 +5,10 @@ import { getDb } from "@/lib/server/db";
 
 export interface AuditInput {
   actor: string;
+  /** the user's id (names can change); null for the system or an unknown name */
+  actorId?: string | null;
+  /** the API token's id when a token acted */
+  tokenId?: string | null;
   actorType: "user" | "token" | "system";
   action: string;
   target?: string;

@@ -18,6 +18,8 @@ export interface NewRun {
   definitionId: string;
   trigger: RunTrigger;
   initiator: string;
+  initiatorId?: string | null;
+  initiatorTokenId?: string | null;
   dryRun: boolean;
   prune: boolean;
   requestedRevision: string | null;

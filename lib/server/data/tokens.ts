@@ -2,7 +2,7 @@
 import "server-only";
 import { getDb } from "@/lib/server/db";
 
-export async function createApiTokenRow(t: { name: string; tokenHash: string; prefix: string; role: string; userId: string }) {
+export async function createApiTokenRow(t: { name: string; tokenHash: string; prefix: string; role: string; userId: string; expiresAt: Date }) {
   return (await getDb()).apiToken.create({ data: t });
 }
 
@@ -18,7 +18,7 @@ export async function getApiTokens(userId?: string) {
   return (await getDb()).apiToken.findMany({
     where: userId ? { userId } : {},
     orderBy: { createdAt: "desc" },
-    select: { id: true, name: true, prefix: true, role: true, userId: true, createdAt: true, lastUsedAt: true, revokedAt: true, user: { select: { username: true } } },
+    select: { id: true, name: true, prefix: true, role: true, userId: true, createdAt: true, lastUsedAt: true, revokedAt: true, expiresAt: true, user: { select: { username: true } } },
   });
 }
 

@@ -24,7 +24,23 @@ export const rollbackInputSchema = z
 export const tokenInputSchema = z.object({
   name: z.string().min(1).max(100),
   role: z.enum(roles).optional().describe("at most the caller's role; default: the caller's role"),
+  expiresInDays: z
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .optional()
+    .describe("lifetime in days; default 90, at most SYNCLINE_TOKEN_MAX_DAYS (365 unless set)"),
 });
+
+export const userUpdateSchema = z
+  .object({
+    username: z.string().max(63).optional().describe("a new user name (admins only; reserved names such as system are refused)"),
+    role: z.enum(roles).optional().describe("a new role; the last enabled admin cannot be demoted (409)"),
+    disabled: z.boolean().optional().describe("true: no sign-in, sessions ended, tokens refused; false: enabled again"),
+  })
+  .strict()
+  .refine((v) => v.username !== undefined || v.role !== undefined || v.disabled !== undefined, { message: "give username, role or disabled" });
 
 export const userInputSchema = z.object({
   username: z.string(),

@@ -39,7 +39,9 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export function errorResponse(err: unknown): Response {
   if (err instanceof AppError) {
-    return Response.json({ error: { code: err.code, message: err.message, details: err.details ?? null } }, { status: err.status });
+    const retryAfter = (err.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    const headers = err.code === "TOO_MANY_REQUESTS" && typeof retryAfter === "number" ? { "retry-after": String(retryAfter) } : undefined;
+    return Response.json({ error: { code: err.code, message: err.message, details: err.details ?? null } }, { status: err.status, headers });
   }
   if (isGitError(err)) {
     // a Git failure that reached a route unmapped: the caller's input (a revision, a branch) or

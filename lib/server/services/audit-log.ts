@@ -30,7 +30,7 @@ export function parseAuditQuery(params: URLSearchParams): AuditFilter & { limit?
 }
 
 function view(r: Awaited<ReturnType<typeof queryAuditEvents>>["items"][number]): AuditEventView {
-  return { id: r.id, at: r.at.toISOString(), actor: r.actor, actorType: r.actorType, action: r.action, target: r.target, result: r.result, details: r.details };
+  return { id: r.id, at: r.at.toISOString(), actor: r.actor, actorType: r.actorType, actorId: r.actorId, tokenId: r.tokenId, action: r.action, target: r.target, result: r.result, details: r.details };
 }
 
 export async function listAuditEvents(f: AuditFilter & { limit?: number; cursor?: string }) {

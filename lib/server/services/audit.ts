@@ -12,5 +12,6 @@ export function audit(
 ): Promise<void> {
   const actor = who === "system" ? "system" : principalLabel(who);
   const actorType = who === "system" ? "system" : who.via === "token" ? "token" : "user";
-  return recordAuditEvent({ actor, actorType, action, target, result, details });
+  const ids = who === "system" ? { actorId: null, tokenId: null } : { actorId: who.userId, tokenId: who.tokenId ?? null };
+  return recordAuditEvent({ actor, actorType, ...ids, action, target, result, details });
 }

@@ -17,6 +17,8 @@ export function toRunView(r: RunRow, definition: string): RunView {
     definition,
     trigger: r.trigger,
     initiator: r.initiator,
+    initiatorId: r.initiatorId,
+    initiatorTokenId: r.initiatorTokenId,
     dryRun: r.dryRun,
     prune: r.prune,
     requestedRevision: r.requestedRevision,

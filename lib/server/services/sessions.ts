@@ -1,20 +1,27 @@
-/** Dashboard sign-in and sign-out: better-auth sessions, every attempt audited under the name typed. */
+/**
+ * Dashboard sign-in and sign-out through better-auth. Every attempt passes the one password
+ * limiter and is audited by better-auth.ts's sign-in hooks (with the user's id), so nothing is
+ * recorded twice here.
+ */
 import "server-only";
+import { isAPIError } from "better-auth/api";
 import { getAuth } from "@/lib/server/auth/better-auth";
-import { findUserByUsername } from "@/lib/server/data/users";
-import { recordAuditEvent } from "@/lib/server/data/audit";
 
-/** true when the password matched (better-auth set the session cookie through `headers`). */
-export async function signInWithPassword(username: string, password: string, headers: Headers): Promise<boolean> {
+export type SignInResult = { ok: true } | { ok: false; error: string; retryAfterSeconds?: number };
+
+/** ok when the password matched (better-auth set the session cookie through `headers`). */
+export async function signInWithPassword(username: string, password: string, headers: Headers): Promise<SignInResult> {
   try {
     await (await getAuth()).api.signInUsername({ body: { username: username.toLowerCase(), password }, headers });
-  } catch {
-    await recordAuditEvent({ actor: username, actorType: "user", action: "auth.login", result: "denied" });
-    return false;
+    return { ok: true };
+  } catch (err) {
+    if (isAPIError(err) && err.statusCode === 429) {
+      const seconds = Number(new Headers(err.headers ?? undefined).get("retry-after")) || undefined;
+      return { ok: false, error: `Too many failed sign-ins: try again in ${seconds ?? "a few"} s.`, retryAfterSeconds: seconds };
+    }
+    if (isAPIError(err) && err.body?.code === "ACCOUNT_DISABLED") return { ok: false, error: "This account is disabled; ask an admin." };
+    return { ok: false, error: "Wrong username or password." };
   }
-  const user = await findUserByUsername(username);
-  await recordAuditEvent({ actor: user?.username ?? username, actorType: "user", action: "auth.login", result: "ok" });
-  return true;
 }
 
 export async function endSession(headers: Headers): Promise<void> {

@@ -51,6 +51,9 @@ export async function startSync(req: SyncRequest): Promise<{ run: RunRow; done: 
       definitionId: row.id,
       trigger: req.trigger,
       initiator: initiatorOf(req.who),
+      // by id too: a name can change hands (issue 19 M4)
+      initiatorId: req.who === "system" ? null : req.who.userId,
+      initiatorTokenId: req.who === "system" ? null : (req.who.tokenId ?? null),
       dryRun: req.dryRun ?? false,
       prune: req.prune ?? false,
       requestedRevision: req.revision ?? null,
