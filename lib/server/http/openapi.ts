@@ -10,6 +10,7 @@ import {
   syncInputSchema,
   tokenInputSchema,
   userInputSchema,
+  userUpdateSchema,
 } from "@/lib/server/http/api-schemas";
 import { secretInputSchema } from "@/lib/server/services/secrets";
 import { suspendInputSchema } from "@/lib/server/services/suspend";
@@ -184,6 +185,19 @@ export function buildOpenApi(serverUrl?: string) {
         get: { summary: "users (admin)", responses: ok("users") },
         post: { summary: "create a user (admin)", requestBody: body("UserInput"), responses: ok("created", "201") },
       },
+      "/api/v1/users/{id}": {
+        parameters: [idParam],
+        patch: {
+          summary: "rename, change the role of, disable or enable a user (admin; each change audited)",
+          requestBody: inlineBody(userUpdateSchema),
+          responses: { ...ok("the fields that changed (disabling also reports sessionsEnded)"), "409": { description: "the last enabled admin cannot be demoted or disabled" } },
+        },
+        delete: {
+          summary: "delete a user with their sessions and API tokens (admin)",
+          responses: { ...ok("deleted", "204"), "409": { description: "the last enabled admin cannot be deleted" } },
+        },
+      },
+      "/api/v1/users/{id}/sessions": { parameters: [idParam], delete: { summary: "sign a user out everywhere (admin; audited); API tokens are revoked separately", responses: ok("sessions ended") } },
       "/api/v1/audit": { get: { summary: "audit log (admin)", responses: ok("events, newest first") } },
     },
   };
