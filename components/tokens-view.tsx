@@ -4,12 +4,16 @@ import { useRouter } from "next/navigation";
 import { createTokenAction, revokeTokenAction } from "@/lib/actions/tokens";
 import { roleAtLeast, roles, type Role } from "@/lib/api/roles";
 
-interface TokenRow { id: string; name: string; prefix: string; role: string; owner: string; createdAt: string; lastUsedAt: string | null; revoked: boolean }
+interface TokenRow { id: string; name: string; prefix: string; role: string; owner: string; createdAt: string; lastUsedAt: string | null; expiresAt: string; expired: boolean; revoked: boolean }
+
+/** Lifetimes offered (the server caps them at SYNCLINE_TOKEN_MAX_DAYS and says so). */
+const LIFETIMES = [7, 30, 90, 180, 365] as const;
 
 export function TokensView({ tokens, role }: { tokens: TokenRow[]; role: string }) {
   const router = useRouter();
   const [name, setName] = useState("");
   const [tokenRole, setTokenRole] = useState<Role>("viewer");
+  const [days, setDays] = useState<number>(90);
   const [created, setCreated] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [pending, start] = useTransition();
@@ -24,7 +28,7 @@ export function TokensView({ tokens, role }: { tokens: TokenRow[]; role: string 
           e.preventDefault();
           setError(null);
           start(async () => {
-            const r = await createTokenAction({ name, role: tokenRole });
+            const r = await createTokenAction({ name, role: tokenRole, expiresInDays: days });
             if (r.ok) {
               setCreated(r.data.token);
               setName("");
@@ -45,6 +49,14 @@ export function TokensView({ tokens, role }: { tokens: TokenRow[]; role: string 
             ))}
           </select>
         </label>
+        <label className="text-sm font-medium">
+          Expires after
+          <select value={days} onChange={(e) => setDays(Number(e.target.value))} className="mt-1 block rounded-md border border-slate-300 bg-transparent px-3 py-1.5 dark:border-slate-700">
+            {LIFETIMES.map((d) => (
+              <option key={d} value={d}>{d} days</option>
+            ))}
+          </select>
+        </label>
         <button type="submit" disabled={pending} className="rounded-md bg-sky-600 px-3 py-1.5 font-medium text-white hover:bg-sky-700 disabled:opacity-60">
           Create token
         </button>
@@ -58,7 +70,7 @@ export function TokensView({ tokens, role }: { tokens: TokenRow[]; role: string 
       ) : null}
       <table className="w-full text-left text-sm">
         <thead className="text-slate-500">
-          <tr><th className="py-2">Name</th><th>Prefix</th><th>Role</th><th>Owner</th><th>Created</th><th>Last used</th><th /></tr>
+          <tr><th className="py-2">Name</th><th>Prefix</th><th>Role</th><th>Owner</th><th>Created</th><th>Last used</th><th>Expires</th><th /></tr>
         </thead>
         <tbody>
           {tokens.map((t) => (
@@ -69,6 +81,9 @@ export function TokensView({ tokens, role }: { tokens: TokenRow[]; role: string 
               <td>{t.owner}</td>
               <td title={t.createdAt}>{t.createdAt.slice(0, 10)}</td>
               <td>{t.lastUsedAt ? t.lastUsedAt.slice(0, 16).replace("T", " ") : "never"}</td>
+              <td title={t.expiresAt} data-testid="token-expires">
+                {t.expired ? <span className="text-red-600">expired {t.expiresAt.slice(0, 10)}</span> : t.expiresAt.slice(0, 10)}
+              </td>
               <td className="text-right">
                 {t.revoked ? (
                   <span className="text-slate-500">revoked</span>

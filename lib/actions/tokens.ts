@@ -6,7 +6,7 @@ import { issueApiToken, revokeToken } from "@/lib/server/services/api-tokens";
 import { roles } from "@/lib/api/roles";
 
 export const createTokenAction = defineAction(
-  { name: "token.create", role: "viewer", input: z.object({ name: z.string().min(1).max(100), role: z.enum(roles).optional() }) },
+  { name: "token.create", role: "viewer", input: z.object({ name: z.string().min(1).max(100), role: z.enum(roles).optional(), expiresInDays: z.number().int().min(1).max(3650).optional() }) },
   (input, who) => issueApiToken(input, who),
 );
 

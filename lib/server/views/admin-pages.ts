@@ -7,12 +7,14 @@ export interface UserRowView {
   id: string;
   username: string;
   role: string;
+  /** disabled by an admin: no sign-in, no sessions, tokens refused */
+  disabled: boolean;
   createdAt: string;
 }
 
 export async function usersPageView(): Promise<UserRowView[]> {
   const users = await listUsers();
-  return users.map((u) => ({ id: u.id, username: u.username ?? u.name, role: u.role, createdAt: u.createdAt.toISOString() }));
+  return users.map((u) => ({ id: u.id, username: u.username ?? u.name, role: u.role, disabled: u.disabledAt !== null, createdAt: u.createdAt.toISOString() }));
 }
 
 /** The stored definition as the editor shows it (defaults filled in), or null when there is none. */
