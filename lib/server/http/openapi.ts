@@ -160,7 +160,16 @@ export function buildOpenApi(serverUrl?: string) {
       },
       "/api/v1/tokens": {
         get: { summary: "your API tokens (admins: all)", responses: ok("tokens, never their values") },
-        post: { summary: "issue an API token, shown once; accepts HTTP Basic to bootstrap", security: [{ bearer: [] }, { session: [] }, { basic: [] }], requestBody: body("TokenInput"), responses: ok("the token", "201") },
+        post: {
+          summary: "issue an API token, shown once, with its expiresAt; from a session or HTTP Basic only (a token cannot mint tokens)",
+          security: [{ session: [] }, { basic: [] }],
+          requestBody: body("TokenInput"),
+          responses: {
+            ...ok("the token", "201"),
+            "403": { description: "the request was authenticated with an API token, or asked for a role above the caller's" },
+            "429": { description: "too many failed passwords for this user name or client; Retry-After says when to try again" },
+          },
+        },
       },
       "/api/v1/tokens/{id}": { parameters: [idParam], delete: { summary: "revoke a token", responses: ok("revoked", "204") } },
       "/api/v1/secrets": {
