@@ -143,6 +143,11 @@ describe("hardening: accounts and authentication (real server)", () => {
     expect(denied.every((e) => e.actorId === id && e.details.client === "127.0.0.1")).toBe(true);
     expect(JSON.stringify(denied)).not.toMatch(/wrong-password/);
     expect((await auditItems("action=auth.lockout")).some((e) => e.actor === "lena")).toBe(true);
+    const linaId = await addUser("lina");
+    const ok = await loginAction("lina", "lina-password-1");
+    expect(ok.text).toMatch(/"ok":true/);
+    expect(ok.cookie).toMatch(/session_token=/);
+    expect((await auditItems("action=auth.login&result=ok")).find((e) => e.actor === "lina")?.actorId).toBe(linaId);
   });
 
   it("M2: five wrong HTTP Basic passwords on /api/v1/tokens answer 401, then 429 with Retry-After even for the right password and a spoofed X-Forwarded-For; the failures are audited", async () => {

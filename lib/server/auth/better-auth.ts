@@ -109,7 +109,9 @@ const after = createAuthMiddleware(async (ctx) => {
       return;
     }
     await recordPasswordSuccess(subject, client);
-    if (ctx.path === SIGN_IN) {
+    // a successful sign-in is audited for the login form (a server-side call, no Request), as
+    // it always was; failures are audited on every channel (password-attempts.ts)
+    if (ctx.path === SIGN_IN && !ctx.request) {
       const user = ctx.context.newSession?.user as { id: string; username?: string | null } | undefined;
       await recordAuditEvent({
         actor: user?.username ?? subject,
