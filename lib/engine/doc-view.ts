@@ -11,12 +11,14 @@ import type { SpecMask } from "./redact";
 /** A document from Git, as shown. */
 export function docView(doc: ResourceDoc, mask?: SpecMask): ResourceDoc {
   const m = doc.metadata;
-  return buildView(doc.kind, m.name, m.namespace, m.labels, m.annotations, mask ? mask(doc.spec) : doc.spec);
+  // the key as collect.ts builds it (namespace "" when Cluster-scoped): it salts the mask
+  const key = { kind: doc.kind, namespace: m.namespace ?? "", name: m.name };
+  return buildView(doc.kind, m.name, m.namespace, m.labels, m.annotations, mask ? mask(doc.spec, key) : doc.spec);
 }
 
 /** A stored resource, as shown. */
 export function liveDocView(live: Pick<LiveResource, "key" | "labels" | "annotations" | "spec">, mask?: SpecMask): ResourceDoc {
-  return buildView(live.key.kind, live.key.name, live.key.namespace, live.labels, live.annotations, mask ? mask(live.spec) : live.spec);
+  return buildView(live.key.kind, live.key.name, live.key.namespace, live.labels, live.annotations, mask ? mask(live.spec, live.key) : live.spec);
 }
 
 function buildView(

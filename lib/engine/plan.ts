@@ -222,7 +222,7 @@ class LazyYamlChange implements PlannedChange {
   /** the desired document as it may be shown or recorded (secret values masked) */
   get shownDoc(): ResourceDoc | undefined {
     const doc = this.#doc;
-    return doc && this.#mask ? { ...doc, spec: this.#mask(doc.spec) } : doc;
+    return doc && this.#mask ? { ...doc, spec: this.#mask(doc.spec, this.key) } : doc;
   }
 }
 

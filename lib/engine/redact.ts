@@ -7,44 +7,53 @@
  */
 import { stableStringify } from "./canonical";
 import { cloneJson, hasOwn, isPlainObject } from "./plain-object";
+import type { ResourceKey } from "./types";
 
 export const MIN_REDACTED_SECRET_LENGTH = 4;
 
-/** A spec → the spec as shown (secret values masked); planning applies it to both sides before diffing. */
-export type SpecMask = (spec: unknown) => unknown;
+/**
+ * A resource's spec → the spec as shown (secret values masked); planning applies it to both
+ * sides before diffing. `key` is the resource's: masks are salted per resource (and path), so
+ * equal values in two resources do not mask equally (issue 19 L4).
+ */
+export type SpecMask = (spec: unknown, key: ResourceKey) => unknown;
+
+/** fingerprint(JSON of the value, the concrete JSON pointer it was found at) → hex */
+export type Fingerprint = (json: string, pointer: string) => string;
 
 /**
  * Deep copy of `value` (a spec) with the values at `secretPaths` (JSON pointers
  * relative to spec; a "*" segment matches every key or index) replaced by
- * "<secret:xxxxxxxx>", the first 8 characters of fingerprint(JSON of the value).
- * Equal values mask equally regardless of key order.
+ * "<secret:xxxxxxxx>", the first 8 characters of fingerprint(JSON of the value, the
+ * concrete pointer, each "*" replaced by the key or index it matched). Equal values at one path mask equally
+ * regardless of key order; the caller's fingerprint decides what else salts the mask.
  */
-export function maskSecrets<T>(value: T, secretPaths: string[], fingerprint: (s: string) => string): T {
+export function maskSecrets<T>(value: T, secretPaths: string[], fingerprint: Fingerprint): T {
   let out: unknown = cloneJson(value);
   for (const pointer of secretPaths) {
     const segments = parsePointer(pointer);
     if (segments === undefined) continue;
-    out = maskAt(out, segments, fingerprint);
+    out = maskAt(out, segments, "", fingerprint);
   }
   return out as T;
 }
 
-function maskAt(node: unknown, segments: string[], fingerprint: (s: string) => string): unknown {
+function maskAt(node: unknown, segments: string[], at: string, fingerprint: Fingerprint): unknown {
   if (segments.length === 0) {
     if (node === undefined) return node;
-    return `<secret:${fingerprint(stableStringify(node)).slice(0, 8)}>`;
+    return `<secret:${fingerprint(stableStringify(node), at).slice(0, 8)}>`;
   }
   const [head, ...rest] = segments as [string, ...string[]];
   if (Array.isArray(node)) {
     const indexes = head === "*" ? node.map((_, i) => i) : /^(0|[1-9]\d*)$/.test(head) ? [Number(head)] : [];
-    for (const i of indexes) if (i < node.length) node[i] = maskAt(node[i], rest, fingerprint);
+    for (const i of indexes) if (i < node.length) node[i] = maskAt(node[i], rest, `${at}/${i}`, fingerprint);
     return node;
   }
   if (isPlainObject(node)) {
     const keys = head === "*" ? Object.keys(node) : hasOwn(node, head) ? [head] : [];
     for (const k of keys) {
       Object.defineProperty(node, k, {
-        value: maskAt(node[k], rest, fingerprint),
+        value: maskAt(node[k], rest, `${at}/${k.replace(/~/g, "~0").replace(/\//g, "~1")}`, fingerprint),
         enumerable: true,
         writable: true,
         configurable: true,

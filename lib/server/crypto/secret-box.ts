@@ -53,7 +53,13 @@ export function decryptSecret(sealed: string): string {
   return Buffer.concat([decipher.update(Buffer.from(body, "base64")), decipher.final()]).toString("utf8");
 }
 
-/** Keyed fingerprint for masking: same value → same mask, without a guessable plain hash. */
-export function fingerprint(value: string): string {
-  return crypto.createHmac("sha256", deriveKey("fingerprint")).update(value).digest("hex");
+/**
+ * Keyed fingerprint for masking: same value (and salt) → same mask, without a guessable plain
+ * hash. `salt` (the resource and path, views/secret-mask.ts) keeps equal values in two places
+ * from masking equally, so a mask cannot be matched against a value an attacker controls
+ * elsewhere. Salt and value are one JSON array, so no two (salt, value) pairs share an input.
+ */
+export function fingerprint(value: string, salt?: readonly string[]): string {
+  const hmac = crypto.createHmac("sha256", deriveKey("fingerprint"));
+  return hmac.update(salt ? JSON.stringify([...salt, value]) : value).digest("hex");
 }

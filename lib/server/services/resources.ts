@@ -29,27 +29,37 @@ import { maskSpec } from "@/lib/server/views/secret-mask";
 import { toResourceView } from "@/lib/server/views/resource-document";
 import type { Principal } from "@/lib/server/auth/principal";
 
-/** spec values at the definition's secretPaths, masked as in diffs and run records (same value, same mask) */
-async function secretPathsOf(definitionId: string, cache = new Map<string, string[]>()): Promise<string[]> {
-  let paths = cache.get(definitionId);
-  if (!paths) {
-    paths = ((await findDefinitionById(definitionId))?.secretPaths ?? []) as string[];
-    cache.set(definitionId, paths);
+interface SecretPaths {
+  /** the definition's name: masks are salted with it (views/secret-mask.ts) */
+  definition: string;
+  paths: string[];
+}
+
+/** spec values at the definition's secretPaths, masked as in diffs and run records (same resource, path and value, same mask) */
+async function secretPathsOf(definitionId: string, cache = new Map<string, SecretPaths>()): Promise<SecretPaths> {
+  let found = cache.get(definitionId);
+  if (!found) {
+    const row = await findDefinitionById(definitionId);
+    found = { definition: row?.name ?? "", paths: (row?.secretPaths ?? []) as string[] };
+    cache.set(definitionId, found);
   }
-  return paths;
+  return found;
 }
 
 async function presentViews(rows: ResourceRow[]): Promise<ResourceView[]> {
-  const cache = new Map<string, string[]>();
+  const cache = new Map<string, SecretPaths>();
   const out: ResourceView[] = [];
-  for (const row of rows) out.push(toResourceView(row, await secretPathsOf(row.definitionId, cache)));
+  for (const row of rows) {
+    const s = await secretPathsOf(row.definitionId, cache);
+    out.push(toResourceView(row, s.definition, s.paths));
+  }
   return out;
 }
 
 /** Where `incoming` still holds the mask of the stored value, put the stored value back. */
-function unmaskSecrets(incoming: unknown, stored: unknown, paths: string[]): unknown {
-  if (paths.length === 0) return incoming;
-  const masked = maskSpec(stored, paths);
+function unmaskSecrets(incoming: unknown, stored: unknown, key: ResourceKey, secrets: SecretPaths): unknown {
+  if (secrets.paths.length === 0) return incoming;
+  const masked = maskSpec(stored, secrets.definition, key, secrets.paths);
   const restore = (inc: unknown, msk: unknown, orig: unknown): unknown => {
     if (typeof inc === "string" && inc === msk && inc.startsWith("<secret:")) return orig;
     if (Array.isArray(inc)) return inc.map((x, i) => restore(x, Array.isArray(msk) ? msk[i] : undefined, Array.isArray(orig) ? orig[i] : undefined));
@@ -137,7 +147,7 @@ export async function replaceResource(key: ResourceKey, body: unknown, who: Prin
   const defRow = await definitionFor(key.kind);
   const r = await parseInput({ kind: key.kind, ...(body as object) }, defRow);
   // a spec read from this API comes back with masked secrets: keep the stored value where the mask is unchanged
-  r.spec = unmaskSecrets(r.spec, existing.spec, await secretPathsOf(existing.definitionId)) as typeof r.spec;
+  r.spec = unmaskSecrets(r.spec, existing.spec, key, await secretPathsOf(existing.definitionId)) as typeof r.spec;
   if (r.key.name !== key.name || r.key.namespace !== key.namespace) {
     throw new AppError("VALIDATION_FAILED", "metadata.name and metadata.namespace must match the URL", [{ path: "metadata", message: "does not match the URL" }]);
   }

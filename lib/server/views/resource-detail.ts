@@ -40,7 +40,7 @@ export async function resourceDetailView(definition: string, namespace: string, 
     live: live
       ? {
           // the plan's live side is masked the same way; without Git, the stored row is shown through the same view
-          yaml: change?.liveYaml ?? liveResourceYaml(live, def.spec.secretPaths),
+          yaml: change?.liveYaml ?? liveResourceYaml(live, definition, def.spec.secretPaths),
           syncStatus: live.syncStatus,
           drifted: isDrifted(live),
           managedBy: live.managedBy,

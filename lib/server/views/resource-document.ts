@@ -14,19 +14,19 @@ import { maskSpec, secretMask } from "@/lib/server/views/secret-mask";
 
 type Paths = readonly string[] | null | undefined;
 
-/** The live side's YAML, secret values masked. */
-export function liveResourceYaml(r: ResourceRow, secretPaths: Paths): string {
+/** The live side's YAML, secret values masked (salted with `definition`, its name). */
+export function liveResourceYaml(r: ResourceRow, definition: string, secretPaths: Paths): string {
   const live = {
     key: { kind: r.kind, namespace: r.namespace, name: r.name },
     labels: (r.labels ?? {}) as Record<string, string>,
     annotations: (r.annotations ?? {}) as Record<string, string>,
     spec: r.spec,
   };
-  return toCanonicalYaml(liveDocView(live, secretMask(secretPaths)));
+  return toCanonicalYaml(liveDocView(live, secretMask(definition, secretPaths)));
 }
 
-/** The seed's shape `{kind, metadata, spec, status}` the API answers with, secret values masked. */
-export function toResourceView(r: ResourceRow, secretPaths: Paths): ResourceView {
+/** The seed's shape `{kind, metadata, spec, status}` the API answers with, secret values masked (salted with `definition`). */
+export function toResourceView(r: ResourceRow, definition: string, secretPaths: Paths): ResourceView {
   return {
     kind: r.kind,
     metadata: {
@@ -36,7 +36,7 @@ export function toResourceView(r: ResourceRow, secretPaths: Paths): ResourceView
       annotations: (r.annotations ?? {}) as Record<string, string>,
       generation: r.generation,
     },
-    spec: maskSpec(r.spec, secretPaths),
+    spec: maskSpec(r.spec, definition, { kind: r.kind, namespace: r.namespace, name: r.name }, secretPaths),
     status: {
       gitSync: {
         lastSyncTime: r.lastSyncTime ? r.lastSyncTime.toISOString() : null,

@@ -89,7 +89,7 @@ describe("server views", () => {
     // drift b in the store: its live side differs from Git, so the plan renders it
     await replaceResource({ kind: "App", namespace: "prod", name: "b" }, { metadata: { name: "b", namespace: "prod" }, spec: { replicas: 5, db: { password: "drifted-secret" } } }, admin);
     const row = (await findResource({ kind: "App", namespace: "prod", name: "b" }))!;
-    const shown = liveResourceYaml(row, ["/db/password"]);
+    const shown = liveResourceYaml(row, NAME, ["/db/password"]);
     expect(shown).toContain("<secret:");
     expect(shown).not.toContain("drifted-secret");
     const detail = (await resourceDetailView(NAME, "prod", "b"))!;

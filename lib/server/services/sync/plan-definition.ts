@@ -73,7 +73,7 @@ export async function computePlan(
       heldElsewhere,
       policy: { prune: def.spec.syncPolicy.prune, atomic: opts.atomic || def.spec.syncPolicy.atomic, allowEmpty: def.spec.syncPolicy.allowEmpty },
       pruneRequested: opts.prune,
-      mask: secretMask(def.spec.secretPaths),
+      mask: secretMask(def.metadata.name, def.spec.secretPaths),
       managedBy: MANAGED_BY,
     });
   } catch (err) {
