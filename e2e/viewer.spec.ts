@@ -71,11 +71,11 @@ test("a forged sync from a viewer is refused by the server and creates no run", 
   await shot(page, "viewer-admin-404");
 });
 
-/** Calls a server action of app/(dashboard)/definitions/actions.ts by its id from the build's manifest. */
+/** Calls a server action of lib/actions/definitions.ts by its id from the build's manifest. */
 async function postServerAction(request: APIRequestContext, exportedName: string, args: unknown[]): Promise<string> {
   const manifestPath = path.resolve(import.meta.dirname, "..", process.env.SYNCLINE_DIST_DIR ?? ".next", "server", "server-reference-manifest.json");
   const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8")) as { node: Record<string, { filename: string; exportedName: string }> };
-  const id = Object.entries(manifest.node).find(([, v]) => v.exportedName === exportedName && v.filename === "app/(dashboard)/definitions/actions.ts")?.[0];
+  const id = Object.entries(manifest.node).find(([, v]) => v.exportedName === exportedName && v.filename === "lib/actions/definitions.ts")?.[0];
   expect(id, `action ${exportedName} in the manifest`).toBeTruthy();
   const res = await request.post(`${server.url}/definitions/readonly`, {
     headers: { "Next-Action": id!, "Content-Type": "text/plain;charset=UTF-8", Accept: "text/x-component", Origin: server.url },
