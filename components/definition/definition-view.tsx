@@ -53,7 +53,14 @@ export function DefinitionView({
           <dt className="text-slate-500">Source</dt>
           <dd className="break-all font-mono">{d.gitops ? `${d.gitops.repoURL} @ ${d.gitops.branch} ${d.gitops.path}` : "no gitops section"}</dd>
           <dt className="text-slate-500">Applied commit</dt>
-          <dd data-testid="synced-commit"><CopySha sha={d.syncedCommit} /></dd>
+          <dd data-testid="synced-commit">
+            <CopySha sha={d.syncedCommit} />
+            {d.appliedOffBranch ? (
+              <span data-testid="applied-off-branch" className="ml-2 text-amber-700 dark:text-amber-300">
+                ⚠ {d.appliedOffBranch}
+              </span>
+            ) : null}
+          </dd>
           <dt className="text-slate-500">Last run</dt>
           <dd><LastRun run={d.lastRun} /></dd>
         </dl>

@@ -19,6 +19,10 @@ export interface DefinitionView {
     pinnedRevision: string | null;
     pinnedBy: string | null;
     headCommit: string | null;
+    /** the commit the last real sync applied */
+    syncedCommit: string | null;
+    /** "applied commit is not on <branch>" when that commit is off the branch (issue 19 M1), else null */
+    appliedOffBranch: string | null;
     lastRefreshAt: string | null;
     createdAt: string;
     updatedAt: string;

@@ -27,6 +27,8 @@ export interface DefinitionSummary {
   suspendedReason: string | null;
   headCommit: string | null;
   syncedCommit: string | null;
+  /** "applied commit is not on <branch>" when the applied commit was off the branch (issue 19 M1), else null */
+  appliedOffBranch: string | null;
   lastRefreshAt: string | null;
   status: DefinitionSyncStatus;
   /** stored statuses per resource, Missing (in Git only, from the last plan) and drift */

@@ -75,6 +75,11 @@ export const gitopsInputSchema = z.strictObject({
     .min(10, "interval must be at least 10 seconds")
     .max(86400, "interval must be at most 86400 seconds (one day)")
     .default(300),
+  /**
+   * let operators sync any revision (a pull-request commit fetched by SHA, another branch);
+   * off: only commits on `branch` or applied before, other revisions are admin-only (issue 19 M1)
+   */
+  allowAnyRevision: z.boolean("allowAnyRevision must be true or false").optional(),
 });
 
 export const syncPolicyInputSchema = z.strictObject({

@@ -57,3 +57,11 @@ export function definitionStatus(
   }
   return definitionStatusOf({ counts, drifted, headMoved: false });
 }
+
+/**
+ * What the page and the API say when the applied commit is not on the definition's branch (an
+ * admin's or an opted-in sync of another revision, issue 19 M1): one wording for both.
+ */
+export function appliedOffBranchNotice(row: { syncedCommit: string | null; syncedOffBranch: boolean }, branch: string | undefined): string | null {
+  return row.syncedCommit && row.syncedOffBranch && branch ? `applied commit is not on ${branch}` : null;
+}

@@ -15,6 +15,8 @@ export interface GitOpsSpec {
   /** named "webhook" secret that signs pushes for this definition; default: the secret named "webhook" */
   webhookSecretName?: string;
   interval: number; // seconds, default 300
+  /** operators may sync revisions that are not on `branch` (default: admins only) */
+  allowAnyRevision?: boolean;
 }
 
 export interface SyncPolicy {

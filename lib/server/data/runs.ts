@@ -78,6 +78,10 @@ export interface ApplyWrites extends ResourceWrites {
   managedBy: string;
   /** the definition generation the plan used */
   generation: number;
+  /** the branch head when the commit was applied (headCommit; default `commit`); null keeps the stored one */
+  branchHead?: string | null;
+  /** `commit` is not reachable from the branch (issue 19 M1), so it is not the head either */
+  offBranch?: boolean;
 }
 
 const CHUNK = 2_000;
@@ -239,9 +243,9 @@ async function applyWrites(q: RawQuery, w: ApplyWrites, onProgress?: (done: numb
     tick(w.deletes.length);
   }
   await q(
-    `UPDATE "ResourceDefinition" SET "syncedCommit" = $2, "syncedGeneration" = $3, "headCommit" = $2, "lastSyncTime" = ${UTC(4)},
-       "updatedAt" = ${UTC(4)} WHERE "id" = $1`,
-    [w.definitionId, w.commit, w.generation, now],
+    `UPDATE "ResourceDefinition" SET "syncedCommit" = $2, "syncedGeneration" = $3, "headCommit" = COALESCE($5, "headCommit"), "syncedOffBranch" = $6,
+       "lastSyncTime" = ${UTC(4)}, "updatedAt" = ${UTC(4)} WHERE "id" = $1`,
+    [w.definitionId, w.commit, w.generation, now, w.branchHead === undefined ? w.commit : w.branchHead, w.offBranch ?? false],
   );
 }
 
@@ -310,6 +314,12 @@ export async function getLastRuns(definitionIds: string[]): Promise<Map<string, 
     distinct: ["definitionId"],
   });
   return new Map(rows.map((r) => [r.definitionId, r]));
+}
+
+/** Did a real sync of this definition apply `commit` (full SHA) successfully? */
+export async function wasCommitApplied(definitionId: string, commit: string): Promise<boolean> {
+  const db = await getDb();
+  return (await db.syncRun.count({ where: { definitionId, dryRun: false, phase: "Succeeded", resolvedCommit: commit } })) > 0;
 }
 
 /** Earlier commits that a real sync applied successfully: rollback targets. */

@@ -24,7 +24,8 @@ export async function writeSyncStatus(
   definitionId: string,
   byStatus: Map<ResourceSyncStatus, { namespace: string; name: string }[]> | null,
   summary: StatusSummary,
-  headCommit: string | null,
+  /** undefined keeps the stored head */
+  headCommit: string | null | undefined,
 ): Promise<void> {
   const db = await getDb();
   const ops: Prisma.PrismaPromise<unknown>[] = [];

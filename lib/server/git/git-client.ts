@@ -53,14 +53,32 @@ export interface ListFilesResult {
   treeOid: string | null;
 }
 
+export interface RevisionTarget {
+  branch: string;
+  revision?: string;
+  /** default true; false: never fetch or deepen for `revision` (callers without the operator role) */
+  fetchMissing?: boolean;
+  checkOnBranch?: boolean;
+}
+
+export interface FetchedRevision {
+  commit: string;
+  branchHead?: string;
+  /** with `checkOnBranch`: the commit is the branch head or one of its ancestors */
+  onBranch?: boolean;
+}
+
 export interface GitClient {
   /** ask the remote for a branch head without fetching objects (cheap) */
   resolveBranchHead(src: RepoSource, branch: string): Promise<string>;
-  /** make sure `target` (branch name, tag, or full/short commit SHA) is available locally; returns the commit SHA */
-  fetchRevision(
-    src: RepoSource,
-    target: { branch: string; revision?: string },
-  ): Promise<{ commit: string; branchHead?: string }>;
+  /**
+   * make sure `target` (branch name, tag, or full/short commit SHA) is available locally; returns the commit SHA.
+   * `fetchMissing: false`: a revision not already in the local store fails (REVISION_NOT_FOUND) without fetching
+   * or deepening history for it (the branch itself is still kept current).
+   * `checkOnBranch`: also answer whether the commit is reachable from the branch head (`onBranch`), deepening a
+   * shallow store as needed, within a bound (LIMIT_EXCEEDED past it).
+   */
+  fetchRevision(src: RepoSource, target: RevisionTarget): Promise<FetchedRevision>;
   /** list *.json|*.yaml|*.yml blobs under `path` (gitops path like "/resources" or "/") at `commit`, without checkout */
   listFiles(src: RepoSource, commit: string, path: string, limits: ReadLimits): Promise<ListFilesResult>;
   readBlobs(src: RepoSource, oids: string[]): Promise<Map<string, Uint8Array>>;

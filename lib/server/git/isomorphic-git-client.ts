@@ -19,11 +19,13 @@ import git from "isomorphic-git";
 import {
   GitError,
   type CommitInfo,
+  type FetchedRevision,
   type GitClient,
   type ListFilesResult,
   type ReadLimits,
   type RepoAuth,
   type RepoSource,
+  type RevisionTarget,
 } from "./git-client";
 import { createHttpTransport, type HttpTransport, type HttpTransportOptions } from "./http-transport";
 import { listTreeFiles, type ObjectSource } from "./list-tree-files";
@@ -45,6 +47,8 @@ export interface IsomorphicGitClientOptions extends HttpTransportOptions {
   deepenStep?: number;
   /** what indexing one received pack may cost (pack-index.ts; defaults there) */
   packLimits?: PackLimits;
+  /** commits of the branch walked (and fetched, deepening) at most to tell whether a revision is on it */
+  maxBranchWalk?: number;
 }
 
 type Repo =
@@ -89,13 +93,44 @@ export class IsomorphicGitClient implements GitClient {
     });
   }
 
-  async fetchRevision(src: RepoSource, target: { branch: string; revision?: string }): Promise<{ commit: string; branchHead?: string }> {
+  async fetchRevision(src: RepoSource, target: RevisionTarget): Promise<FetchedRevision> {
     return this.run(src, async (repo, transport) => {
       checkRefName(target.branch, "branch");
       const revision = target.revision?.trim() || undefined;
-      if (repo.kind === "local") return this.resolveLocalRevision(repo, target.branch, revision);
-      return withRepoLock(repo.gitdir, () => this.fetchRemoteRevision(repo, transport!, target.branch, revision));
+      const found =
+        repo.kind === "local"
+          ? await this.resolveLocalRevision(repo, target.branch, revision)
+          : await withRepoLock(repo.gitdir, () => this.fetchRemoteRevision(repo, transport!, target.branch, revision, target.fetchMissing ?? true));
+      if (!target.checkOnBranch) return found;
+      if (!found.branchHead) return { ...found, onBranch: false };
+      return { ...found, onBranch: await this.reachableFromBranch(repo, transport, target.branch, found.branchHead, found.commit) };
     });
+  }
+
+  /**
+   * Is `commit` the branch head or one of its ancestors? Walks the branch's history (every
+   * parent, breadth first) in the store; where the store is shallow above the answer, deepens
+   * the branch (doubling from `deepenStep`) and walks again, up to `maxBranchWalk` commits.
+   * Past that bound, or when history cannot be deepened, it says so (LIMIT_EXCEEDED) rather
+   * than guess: a "no" would refuse a legitimate old commit, a "yes" would let any commit through.
+   */
+  private async reachableFromBranch(repo: Repo, transport: HttpTransport | undefined, branch: string, head: string, commit: string): Promise<boolean> {
+    if (head === commit) return true;
+    const max = this.opts.maxBranchWalk ?? 10_000;
+    let step = this.opts.deepenStep ?? 50;
+    for (;;) {
+      const walk = await walkHistory(repo.gitdir, head, commit, max);
+      if (walk.found) return true;
+      if (!walk.truncated) return false; // the whole history is in the store: not an ancestor
+      const undecided = `could not tell whether commit ${commit.slice(0, 12)} is on branch ${branch} of ${repo.display}`;
+      if (walk.visited >= max) throw new GitError("LIMIT_EXCEEDED", `${undecided}: it is not among the ${max} newest commits of ${branch} (the most this check walks)`);
+      if (repo.kind !== "http") throw new GitError("LIMIT_EXCEEDED", `${undecided}: the repository's history is incomplete (a shallow clone)`);
+      const shallowBefore = readIfExists(path.join(repo.gitdir, "shallow"))?.toString("latin1") ?? "";
+      await withRepoLock(repo.gitdir, () => this.fetchBranch(repo, transport!, branch, { depth: step, relative: true }));
+      const shallowAfter = readIfExists(path.join(repo.gitdir, "shallow"))?.toString("latin1") ?? "";
+      if (shallowAfter === shallowBefore) throw new GitError("LIMIT_EXCEEDED", `${undecided}: the server did not send more of its history`);
+      step = Math.min(step * 2, max);
+    }
   }
 
   async listFiles(src: RepoSource, commit: string, gitopsPath: string, limits: ReadLimits): Promise<ListFilesResult> {
@@ -178,7 +213,8 @@ export class IsomorphicGitClient implements GitClient {
     transport: HttpTransport,
     branch: string,
     revision: string | undefined,
-  ): Promise<{ commit: string; branchHead?: string }> {
+    fetchMissing: boolean,
+  ): Promise<FetchedRevision> {
     await this.prepareStore(repo);
     const refs = await this.remoteRefs(repo, transport);
     const branchHead = refs.get(`refs/heads/${branch}`);
@@ -195,6 +231,12 @@ export class IsomorphicGitClient implements GitClient {
     const tagRef = `refs/tags/${revision}`;
     const headRef = `refs/heads/${revision}`;
     const named = refs.get(`${tagRef}^{}`) ?? refs.get(tagRef) ?? refs.get(headRef);
+    if (!fetchMissing) {
+      // only what the store already holds: no fetch, no deepening for this revision
+      const oid = named ?? (await this.expandLocal(repo.gitdir, revision));
+      if (!oid || !(await this.hasCommit(repo.gitdir, oid))) throw notInStore(revision, repo);
+      return { commit: oid, branchHead };
+    }
     if (named) {
       const remoteRef = refs.has(tagRef) ? tagRef : headRef;
       if (!(await this.hasCommit(repo.gitdir, named))) {
@@ -567,6 +609,48 @@ function checkRefName(name: string, what: string): void {
 
 function branchNotFound(branch: string, repo: Repo): GitError {
   return new GitError("BRANCH_NOT_FOUND", `branch ${branch} not found in ${repo.display}`);
+}
+
+function notInStore(revision: string, repo: Repo): GitError {
+  return new GitError("REVISION_NOT_FOUND", `revision ${revision} is not in the local store of ${repo.display} (it was not fetched: fetching history was not allowed for this request)`);
+}
+
+/**
+ * Breadth-first over every parent from `head`, looking for `target`, at most `max` commits.
+ * `truncated`: some commit's parents are not in the store (a shallow boundary, listed in the
+ * `shallow` file, or a missing object), so "not found" is not yet an answer.
+ */
+async function walkHistory(gitdir: string, head: string, target: string, max: number): Promise<{ found: boolean; truncated: boolean; visited: number }> {
+  const shallow = new Set((readIfExists(path.join(gitdir, "shallow"))?.toString("latin1") ?? "").split("\n").filter(Boolean));
+  const cache = {};
+  const seen = new Set([head]);
+  const queue = [head];
+  let truncated = false;
+  let visited = 0;
+  for (let i = 0; i < queue.length; i++) {
+    if (visited >= max) return { found: false, truncated: true, visited };
+    const oid = queue[i]!;
+    if (oid === target) return { found: true, truncated, visited };
+    visited++;
+    let parents: string[];
+    try {
+      parents = (await git.readCommit({ fs, gitdir, oid, cache })).commit.parent;
+    } catch {
+      truncated = true;
+      continue;
+    }
+    if (shallow.has(oid)) {
+      truncated = true;
+      continue;
+    }
+    for (const p of parents) {
+      if (!seen.has(p)) {
+        seen.add(p);
+        queue.push(p);
+      }
+    }
+  }
+  return { found: false, truncated, visited };
 }
 
 function revisionNotFound(revision: string, repo: Repo): GitError {

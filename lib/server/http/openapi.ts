@@ -101,16 +101,25 @@ export function buildOpenApi(serverUrl?: string) {
       },
       "/api/v1/definitions/{name}": {
         parameters: [nameParam],
-        get: { summary: "get a definition", responses: ok("the definition") },
+        get: {
+          summary: "get a definition",
+          responses: ok("the definition; status has headCommit (the branch head), syncedCommit (applied) and appliedOffBranch (\"applied commit is not on <branch>\" or null)"),
+        },
         put: { summary: "replace a definition (admin)", requestBody: body("DefinitionInput"), responses: ok("updated") },
         delete: { summary: "delete a definition and its resources (admin)", responses: ok("deleted", "204") },
       },
       "/api/v1/definitions/{name}/sync": {
         parameters: [nameParam, { name: "wait", in: "query", schema: { type: "boolean" } }],
         post: {
-          summary: "start a sync or dry-run (operator)",
+          summary:
+            "start a sync or dry-run (operator). A real sync of a `revision` applies only a commit on gitops.branch or one this definition applied before, unless the caller is an admin or the definition sets gitops.allowAnyRevision",
           requestBody: { content: { "application/json": { schema: { $ref: "#/components/schemas/SyncInput" } } } },
-          responses: { ...ok("the finished run (with ?wait=true)"), "202": { description: "the run, still running" }, "409": { description: "SYNC_IN_PROGRESS: a sync is already running" } },
+          responses: {
+            ...ok("the finished run (with ?wait=true)"),
+            "202": { description: "the run, still running" },
+            "403": { description: "role too low, or FORBIDDEN: the revision is not on the branch (details.reason not-on-branch or branch-unverified)" },
+            "409": { description: "SYNC_IN_PROGRESS: a sync is already running" },
+          },
         },
       },
       "/api/v1/definitions/{name}/diff": {
@@ -120,7 +129,11 @@ export function buildOpenApi(serverUrl?: string) {
       "/api/v1/definitions/{name}/runs": { parameters: [nameParam], get: { summary: "run history", responses: ok("runs, newest first") } },
       "/api/v1/definitions/{name}/rollback": {
         parameters: [nameParam],
-        post: { summary: "sync to an earlier applied commit and pin there (operator)", requestBody: body("RollbackInput"), responses: { ...ok("the run"), "202": { description: "running" } } },
+        post: {
+          summary: "sync to an earlier applied commit (or one on the branch) and pin there (operator; any other commit: admin)",
+          requestBody: body("RollbackInput"),
+          responses: { ...ok("the run"), "202": { description: "running" }, "403": { description: "role too low, or the commit is neither on the branch nor applied before" } },
+        },
       },
       "/api/v1/definitions/{name}/resume": { parameters: [nameParam], post: { summary: "remove the rollback pin (operator)", responses: ok("unpinned") } },
       "/api/v1/definitions/{name}/refresh": {

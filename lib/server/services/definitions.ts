@@ -17,6 +17,7 @@ import { audit } from "@/lib/server/services/audit";
 import { AppError, notFound } from "@/lib/server/errors";
 import type { Principal } from "@/lib/server/auth/principal";
 import { redactUrl } from "@/lib/engine/redact";
+import { appliedOffBranchNotice } from "@/lib/engine/status";
 import { localRepoRefusal } from "@/lib/server/services/local-repos";
 
 export type { DefinitionView };
@@ -31,6 +32,8 @@ export function toDefinitionView(row: DefinitionRow): DefinitionView {
       pinnedRevision: row.pinnedRevision,
       pinnedBy: row.pinnedBy,
       headCommit: row.headCommit,
+      syncedCommit: row.syncedCommit,
+      appliedOffBranch: appliedOffBranchNotice(row, def.spec.gitops?.branch),
       lastRefreshAt: row.lastRefreshAt?.toISOString() ?? null,
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),

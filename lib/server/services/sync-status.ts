@@ -3,7 +3,17 @@ import "server-only";
 import type { Plan, ResourceSyncStatus } from "@/lib/engine/types";
 import { writeSyncStatus, type StatusSummary } from "@/lib/server/data/sync-status";
 
-export async function recordSyncStatus(definitionId: string, plan: Plan, commit: string, opts: { applied: boolean } = { applied: true }): Promise<StatusSummary> {
+/**
+ * `headCommit`: the branch head to store (default `commit`, which a refresh plans); a sync of
+ * another revision passes the branch head it saw, or undefined to keep the stored one, so a
+ * commit off the branch is never stored as its head (issue 19 M1).
+ */
+export async function recordSyncStatus(
+  definitionId: string,
+  plan: Plan,
+  commit: string,
+  opts: { applied: boolean; headCommit?: string | undefined } = { applied: true },
+): Promise<StatusSummary> {
   const byStatus = new Map<ResourceSyncStatus, { namespace: string; name: string }[]>();
   const summary: StatusSummary = { Synced: 0, OutOfSync: 0, Missing: 0, Orphaned: 0, Error: 0, drifted: 0, commit, at: new Date().toISOString() };
   for (const c of plan.changes) {
@@ -19,6 +29,6 @@ export async function recordSyncStatus(definitionId: string, plan: Plan, commit:
     byStatus.set(status, list);
   }
   // A real sync wrote each resource's status in its own transaction; a refresh writes them here.
-  await writeSyncStatus(definitionId, opts.applied ? null : byStatus, summary, commit);
+  await writeSyncStatus(definitionId, opts.applied ? null : byStatus, summary, "headCommit" in opts ? opts.headCommit : commit);
   return summary;
 }

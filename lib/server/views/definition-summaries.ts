@@ -9,7 +9,7 @@ import { countByStatus, countDrifted, type StatusSummary } from "@/lib/server/da
 import { findActiveRun, getLastRuns } from "@/lib/server/data/runs";
 import { toRunView } from "@/lib/server/services/runs";
 import { redactUrl } from "@/lib/engine/redact";
-import { definitionStatusOf } from "@/lib/engine/status";
+import { appliedOffBranchNotice, definitionStatusOf } from "@/lib/engine/status";
 import type { DefinitionSummary } from "@/lib/api/views";
 
 export async function summarizeDefinitions(rows: DefinitionRow[]): Promise<DefinitionSummary[]> {
@@ -54,6 +54,7 @@ export async function summarizeDefinitions(rows: DefinitionRow[]): Promise<Defin
       suspendedReason: row.suspendedReason,
       headCommit: row.headCommit,
       syncedCommit: row.syncedCommit,
+      appliedOffBranch: appliedOffBranchNotice(row, def.spec.gitops?.branch),
       lastRefreshAt: row.lastRefreshAt?.toISOString() ?? null,
       status,
       counts: { ...byStatus, drifted: driftedCount },

@@ -25,6 +25,7 @@ import { runProgress } from "@/lib/server/services/run-progress";
 import { recordSyncStatus } from "@/lib/server/services/sync-status";
 import { computePlan, MANAGED_BY, scrubMessage } from "@/lib/server/services/sync/plan-definition";
 import { countsOf, toRecord } from "@/lib/server/services/sync/record-change";
+import { gateRevision } from "@/lib/server/services/sync/revision-gate";
 
 export interface SyncRequest {
   definition: string;
@@ -45,6 +46,21 @@ export async function startSync(req: SyncRequest): Promise<{ run: RunRow; done: 
   if (!row) throw notFound(`definition ${req.definition}`);
   const def = rowToDefinition(row);
   if (!def.spec.gitops) throw new AppError("BAD_REQUEST", `definition ${req.definition} has no gitops section to sync from`);
+  if (req.revision && !req.dryRun) {
+    // A revision this caller may not apply is refused here, as a 403 naming why, before a run
+    // exists; Git failures are left to the run, which records them (the run checks again).
+    try {
+      await gateRevision(row, def, req.revision, req.who);
+    } catch (err) {
+      if (!(err instanceof AppError)) {
+        if (err instanceof GitError) logger.debug({ definition: req.definition, err: err.message }, "revision check before the run failed");
+        else throw err;
+      } else {
+        if (req.who !== "system") await audit(req.who, req.trigger === "rollback" ? "sync.rollback" : "sync.start", req.definition, "denied", { revision: req.revision, reason: err.message });
+        throw err;
+      }
+    }
+  }
   let run: RunRow;
   try {
     run = await insertActiveRun({
@@ -94,7 +110,7 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
   heartbeat.unref();
   try {
     // A pinned definition stays on its pin until a person resumes it.
-    const revision = req.revision ?? row.pinnedRevision ?? undefined;
+    let revision = req.revision ?? row.pinnedRevision ?? undefined;
     if (!req.revision && row.pinnedRevision) say(`definition is pinned to ${row.pinnedRevision}; syncing that commit (Resume to follow ${def.spec.gitops!.branch} again)`);
 
     if (!revision && !req.dryRun && (await isNothingToDo(row, def, req))) {
@@ -103,6 +119,13 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
       return planned;
     }
 
+    // a real sync of a revision applies only what its caller may (revision-gate.ts), and plans the
+    // commit that was checked, not whatever a moved tag names by now
+    const gate = revision && !req.dryRun ? await gateRevision(row, def, revision, req.who) : undefined;
+    if (gate) {
+      revision = gate.commit;
+      if (!gate.onBranch) say(`commit ${gate.commit} is not on branch ${def.spec.gitops!.branch}: applied without becoming its head`);
+    }
     const { state, plan, rows } = await computePlan(row, def, { revision, prune: req.prune, atomic: req.trigger === "rollback" }, say);
     planned = plan.changes.length;
     // A vanished folder is far more often a mistake (a rename, a bad merge) than an intent:
@@ -139,10 +162,13 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
       commit: state.commit,
       managedBy: MANAGED_BY,
       generation: row.generation,
+      // the head is the branch's, never a commit off it (issue 19 M1); null keeps the stored one
+      branchHead: state.branchHead ?? null,
+      offBranch: gate ? !gate.onBranch : false,
     };
     say(`applying ${writes.creates.length + writes.updates.length + writes.deletes.length} changes in one transaction`);
     await finishRun(run.id, { ...common, phase: "Succeeded", done: total }, records, writes, (done) => runProgress.set(run.id, { done }));
-    await recordSyncStatus(row.id, plan, state.commit, { applied: true });
+    await recordSyncStatus(row.id, plan, state.commit, { applied: true, headCommit: state.branchHead });
     if (req.trigger === "rollback") {
       await setDefinitionPin(row.id, { revision: state.commit, by: initiatorOf(req.who) });
     }
