@@ -31,11 +31,10 @@ test("a viewer sees Sync, Dry-run and Rollback disabled with the reason", async 
     await expect(b).toHaveAttribute("data-disabled-reason", "Requires the operator role (you are viewer)");
     await expect(b.locator("xpath=..")).toHaveAttribute("title", "Requires the operator role (you are viewer)");
   }
-  // Diff and Refresh are reads: allowed.
+  // Diff is a read: allowed. Refresh fetches Git and re-plans: operator work (issue 19 L6).
   await expect(page.getByRole("link", { name: "Diff", exact: true })).toBeVisible();
-  await expect(page.getByRole("button", { name: "Refresh" })).toBeEnabled();
-  await page.getByRole("button", { name: "Refresh" }).click();
-  await expect(page.getByTestId("refresh-result")).toContainText("1 create, 0 update, 0 delete");
+  await expect(page.getByRole("button", { name: "Refresh" })).toBeDisabled();
+  await expect(page.getByRole("button", { name: "Refresh" })).toHaveAttribute("data-disabled-reason", "Requires the operator role (you are viewer)");
   await shot(page, "viewer-definition");
   // No admin links for a viewer.
   await expect(page.getByRole("link", { name: "Secrets" })).toHaveCount(0);
@@ -65,7 +64,7 @@ test("a forged sync from a viewer is refused by the server and creates no run", 
   await expect.poll(runCount).toBe(before + 1);
   await ctx.close();
   // The page stays usable; admin pages answer 404 to a viewer.
-  await expect(page.getByRole("button", { name: "Refresh" })).toBeEnabled();
+  await expect(page.getByRole("link", { name: "Diff", exact: true })).toBeVisible();
   const resp = await page.goto(`${server.url}/admin/users`);
   expect(resp?.status()).toBe(404);
   await shot(page, "viewer-admin-404");

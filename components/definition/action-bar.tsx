@@ -87,7 +87,8 @@ export function ActionBar(p: ActionBarProps) {
           Rollback…
         </Button>
         <Button
-          disabledReason={noGitops ?? (pending ? "Working…" : null)}
+          // a refresh fetches Git and re-plans: operator work, as in the API (issue 19 L6)
+          disabledReason={noGitops ?? disabledReasonFor({ role: p.role, need: "operator", running: false, pending })}
           onClick={() =>
             start(async () => {
               setError(null);
@@ -108,7 +109,7 @@ export function ActionBar(p: ActionBarProps) {
       </div>
       {operate?.startsWith("Requires") ? (
         <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="role-note">
-          Read-only: {operate.toLowerCase()}. Diff and Refresh stay available.
+          Read-only: {operate.toLowerCase()}. Diff stays available.
         </p>
       ) : null}
       {error ? <Alert>{error}</Alert> : null}

@@ -4,6 +4,7 @@
  * (admin) save/delete from the editor's JSON, with the same validation as the API.
  */
 import { z } from "zod";
+import { roleAtLeast } from "@/lib/api/roles";
 import { defineAction } from "@/lib/actions/define-action";
 import { AppError, notFound } from "@/lib/server/errors";
 import { addDefinition, removeDefinition, replaceDefinition } from "@/lib/server/services/definitions";
@@ -11,6 +12,8 @@ import { computeDiff, resumeDefinition, startRollback, startSync } from "@/lib/s
 import { findDefinition, rowToDefinition } from "@/lib/server/data/definitions";
 import { getBranchHead } from "@/lib/server/services/branch-head";
 import { refreshDefinition } from "@/lib/server/services/refresh";
+import { coalescedRefresh } from "@/lib/server/services/refresh-throttle";
+import { audit } from "@/lib/server/services/audit";
 import { planPreviewOf, toPlanPreview } from "@/lib/server/views/plan-preview";
 
 const name = z.string().min(1).max(253);
@@ -19,7 +22,8 @@ const revision = z.string().min(4).max(250);
 /** The plan a sync or rollback would apply: counts, target commit, the first changes. */
 export const planAction = defineAction(
   { name: "definition.plan", role: "viewer", input: z.object({ name, revision: revision.optional() }) },
-  async (input) => toPlanPreview(await computeDiff(input.name, { revision: input.revision })),
+  // fetching history for a revision not yet in the store is operator work (issue 19 L6)
+  async (input, who) => toPlanPreview(await computeDiff(input.name, { revision: input.revision, fetchMissing: roleAtLeast(who.role, "operator") })),
 );
 
 /** Sync or dry-run. `revision` pins the run to the reviewed commit. */
@@ -43,17 +47,27 @@ export const resumeAction = defineAction({ name: "definition.resume", role: "ope
   resumeDefinition(input.name, who),
 );
 
-/** Re-fetch Git and re-plan; answers what a sync would change now. */
-export const refreshAction = defineAction({ name: "definition.refresh", role: "viewer", input: z.object({ name }) }, async (input) => {
-  const row = await findDefinition(input.name);
-  if (!row) throw notFound(`definition ${input.name}`);
+/**
+ * Re-fetch Git and re-plan; answers what a sync would change now. Operator work, as the REST
+ * refresh (issue 19 L6); coalesced per definition (a request joins one in flight or gets one
+ * from the last seconds) and audited either way.
+ */
+export const refreshAction = defineAction({ name: "definition.refresh", role: "operator", input: z.object({ name }) }, async (input, who) => {
+  const { value, how } = await coalescedRefresh(`preview:${input.name}`, () => refreshPreview(input.name));
+  await audit(who, "definition.refresh", input.name, "ok", { via: "action", ...(how === "fresh" ? {} : { coalesced: how }) });
+  return value;
+});
+
+async function refreshPreview(name: string) {
+  const row = await findDefinition(name);
+  if (!row) throw notFound(`definition ${name}`);
   // Store fresh statuses (counts, drift) for everyone's view; never syncs, whatever the policy.
   const refreshed = await refreshDefinition(row, { full: true, withPlan: true });
   // The refresh planned the branch head: show that plan. A pinned definition syncs its pin, a
   // failed refresh has no plan: those ask the diff (which names the error, as before).
   if (refreshed.planned && !row.pinnedRevision) return planPreviewOf(rowToDefinition(row), refreshed.planned);
-  return toPlanPreview(await computeDiff(input.name));
-});
+  return toPlanPreview(await computeDiff(name));
+}
 
 /** Where the branch is now, without a plan: "has it moved since I reviewed it?" */
 export const branchHeadAction = defineAction({ name: "definition.branch-head", role: "viewer", input: z.object({ name }) }, (input) =>

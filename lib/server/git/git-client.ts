@@ -109,6 +109,11 @@ export class GitError extends Error {
   }
 }
 
+/**
+ * By name as well as by class: Next may load this module in several bundles of one process, and
+ * the Git client (a process singleton) throws the class of whichever bundle created it first.
+ */
 export function isGitError(err: unknown, code?: GitErrorCode): err is GitError {
-  return err instanceof GitError && (code === undefined || err.code === code);
+  const named = err instanceof GitError || (err instanceof Error && err.name === "GitError" && typeof (err as { code?: unknown }).code === "string");
+  return named && (code === undefined || (err as GitError).code === code);
 }

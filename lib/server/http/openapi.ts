@@ -124,7 +124,11 @@ export function buildOpenApi(serverUrl?: string) {
       },
       "/api/v1/definitions/{name}/diff": {
         parameters: [nameParam, { name: "revision", in: "query", schema: { type: "string" } }],
-        get: { summary: "the plan against a revision (default: branch head), without recording a run", responses: ok("the plan with per-resource diffs") },
+        get: {
+          summary:
+            "the plan against a revision (default: branch head), without recording a run. Fetching a revision not yet in the server's store (and deepening history for it) needs the operator role",
+          responses: { ...ok("the plan with per-resource diffs"), "403": { description: "role too low: a viewer's revision is not in the store yet (nothing was fetched)" } },
+        },
       },
       "/api/v1/definitions/{name}/runs": { parameters: [nameParam], get: { summary: "run history", responses: ok("runs, newest first") } },
       "/api/v1/definitions/{name}/rollback": {
@@ -139,7 +143,8 @@ export function buildOpenApi(serverUrl?: string) {
       "/api/v1/definitions/{name}/refresh": {
         parameters: [nameParam],
         post: {
-          summary: "refresh now: branch head, status and drift; an automated definition also syncs a new commit, as on its interval (operator)",
+          summary:
+            "refresh now: branch head, status and drift; an automated definition also syncs a new commit, as on its interval (operator). Coalesced per definition: a request joins one in flight or gets the answer of one from the last 10 s",
           responses: { ...ok("the refresh result (kind, head, drifted, error, sync)"), "202": { description: "queued: another replica holds the definition and refreshes it" } },
         },
       },

@@ -4,6 +4,7 @@ import { findDefinition } from "@/lib/server/data/definitions";
 import { AppError, notFound } from "@/lib/server/errors";
 import { audit } from "@/lib/server/services/audit";
 import { reconcileNow } from "@/lib/server/runtime/refresh-queue";
+import { coalescedRefresh } from "@/lib/server/services/refresh-throttle";
 import type { Principal } from "@/lib/server/auth/principal";
 
 export interface RefreshAnswer {
@@ -21,8 +22,10 @@ export async function refreshNow(name: string, who: Principal): Promise<RefreshA
   const row = await findDefinition(name);
   if (!row) throw notFound(`definition ${name}`);
   if (!row.gitops) throw new AppError("BAD_REQUEST", `definition ${name} has no gitops section`);
-  const r = await reconcileNow(row.id);
-  await audit(who, "definition.refresh", name, "ok", r ? { kind: r.refresh?.kind ?? null, sync: r.sync } : { queued: true });
+  // coalesced per definition (issue 19 L6): one in flight is joined, a recent answer reused
+  const { value: r, how } = await coalescedRefresh(`reconcile:${row.id}`, () => reconcileNow(row.id));
+  const coalesced = how === "fresh" ? {} : { coalesced: how };
+  await audit(who, "definition.refresh", name, "ok", r ? { kind: r.refresh?.kind ?? null, sync: r.sync, ...coalesced } : { queued: true, ...coalesced });
   return {
     definition: name,
     queued: r === null,

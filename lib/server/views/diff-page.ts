@@ -16,12 +16,13 @@ export type DiffPageView =
   | { kind: "error"; message: string };
 
 /** null when there is no such definition. */
-export async function diffPageView(name: string, revision: string | undefined): Promise<DiffPageView | null> {
+/** `fetchMissing`: the caller may fetch history for a revision not yet in the store (operators). */
+export async function diffPageView(name: string, revision: string | undefined, fetchMissing = false): Promise<DiffPageView | null> {
   const row = await findDefinition(name);
   if (!row) return null;
   let data: DiffReviewData;
   try {
-    const d = await computeDiff(name, { revision });
+    const d = await computeDiff(name, { revision, fetchMissing });
     const changed = d.changes.filter((c) => c.action !== "unchanged");
     const unchanged = d.changes.filter((c) => c.action === "unchanged");
     data = {

@@ -3,7 +3,7 @@ import "server-only";
 import type { DiffChangeView, DiffView } from "@/lib/api/contract";
 import { findDefinition, rowToDefinition } from "@/lib/server/data/definitions";
 import { AppError, notFound } from "@/lib/server/errors";
-import { GitError } from "@/lib/server/git/git-client";
+import { isGitError } from "@/lib/server/git/git-client";
 import { computePlan, scrubMessage } from "@/lib/server/services/sync/plan-definition";
 import { countsOf, toRecord } from "@/lib/server/services/sync/record-change";
 
@@ -17,6 +17,11 @@ export async function computeDiff(
     prune?: boolean;
     /** also render YAML for unchanged resources (both sides are equal); default only for this key, if any */
     yamlForUnchanged?: boolean | { namespace: string; name: string };
+    /**
+     * fetch (and deepen history) for a `revision` not yet in the store; operators only, so off by
+     * default: a viewer's unknown revision is a 403 without any fetch (issue 19 L6)
+     */
+    fetchMissing?: boolean;
   } = {},
 ): Promise<DiffResult> {
   const row = await findDefinition(name);
@@ -24,7 +29,7 @@ export async function computeDiff(
   const def = rowToDefinition(row);
   if (!def.spec.gitops) throw new AppError("BAD_REQUEST", `definition ${name} has no gitops section`);
   try {
-    const { state, plan } = await computePlan(row, def, { revision: opts.revision ?? row.pinnedRevision ?? undefined, prune: opts.prune });
+    const { state, plan } = await computePlan(row, def, { revision: opts.revision ?? row.pinnedRevision ?? undefined, prune: opts.prune, fetchMissing: fetchMissingFor(opts) });
     return {
       definition: name,
       revision: opts.revision ?? null,
@@ -50,7 +55,15 @@ export async function computeDiff(
       }),
     };
   } catch (err) {
-    if (err instanceof GitError) throw new AppError("SOURCE_ERROR", await scrubMessage(def, err.message), { gitError: err.code });
+    if (isGitError(err, "REVISION_NOT_FOUND") && !fetchMissingFor(opts)) {
+      throw new AppError("FORBIDDEN", `revision ${opts.revision} is not in this server's copy of the repository yet; fetching it needs the operator role`);
+    }
+    if (isGitError(err)) throw new AppError("SOURCE_ERROR", await scrubMessage(def, err.message), { gitError: err.code });
     throw err;
   }
+}
+
+/** Only an explicit revision can be held back; the branch head and the pin are always fetched. */
+function fetchMissingFor(opts: { revision?: string; fetchMissing?: boolean }): boolean {
+  return opts.revision === undefined || opts.fetchMissing === true;
 }

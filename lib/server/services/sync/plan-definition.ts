@@ -36,7 +36,7 @@ export interface PlanResult {
 export async function computePlan(
   row: DefinitionRow,
   def: Definition,
-  opts: { revision?: string; prune?: boolean; atomic?: boolean },
+  opts: { revision?: string; prune?: boolean; atomic?: boolean; /** false: never fetch for `revision` (GitClient) */ fetchMissing?: boolean },
   log: (m: string) => void = () => undefined,
 ): Promise<PlanResult> {
   const gitops = def.spec.gitops!;
@@ -44,7 +44,7 @@ export async function computePlan(
   const git = getGitClient();
   const src = await repoSourceFor(gitops);
   log(`fetching ${redactUrl(gitops.repoURL)} ${opts.revision ? `at ${opts.revision}` : `branch ${gitops.branch}`}`);
-  const target = await git.fetchRevision(src, { branch: gitops.branch, revision: opts.revision });
+  const target = await git.fetchRevision(src, { branch: gitops.branch, revision: opts.revision, fetchMissing: opts.fetchMissing });
   log(`resolved commit ${target.commit}`);
   const source = await readSource(git, src, def, target, log);
 

@@ -14,7 +14,7 @@ import { failRun, findActiveRun, findRun, finishRun, insertActiveRun, updateRun,
 import { countDrifted } from "@/lib/server/data/sync-status";
 import { databaseErrorReason, isUniqueViolation } from "@/lib/server/data/errors";
 import { AppError, notFound } from "@/lib/server/errors";
-import { GitError } from "@/lib/server/git/git-client";
+import { GitError, isGitError } from "@/lib/server/git/git-client";
 import type { Principal } from "@/lib/server/auth/principal";
 import { logger } from "@/lib/server/logger";
 import { PROCESS_ID } from "@/lib/server/runtime/process-id";
@@ -53,7 +53,7 @@ export async function startSync(req: SyncRequest): Promise<{ run: RunRow; done: 
       await gateRevision(row, def, req.revision, req.who);
     } catch (err) {
       if (!(err instanceof AppError)) {
-        if (err instanceof GitError) logger.debug({ definition: req.definition, err: err.message }, "revision check before the run failed");
+        if (isGitError(err)) logger.debug({ definition: req.definition, err: err.message }, "revision check before the run failed");
         else throw err;
       } else {
         if (req.who !== "system") await audit(req.who, req.trigger === "rollback" ? "sync.rollback" : "sync.start", req.definition, "denied", { revision: req.revision, reason: err.message });
