@@ -176,7 +176,7 @@ describe("hardening: runs and the store (in process)", () => {
       return JSON.stringify({ runs: await db.syncRun.findMany(), changes: await db.syncRunChange.findMany(), audit: await db.auditEvent.findMany() });
     };
 
-    it("are masked in diffs (also for invalid and unchanged resources), run records, API answers and logs; the same value masks the same way", async () => {
+    it("are masked in diffs (also for invalid and unchanged resources), run records, API answers and logs; the same place and value mask the same way, other resources differently", async () => {
       const diff = await computeDiff(NAME);
       const run = await syncNow(NAME, admin);
       expect(run.phase).toBe("Succeeded");
