@@ -18,7 +18,8 @@ const dbHandle = {
 };
 const serverCode = {
   group: ["@/lib/server/*"],
-  message: "Client code never reaches into the server: use lib/actions (server actions), lib/client (react-query hooks), lib/api (wire types) or props from the page.",
+  message:
+    "Client code never reaches into the server: use lib/actions (server actions), lib/client (react-query hooks), lib/api (wire types) or props from the page.",
 };
 const appRoutes = {
   group: ["@/app/*"],
@@ -32,7 +33,20 @@ const tests = ["**/*.test.ts", "**/*.test.tsx", "test/**", "e2e/**", "bench/**"]
 const config = [
   ...nextVitals,
   ...nextTs,
-  { ignores: [".next/**", ".next-*/**", ".tmp/**", "coverage/**", "node_modules/**", "data/**", "next-env.d.ts", "test-results/**", "playwright-report/**", "bin/**"] },
+  {
+    ignores: [
+      ".next/**",
+      ".next-*/**",
+      ".tmp/**",
+      "coverage/**",
+      "node_modules/**",
+      "data/**",
+      "next-env.d.ts",
+      "test-results/**",
+      "playwright-report/**",
+      "bin/**",
+    ],
+  },
   {
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
@@ -106,7 +120,26 @@ const config = [
     // Engine purity: plain data in, plain data out.
     files: ["lib/engine/**/*.ts"],
     rules: restrict({
-      group: ["next", "next/*", "react", "react-dom", "@prisma/*", ".prisma/*", "isomorphic-git", "isomorphic-git/*", "fs", "node:fs", "fs/*", "node:fs/*", "@/lib/server/*", "@/lib/client/*", "@/components/*", "@/app/*", "pg", "@electric-sql/*"],
+      group: [
+        "next",
+        "next/*",
+        "react",
+        "react-dom",
+        "@prisma/*",
+        ".prisma/*",
+        "isomorphic-git",
+        "isomorphic-git/*",
+        "fs",
+        "node:fs",
+        "fs/*",
+        "node:fs/*",
+        "@/lib/server/*",
+        "@/lib/client/*",
+        "@/components/*",
+        "@/app/*",
+        "pg",
+        "@electric-sql/*",
+      ],
       message: "lib/engine is pure: no framework, database, git or filesystem imports.",
     }),
   },

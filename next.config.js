@@ -32,15 +32,7 @@ const nextConfig = {
     return [{ source: "/:path*", headers: securityHeaders }];
   },
   // PGlite ships Wasm + data files that break when bundled; load them from node_modules.
-  serverExternalPackages: [
-    "@electric-sql/pglite",
-    "pglite-prisma-adapter",
-    "@prisma/client",
-    "@prisma/adapter-pg",
-    "isomorphic-git",
-    "pino",
-    "pg",
-  ],
+  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "@prisma/client", "@prisma/adapter-pg", "isomorphic-git", "pino", "pg"],
   // Parallel work (several developers or agents on one checkout) can build into separate dirs.
   distDir: process.env.SYNCLINE_DIST_DIR ?? ".next",
   poweredByHeader: false,

@@ -38,14 +38,22 @@ async function measureClient(url: string, repoDir: string, cacheDir: string): Pr
   const src = { repoURL: url };
   const [{ commit }, firstFetchMs] = await time(() => client.fetchRevision(src, { branch: "main" }));
   const [listed, listFilesMs] = await time(() => client.listFiles(src, commit, "/", DEFAULT_READ_LIMITS));
-  const [, readBlobsMs] = await time(() => client.readBlobs(src, listed.files.map((f) => f.oid)));
+  const [, readBlobsMs] = await time(() =>
+    client.readBlobs(
+      src,
+      listed.files.map((f) => f.oid),
+    ),
+  );
   const [, headCheckMs] = await time(() => client.resolveBranchHead(src, "main"));
   const [, noChangeFetchMs] = await time(() => client.fetchRevision(src, { branch: "main" }));
   changeBenchFiles(repoDir, 100, 1);
   const [next, incrementalFetchMs] = await time(() => client.fetchRevision(src, { branch: "main" }));
   const [, incrementalListReadMs] = await time(async () => {
     const l = await client.listFiles(src, next.commit, "/", DEFAULT_READ_LIMITS);
-    return client.readBlobs(src, l.files.map((f) => f.oid));
+    return client.readBlobs(
+      src,
+      l.files.map((f) => f.oid),
+    );
   });
   return { firstFetchMs, listFilesMs, readBlobsMs, headCheckMs, noChangeFetchMs, incrementalFetchMs, incrementalListReadMs, files: listed.files.length };
 }

@@ -28,8 +28,7 @@ export type WorkerCommand =
   | { op: "close" };
 
 export type WorkerReply =
-  | { ok: true; ms: number; detail: string; log?: string[]; rssMiB: number; peakRssMiB: number; memory: string }
-  | { ok: false; error: string };
+  { ok: true; ms: number; detail: string; log?: string[]; rssMiB: number; peakRssMiB: number; memory: string } | { ok: false; error: string };
 
 const DEFINITION = "widgets.example.io";
 let store: TestStore | undefined;

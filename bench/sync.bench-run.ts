@@ -27,10 +27,14 @@ const schema = { type: "object", required: ["replicas"], properties: { replicas:
 async function readAllBlobs(bareDir: string): Promise<{ path: string; content: Buffer }[]> {
   const env = gitEnv();
   const ls = await collect(spawn("git", ["ls-tree", "-r", "main"], { cwd: bareDir, env }));
-  const entries = ls.toString().trim().split("\n").map((l) => {
-    const [meta, p] = l.split("\t") as [string, string];
-    return { path: p, oid: meta.split(/\s+/)[2]! };
-  });
+  const entries = ls
+    .toString()
+    .trim()
+    .split("\n")
+    .map((l) => {
+      const [meta, p] = l.split("\t") as [string, string];
+      return { path: p, oid: meta.split(/\s+/)[2]! };
+    });
   const cat = spawn("git", ["cat-file", "--batch"], { cwd: bareDir, env });
   cat.stdin.end(entries.map((e) => e.oid).join("\n") + "\n");
   const out = await collect(cat);
@@ -153,7 +157,11 @@ it(`syncs ${FILES} resources`, async () => {
     const peakRssMiB = firstRows.peakRssMiB;
     if (process.env.BENCH_LOG) {
       const steps = { first, noChange, change100, dryRun, diff, firstRows };
-      console.log(Object.entries(steps).map(([k, v]) => `${k}: rss ${v.rssMiB} MiB, peak so far ${v.peakRssMiB} MiB`).join("\n"));
+      console.log(
+        Object.entries(steps)
+          .map(([k, v]) => `${k}: rss ${v.rssMiB} MiB, peak so far ${v.peakRssMiB} MiB`)
+          .join("\n"),
+      );
     }
 
     // the embedded engine's share of the sync process: the same store created by a bare process
@@ -175,7 +183,9 @@ it(`syncs ${FILES} resources`, async () => {
     console.log(`| ratio first sync / floor | ${(first.ms / floorMs).toFixed(2)}× | target ≤ 2.5× |`);
     console.log(`| peak RSS of the sync process | ${peakRssMiB} MiB | target < 400 MiB (idle with the store open: ${setup.rssMiB} MiB) |`);
     if (engine) {
-      console.log(`| for comparison: a bare Node process with only a new PGlite store | ${engine.peakRssMiB} MiB | the embedded engine before Syncline loads (shared_buffers ${engine.sharedBuffers}) |`);
+      console.log(
+        `| for comparison: a bare Node process with only a new PGlite store | ${engine.peakRssMiB} MiB | the embedded engine before Syncline loads (shared_buffers ${engine.sharedBuffers}) |`,
+      );
     }
     console.log("");
     console.log(

@@ -100,7 +100,11 @@ beforeAll(async () => {
   const repo = git.repo("deployments");
   repoDir = repo.dir;
   repoURL = repo.url;
-  state.commit1 = commitFiles(repoDir, { "README.md": "# deployments\n", "resources/app1.json": app1(3), "resources/more.yaml": MORE_YAML }, "three deployments");
+  state.commit1 = commitFiles(
+    repoDir,
+    { "README.md": "# deployments\n", "resources/app1.json": app1(3), "resources/more.yaml": MORE_YAML },
+    "three deployments",
+  );
   server = await startAppServer({ env: { SYNCLINE_SCHEDULER: "0" } });
   token = await issueToken(server, "admin", "cli-tests");
 });
@@ -171,7 +175,9 @@ describe("syncline CLI (real binary, real server)", () => {
     const ls = await cli(["resource", "definition", "ls"]);
     expect(ls.code).toBe(0);
     expect(ls.stdout).toMatch(/^NAME\s+KIND\s+SCOPE\s+REPO/);
-    expect(ls.stdout).toMatch(new RegExp(`${DEF.replace(/\./g, "\\.")}\\s+Deployment\\s+Namespaced\\s+${repoURL.replace(/[.]/g, "\\.")}\\s+main\\s+/resources`));
+    expect(ls.stdout).toMatch(
+      new RegExp(`${DEF.replace(/\./g, "\\.")}\\s+Deployment\\s+Namespaced\\s+${repoURL.replace(/[.]/g, "\\.")}\\s+main\\s+/resources`),
+    );
     const asYaml = await cli(["resource", "definition", "ls", "-o", "yaml"]);
     expect(asYaml.code).toBe(0);
     expect((YAML.parse(asYaml.stdout) as { metadata: { name: string } }[]).map((d) => d.metadata.name)).toEqual([DEF]);
@@ -179,7 +185,10 @@ describe("syncline CLI (real binary, real server)", () => {
 
   it("refuses an invalid definition with the server's field messages on one line", async () => {
     const file = path.join(tmp, "bad-def.json");
-    fs.writeFileSync(file, JSON.stringify({ metadata: { name: "x.example.io" }, spec: { group: "example.io", version: "v1", names: { kind: "lower" }, scope: "Galaxy" } }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ metadata: { name: "x.example.io" }, spec: { group: "example.io", version: "v1", names: { kind: "lower" }, scope: "Galaxy" } }),
+    );
     const r = await cli(["resource", "definition", "add", "--spec", file]);
     expectOneLineError(r, 1, /invalid ResourceDefinition: .*spec\.names\.kind: kind must be a PascalCase.*spec\.scope/);
   });
@@ -478,7 +487,10 @@ spec:
     expectOneLineError(bad, 1, /unauthorized/);
     expect(fs.existsSync(config)).toBe(false);
 
-    const r = await runCli(["login", "--server", server.url, "--username", "admin", "--password-stdin", "--role", "viewer"], { env, input: `${server.adminPassword}\n` });
+    const r = await runCli(["login", "--server", server.url, "--username", "admin", "--password-stdin", "--role", "viewer"], {
+      env,
+      input: `${server.adminPassword}\n`,
+    });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`Logged in to ${server.url} as admin`);
@@ -490,7 +502,11 @@ spec:
 
     const ls = await runCli(["resource", "definition", "ls", "-o", "json"], { env });
     expect(ls.stderr).toBe("");
-    expect(JSON.parse(ls.stdout).map((d: { metadata: { name: string } }) => d.metadata.name).sort()).toEqual([DEF, "widgets.example.io"]);
+    expect(
+      JSON.parse(ls.stdout)
+        .map((d: { metadata: { name: string } }) => d.metadata.name)
+        .sort(),
+    ).toEqual([DEF, "widgets.example.io"]);
     // the stored token carries the role it was issued with
     expectOneLineError(await runCli(["resource", "definition", "delete", DEF], { env }), 1, /forbidden: this needs the admin role \(you are viewer\)/);
     // and is never sent to a different server

@@ -36,7 +36,10 @@ Examples:
   const resource = new Command("resource")
     .alias("resources")
     .description("definitions, resources and their sync from Git")
-    .addHelpText("after", "\nExamples:\n  $ syncline resource diff --definition deployments.example.io\n  $ syncline resource get Deployment my-app -n production");
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ syncline resource diff --definition deployments.example.io\n  $ syncline resource get Deployment my-app -n production",
+    );
   resource.addCommand(definitionCommand());
   resource.addCommand(syncCommand());
   resource.addCommand(diffCommand());

@@ -7,7 +7,9 @@ import { CliError } from "./cli-error";
 export async function readPasswordFromStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  const pw = Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+  const pw = Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
   if (!pw) throw new CliError("--password-stdin: nothing was read from stdin", 2);
   return pw;
 }

@@ -34,7 +34,17 @@ describe("terminal-safe: server text cannot drive the terminal (issue 19 L9)", (
     const server = http.createServer((req, res) => {
       res.setHeader("content-type", "application/json");
       if (req.url === "/api/v1/definitions" || req.url?.startsWith("/api/v1/definitions?")) {
-        res.end(JSON.stringify({ items: [{ metadata: { name: `web${HOSTILE}` }, spec: { names: { kind: "Web" }, scope: "Namespaced", gitops: { repoURL: "http://x/r", branch: "main", path: "." } }, status: {} }] }));
+        res.end(
+          JSON.stringify({
+            items: [
+              {
+                metadata: { name: `web${HOSTILE}` },
+                spec: { names: { kind: "Web" }, scope: "Namespaced", gitops: { repoURL: "http://x/r", branch: "main", path: "." } },
+                status: {},
+              },
+            ],
+          }),
+        );
         return;
       }
       res.statusCode = 400;

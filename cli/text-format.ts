@@ -19,7 +19,13 @@ export function duration(ms: number | null | undefined): string {
   return ms < 1000 ? `${ms}ms` : `${(ms / 1000).toFixed(1)}s`;
 }
 
-export function place(p: { path?: string | null; sourcePath?: string | null; line?: number | null; sourceLine?: number | null; column?: number | null }): string {
+export function place(p: {
+  path?: string | null;
+  sourcePath?: string | null;
+  line?: number | null;
+  sourceLine?: number | null;
+  column?: number | null;
+}): string {
   const file = p.path ?? p.sourcePath;
   if (!file) return "";
   const line = p.line ?? p.sourceLine;

@@ -6,16 +6,29 @@ export function AppHeader({ username, role }: { username: string; role: string }
     <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
       <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
         <Link href="/" className="text-lg font-semibold tracking-tight">
-          <span aria-hidden className="mr-1 text-sky-600">⟳</span>Syncline
+          <span aria-hidden className="mr-1 text-sky-600">
+            ⟳
+          </span>
+          Syncline
         </Link>
         <nav aria-label="Main" className="flex flex-wrap gap-4 text-sm">
-          <Link href="/" className="hover:underline">Definitions</Link>
-          <Link href="/tokens" className="hover:underline">API tokens</Link>
+          <Link href="/" className="hover:underline">
+            Definitions
+          </Link>
+          <Link href="/tokens" className="hover:underline">
+            API tokens
+          </Link>
           {role === "admin" ? (
             <>
-              <Link href="/admin/secrets" className="hover:underline">Secrets</Link>
-              <Link href="/admin/users" className="hover:underline">Users</Link>
-              <Link href="/admin/audit" className="hover:underline">Audit log</Link>
+              <Link href="/admin/secrets" className="hover:underline">
+                Secrets
+              </Link>
+              <Link href="/admin/users" className="hover:underline">
+                Users
+              </Link>
+              <Link href="/admin/audit" className="hover:underline">
+                Audit log
+              </Link>
             </>
           ) : null}
         </nav>

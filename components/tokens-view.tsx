@@ -4,7 +4,18 @@ import { useRouter } from "next/navigation";
 import { createTokenAction, revokeTokenAction } from "@/lib/actions/tokens";
 import { roleAtLeast, roles, type Role } from "@/lib/api/roles";
 
-interface TokenRow { id: string; name: string; prefix: string; role: string; owner: string; createdAt: string; lastUsedAt: string | null; expiresAt: string; expired: boolean; revoked: boolean }
+interface TokenRow {
+  id: string;
+  name: string;
+  prefix: string;
+  role: string;
+  owner: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  expiresAt: string;
+  expired: boolean;
+  revoked: boolean;
+}
 
 /** Lifetimes offered (the server caps them at SYNCLINE_TOKEN_MAX_DAYS and says so). */
 const LIFETIMES = [7, 30, 90, 180, 365] as const;
@@ -39,21 +50,39 @@ export function TokensView({ tokens, role }: { tokens: TokenRow[]; role: string 
       >
         <label className="text-sm font-medium">
           Name
-          <input value={name} onChange={(e) => setName(e.target.value)} required placeholder="ci-pipeline" className="mt-1 block rounded-md border border-slate-300 bg-transparent px-3 py-1.5 dark:border-slate-700" />
+          <input
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            required
+            placeholder="ci-pipeline"
+            className="mt-1 block rounded-md border border-slate-300 bg-transparent px-3 py-1.5 dark:border-slate-700"
+          />
         </label>
         <label className="text-sm font-medium">
           Role
-          <select value={tokenRole} onChange={(e) => setTokenRole(e.target.value as Role)} className="mt-1 block rounded-md border border-slate-300 bg-transparent px-3 py-1.5 dark:border-slate-700">
+          <select
+            value={tokenRole}
+            onChange={(e) => setTokenRole(e.target.value as Role)}
+            className="mt-1 block rounded-md border border-slate-300 bg-transparent px-3 py-1.5 dark:border-slate-700"
+          >
             {allowed.map((r) => (
-              <option key={r} value={r}>{r}</option>
+              <option key={r} value={r}>
+                {r}
+              </option>
             ))}
           </select>
         </label>
         <label className="text-sm font-medium">
           Expires after
-          <select value={days} onChange={(e) => setDays(Number(e.target.value))} className="mt-1 block rounded-md border border-slate-300 bg-transparent px-3 py-1.5 dark:border-slate-700">
+          <select
+            value={days}
+            onChange={(e) => setDays(Number(e.target.value))}
+            className="mt-1 block rounded-md border border-slate-300 bg-transparent px-3 py-1.5 dark:border-slate-700"
+          >
             {LIFETIMES.map((d) => (
-              <option key={d} value={d}>{d} days</option>
+              <option key={d} value={d}>
+                {d} days
+              </option>
             ))}
           </select>
         </label>
@@ -61,16 +90,31 @@ export function TokensView({ tokens, role }: { tokens: TokenRow[]; role: string 
           Create token
         </button>
       </form>
-      {error ? <p role="alert" className="text-sm text-red-600">{error}</p> : null}
+      {error ? (
+        <p role="alert" className="text-sm text-red-600">
+          {error}
+        </p>
+      ) : null}
       {created ? (
         <div className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm dark:border-amber-700 dark:bg-amber-950">
           <p className="font-medium">Copy this token now; it will not be shown again.</p>
-          <code data-testid="new-token" className="mt-2 block break-all rounded bg-white px-2 py-1 font-mono dark:bg-slate-900">{created}</code>
+          <code data-testid="new-token" className="mt-2 block break-all rounded bg-white px-2 py-1 font-mono dark:bg-slate-900">
+            {created}
+          </code>
         </div>
       ) : null}
       <table className="w-full text-left text-sm">
         <thead className="text-slate-500">
-          <tr><th className="py-2">Name</th><th>Prefix</th><th>Role</th><th>Owner</th><th>Created</th><th>Last used</th><th>Expires</th><th /></tr>
+          <tr>
+            <th className="py-2">Name</th>
+            <th>Prefix</th>
+            <th>Role</th>
+            <th>Owner</th>
+            <th>Created</th>
+            <th>Last used</th>
+            <th>Expires</th>
+            <th />
+          </tr>
         </thead>
         <tbody>
           {tokens.map((t) => (
@@ -91,11 +135,13 @@ export function TokensView({ tokens, role }: { tokens: TokenRow[]; role: string 
                   <button
                     type="button"
                     className="text-red-600 hover:underline"
-                    onClick={() => start(async () => {
-                      const r = await revokeTokenAction({ id: t.id });
-                      if (!r.ok) setError(r.error.message);
-                      router.refresh();
-                    })}
+                    onClick={() =>
+                      start(async () => {
+                        const r = await revokeTokenAction({ id: t.id });
+                        if (!r.ok) setError(r.error.message);
+                        router.refresh();
+                      })
+                    }
                   >
                     Revoke
                   </button>

@@ -29,7 +29,11 @@ test("login refuses a wrong password, then signs in; the empty overview says how
 
 test("overview lists definitions with correct counts, filters by status and searches by name", async ({ page }) => {
   const shop = git.repo("shop");
-  commitFiles(shop.dir, { "resources/web.yaml": widgetYaml("web", 2), "resources/api.yaml": widgetYaml("api", 1), "resources/db.yaml": widgetYaml("db", 1) }, "three widgets");
+  commitFiles(
+    shop.dir,
+    { "resources/web.yaml": widgetYaml("web", 2), "resources/api.yaml": widgetYaml("api", 1), "resources/db.yaml": widgetYaml("db", 1) },
+    "three widgets",
+  );
   const blog = git.repo("blog");
   commitFiles(blog.dir, { "resources/blog.yaml": widgetYaml("blog", 1, "ghost:5", "Gadget") }, "one gadget");
   await createDefinition(server, token, widgetDefinition("shop", shop.url));

@@ -24,7 +24,11 @@ const getWidget = (name: string) => api<ResourceDoc>(server, token, "GET", `/api
 test.beforeAll(async () => {
   ({ server, git, token } = await startSpecEnv());
   repo = git.repo("widgets");
-  commits.c1 = commitFiles(repo.dir, { "resources/web.yaml": widgetYaml("web", 2), "resources/api.yaml": widgetYaml("api", 1), "resources/db.yaml": widgetYaml("db", 1) }, "first three widgets");
+  commits.c1 = commitFiles(
+    repo.dir,
+    { "resources/web.yaml": widgetYaml("web", 2), "resources/api.yaml": widgetYaml("api", 1), "resources/db.yaml": widgetYaml("db", 1) },
+    "first three widgets",
+  );
   await createDefinition(server, token, widgetDefinition(DEF, repo.url));
 });
 test.afterAll(() => stopSpecEnv({ server, git }));
@@ -105,7 +109,10 @@ test("Sync this revision applies exactly the reviewed commit and says when the b
   // Someone pushes while the operator is reviewing.
   commits.c3 = commitFiles(
     repo.dir,
-    { "resources/cache.yaml": widgetYaml("cache", 1, "redis:7"), "resources/bad.yaml": "kind: Widget\nmetadata:\n  name: bad\n  namespace: team-a\nspec:\n  replicas: many\n" },
+    {
+      "resources/cache.yaml": widgetYaml("cache", 1, "redis:7"),
+      "resources/bad.yaml": "kind: Widget\nmetadata:\n  name: bad\n  namespace: team-a\nspec:\n  replicas: many\n",
+    },
     "add cache (and a broken widget)",
   );
   await page.getByRole("button", { name: /Sync this revision/ }).click();
@@ -125,7 +132,10 @@ test("Sync this revision applies exactly the reviewed commit and says when the b
 });
 
 test("An out-of-band API change shows as drifted, and Sync reverts it", async ({ page }) => {
-  const put = await api(server, token, "PUT", "/api/v1/resources/Widget/team-a/web", { metadata: { name: "web", namespace: "team-a" }, spec: { replicas: 9, image: "nginx:1.27" } });
+  const put = await api(server, token, "PUT", "/api/v1/resources/Widget/team-a/web", {
+    metadata: { name: "web", namespace: "team-a" },
+    spec: { replicas: 9, image: "nginx:1.27" },
+  });
   expect(put.status, JSON.stringify(put.body)).toBe(200);
   await login(page, server);
   await openDefinition(page);
@@ -188,7 +198,12 @@ test("Run history lists every run with a chart; a run page shows changes, errors
   await expect(page.locator('[data-testid="run-row"][data-dry-run="true"]')).toHaveCount(1);
   await shot(page, "run-history");
   // the sync that brought in c3 reported the broken file
-  const runs = await api<{ items: { id: string; commit: string; dryRun: boolean; trigger: string }[] }>(server, token, "GET", `/api/v1/definitions/${DEF}/runs`);
+  const runs = await api<{ items: { id: string; commit: string; dryRun: boolean; trigger: string }[] }>(
+    server,
+    token,
+    "GET",
+    `/api/v1/definitions/${DEF}/runs`,
+  );
   const c3run = runs.body.items.find((r) => r.commit === commits.c3 && !r.dryRun)!;
   await page.goto(`${server.url}/runs/${c3run.id}`);
   await expect(page.getByTestId("run-errors")).toContainText("resources/bad.yaml:");

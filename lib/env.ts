@@ -32,7 +32,11 @@ const envSchema = z.object({
   SYNCLINE_AUTO_BACKOFF_MAX_MS: z.coerce.number().int().min(10).default(180_000),
   SYNCLINE_NOTIFY_BACKOFF_BASE_MS: z.coerce.number().int().min(10).default(2_000),
   SYNCLINE_NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
-  SYNCLINE_WEBHOOK_MAX_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  SYNCLINE_WEBHOOK_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
   // 1 = GET /api/metrics without a token (for a scraper on a private network)
   SYNCLINE_METRICS_PUBLIC: z.enum(["0", "1"]).default("0"),
   SYNCLINE_ALLOW_HOSTS: z.string().optional(),
@@ -43,9 +47,17 @@ const envSchema = z.object({
   SYNCLINE_TRUSTED_PROXIES: z
     .string()
     .optional()
-    .refine((v) => (v ?? "").split(",").map((s) => s.trim()).filter(Boolean).every((e) => (e.includes("/") ? ipaddr.isValidCIDR(e) : ipaddr.isValid(e))), {
-      message: "SYNCLINE_TRUSTED_PROXIES must be IP addresses or CIDR ranges, comma-separated",
-    }),
+    .refine(
+      (v) =>
+        (v ?? "")
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .every((e) => (e.includes("/") ? ipaddr.isValidCIDR(e) : ipaddr.isValid(e))),
+      {
+        message: "SYNCLINE_TRUSTED_PROXIES must be IP addresses or CIDR ranges, comma-separated",
+      },
+    ),
   // failed password checks for one user name from one client before sign-in backs off (lib/server/auth/password-attempts.ts)
   SYNCLINE_LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(100).default(5),
   // the longest lifetime an API token may be given (default lifetime: 90 days, or this when shorter)

@@ -12,8 +12,12 @@ export default function DashboardError({ error, reset }: { error: Error & { dige
         The error was logged{error.digest ? ` (reference ${error.digest})` : ""}. Try again, or go back to the overview.
       </Alert>
       <div className="flex gap-2">
-        <Button variant="primary" onClick={reset}>Try again</Button>
-        <Link href="/" className="rounded-md border border-slate-300 px-3 py-1.5 text-sm dark:border-slate-700">Overview</Link>
+        <Button variant="primary" onClick={reset}>
+          Try again
+        </Button>
+        <Link href="/" className="rounded-md border border-slate-300 px-3 py-1.5 text-sm dark:border-slate-700">
+          Overview
+        </Link>
       </div>
     </div>
   );

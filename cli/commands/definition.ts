@@ -11,7 +11,10 @@ import { readDocuments } from "../read-documents";
 import { shortSha } from "../text-format";
 
 export function definitionCommand(): Command {
-  const cmd = new Command("definition").alias("definitions").alias("def").description("manage ResourceDefinitions (kinds and where their resources live in Git)");
+  const cmd = new Command("definition")
+    .alias("definitions")
+    .alias("def")
+    .description("manage ResourceDefinitions (kinds and where their resources live in Git)");
 
   cmd
     .command("add")
@@ -69,7 +72,10 @@ Examples:
     .description("show one ResourceDefinition (YAML unless -o json)")
     .argument("<name>", "definition name, e.g. deployments.example.io")
     .addOption(outputOption())
-    .addHelpText("after", "\nExamples:\n  $ syncline resource definition get deployments.example.io\n  $ syncline resource definition get deployments.example.io -o json")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ syncline resource definition get deployments.example.io\n  $ syncline resource definition get deployments.example.io -o json",
+    )
     .action(async (name: string, _opts: unknown, c: Command) => {
       const { api, out, format } = contextFor(c);
       const view = await api.get<DefinitionView>(`/api/v1/definitions/${enc(name)}`);

@@ -35,7 +35,10 @@ Examples:
       let ctx: ReturnType<typeof contextFor>;
       try {
         ctx = contextFor(c);
-        d = await ctx.api.get<DiffView>(`/api/v1/definitions/${enc(opts.definition)}/diff`, { revision: opts.revision, prune: opts.prune ? "true" : undefined });
+        d = await ctx.api.get<DiffView>(`/api/v1/definitions/${enc(opts.definition)}/diff`, {
+          revision: opts.revision,
+          prune: opts.prune ? "true" : undefined,
+        });
       } catch (err) {
         if (err instanceof CliError) throw new CliError(err.message, 2);
         throw err;

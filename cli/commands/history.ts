@@ -56,13 +56,18 @@ export function runCommand(): Command {
     .description("show one run: result, log and the changes it made")
     .argument("<id>", "run ID (from `syncline resource history`)")
     .addOption(outputOption())
-    .addHelpText("after", "\nExamples:\n  $ syncline run get 0b7f3c1e-2d7a-4f5e-9a51-6c0f4b8f0d21\n  $ syncline run get 0b7f3c1e-2d7a-4f5e-9a51-6c0f4b8f0d21 -o yaml")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ syncline run get 0b7f3c1e-2d7a-4f5e-9a51-6c0f4b8f0d21\n  $ syncline run get 0b7f3c1e-2d7a-4f5e-9a51-6c0f4b8f0d21 -o yaml",
+    )
     .action(async (id: string, _opts: unknown, c: Command) => {
       const { api, out, colour, format } = contextFor(c);
       const r = await api.get<RunDetailView>(`/api/v1/runs/${enc(id)}`);
       if (format !== "text") return printData(out, format, r);
       printRunResult(out, colour, r);
-      out.line(`  definition: ${r.definition}   trigger: ${r.trigger}   by: ${r.initiator}${r.requestedRevision ? `   revision: ${r.requestedRevision}` : ""}${r.prune ? "   prune" : ""}`);
+      out.line(
+        `  definition: ${r.definition}   trigger: ${r.trigger}   by: ${r.initiator}${r.requestedRevision ? `   revision: ${r.requestedRevision}` : ""}${r.prune ? "   prune" : ""}`,
+      );
       out.line(`  created ${r.createdAt}${r.finishedAt ? `, finished ${r.finishedAt}` : ""}`);
       if (r.log.length) {
         out.line("Log:");

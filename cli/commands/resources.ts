@@ -82,7 +82,10 @@ function getCommand(): Command {
     .argument("<name>", "resource name")
     .option("-n, --namespace <ns>", "namespace (omit for Cluster-scoped kinds)")
     .addOption(outputOption())
-    .addHelpText("after", "\nExamples:\n  $ syncline resource get Deployment my-app-deployment -n production\n  $ syncline resource get Deployment my-app-deployment -n production -o json")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ syncline resource get Deployment my-app-deployment -n production\n  $ syncline resource get Deployment my-app-deployment -n production -o json",
+    )
     .action(async (kind: string, name: string, opts: { namespace?: string }, c: Command) => {
       const { api, out, format } = contextFor(c);
       const r = await withNamespaceHint(opts.namespace, () => api.get<ResourceView>(resourcePath(kind, opts.namespace, name)));
@@ -118,7 +121,8 @@ Examples:
           throw err instanceof CliError ? new CliError(`${d.where}: ${err.message}`, err.exitCode) : err;
         });
         results.push(view);
-        if (format === "text") out.line(`${resourceLabel({ kind: view.kind, namespace: view.metadata.namespace, name: view.metadata.name })} ${created ? "created" : "updated"}`);
+        if (format === "text")
+          out.line(`${resourceLabel({ kind: view.kind, namespace: view.metadata.namespace, name: view.metadata.name })} ${created ? "created" : "updated"}`);
       }
       if (format !== "text") printData(out, format, results.length === 1 ? results[0] : results);
     });

@@ -42,13 +42,16 @@ Examples:
       const target = rollbackTarget(opts.to);
       const { api, out, colour, format } = contextFor(c);
       const started = await api.post<RunView>(`/api/v1/definitions/${enc(opts.definition)}/rollback`, target);
-      if (format === "text") out.line(`Rollback of ${opts.definition} to ${"commit" in target ? target.commit : `run ${target.runId}`} started: run ${started.id}`);
+      if (format === "text")
+        out.line(`Rollback of ${opts.definition} to ${"commit" in target ? target.commit : `run ${target.runId}`} started: run ${started.id}`);
       const final = await waitForRun(api, started.id, format === "text" ? new ProgressLine(out) : undefined);
       if (format !== "text") printData(out, format, final);
       else {
         printRunResult(out, colour, final);
         if (final.phase === "Succeeded") {
-          out.line(`${opts.definition} is pinned to ${shortSha(final.commit)}; syncs stay there until: syncline resource resume --definition ${opts.definition}`);
+          out.line(
+            `${opts.definition} is pinned to ${shortSha(final.commit)}; syncs stay there until: syncline resource resume --definition ${opts.definition}`,
+          );
         }
       }
       if (final.phase !== "Succeeded") process.exitCode = 1;
@@ -60,7 +63,10 @@ export function resumeCommand(): Command {
     .description("unpin a rolled-back definition so syncs follow its branch again")
     .requiredOption("--definition <name>", "definition to resume")
     .addOption(outputOption())
-    .addHelpText("after", "\nExamples:\n  $ syncline resource resume --definition deployments.example.io\n  $ syncline resource sync --definition deployments.example.io")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  $ syncline resource resume --definition deployments.example.io\n  $ syncline resource sync --definition deployments.example.io",
+    )
     .action(async (opts: { definition: string }, c: Command) => {
       const { api, out, format } = contextFor(c);
       const r = await api.post<{ definition: string; pinnedRevision: null }>(`/api/v1/definitions/${enc(opts.definition)}/resume`);

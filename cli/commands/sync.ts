@@ -50,7 +50,11 @@ Examples:
       }
       let started: RunView;
       try {
-        started = await api.post<RunView>(`${base}/sync`, { dryRun: !!opts.dryRun, prune: !!opts.prune, ...(opts.revision ? { revision: opts.revision } : {}) });
+        started = await api.post<RunView>(`${base}/sync`, {
+          dryRun: !!opts.dryRun,
+          prune: !!opts.prune,
+          ...(opts.revision ? { revision: opts.revision } : {}),
+        });
       } catch (err) {
         const runId = err instanceof ApiError && err.code === "SYNC_IN_PROGRESS" ? (err.details as { runId?: string } | null)?.runId : undefined;
         if (runId) throw new CliError(`${err instanceof Error ? err.message : ""} (follow it with: syncline run get ${runId})`);

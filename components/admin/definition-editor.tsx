@@ -58,7 +58,10 @@ export function DefinitionEditor({ name, initialJson }: { name: string | null; i
   return (
     <div className="space-y-4">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/" className="hover:underline">Definitions</Link> / <span>{name ? `Edit ${name}` : "New definition"}</span>
+        <Link href="/" className="hover:underline">
+          Definitions
+        </Link>{" "}
+        / <span>{name ? `Edit ${name}` : "New definition"}</span>
       </nav>
       <div className="flex flex-wrap items-center gap-3">
         <h1 className="text-2xl font-semibold tracking-tight">{name ? `Edit ${name}` : "Add a definition"}</h1>

@@ -37,7 +37,8 @@ export function SecretsView({ secrets }: { secrets: { name: string; type: string
     <section className="space-y-6">
       <h1 className="text-2xl font-semibold tracking-tight">Secrets</h1>
       <p className="text-sm text-slate-600 dark:text-slate-400">
-        Git credentials and webhook secrets, encrypted at rest. Values are write-only: they are never shown again, only replaced. Refer to a secret from a definition&apos;s <code>gitops.secretName</code>.
+        Git credentials and webhook secrets, encrypted at rest. Values are write-only: they are never shown again, only replaced. Refer to a secret from a
+        definition&apos;s <code>gitops.secretName</code>.
       </p>
       <form
         className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-4 dark:border-slate-800 dark:bg-slate-900"
@@ -62,7 +63,14 @@ export function SecretsView({ secrets }: { secrets: { name: string; type: string
         </label>
         <label className="text-sm font-medium">
           Type
-          <select value={type} onChange={(e) => { setType(e.target.value as SecretType); setValues({}); }} className={input}>
+          <select
+            value={type}
+            onChange={(e) => {
+              setType(e.target.value as SecretType);
+              setValues({});
+            }}
+            className={input}
+          >
             <option value="git-token">Git token</option>
             <option value="git-basic">Git username + password</option>
             <option value="webhook">Webhook secret</option>
@@ -90,17 +98,29 @@ export function SecretsView({ secrets }: { secrets: { name: string; type: string
       {ok ? <Alert kind="success">{ok}</Alert> : null}
       <table className="w-full text-left text-sm" data-testid="secrets-table">
         <thead className="text-slate-500">
-          <tr><th className="py-2">Name</th><th>Type</th><th>Updated</th><th>Value</th><th /></tr>
+          <tr>
+            <th className="py-2">Name</th>
+            <th>Type</th>
+            <th>Updated</th>
+            <th>Value</th>
+            <th />
+          </tr>
         </thead>
         <tbody>
           {secrets.length === 0 ? (
-            <tr><td colSpan={5} className="py-6 text-center text-slate-500">No secrets yet.</td></tr>
+            <tr>
+              <td colSpan={5} className="py-6 text-center text-slate-500">
+                No secrets yet.
+              </td>
+            </tr>
           ) : null}
           {secrets.map((s) => (
             <tr key={s.name} className="border-t border-slate-200 dark:border-slate-800">
               <td className="py-2 font-mono">{s.name}</td>
               <td>{s.type}</td>
-              <td><RelativeTime iso={s.updatedAt} /></td>
+              <td>
+                <RelativeTime iso={s.updatedAt} />
+              </td>
               <td className="text-slate-500">•••••• (write-only)</td>
               <td className="text-right">
                 <button type="button" className="text-red-600 hover:underline" onClick={() => setToDelete(s.name)}>

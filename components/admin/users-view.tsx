@@ -19,10 +19,22 @@ type UserRow = { id: string; username: string; role: string; disabled: boolean; 
 type Pending = { kind: "disable" | "enable" | "delete" | "sessions"; user: UserRow };
 
 const confirmText: Record<Pending["kind"], { title: (u: string) => string; body: string; label: string }> = {
-  disable: { title: (u) => `Disable ${u}?`, body: "They are signed out at once, cannot sign in, and their API tokens stop working until you enable the account again.", label: "Disable" },
+  disable: {
+    title: (u) => `Disable ${u}?`,
+    body: "They are signed out at once, cannot sign in, and their API tokens stop working until you enable the account again.",
+    label: "Disable",
+  },
   enable: { title: (u) => `Enable ${u}?`, body: "They can sign in again and their unexpired API tokens work again.", label: "Enable" },
-  delete: { title: (u) => `Delete ${u}?`, body: "The account, its sessions and its API tokens are deleted. Runs and audit events keep the name and id.", label: "Delete" },
-  sessions: { title: (u) => `Sign ${u} out everywhere?`, body: "Every session of this user ends now. Their API tokens keep working (revoke them on the tokens page).", label: "Sign out" },
+  delete: {
+    title: (u) => `Delete ${u}?`,
+    body: "The account, its sessions and its API tokens are deleted. Runs and audit events keep the name and id.",
+    label: "Delete",
+  },
+  sessions: {
+    title: (u) => `Sign ${u} out everywhere?`,
+    body: "Every session of this user ends now. Their API tokens keep working (revoke them on the tokens page).",
+    label: "Sign out",
+  },
 };
 
 export function UsersView({ users, me }: { users: UserRow[]; me: string }) {
@@ -46,7 +58,13 @@ export function UsersView({ users, me }: { users: UserRow[]; me: string }) {
       if (!r.ok) return setConfirmError(r.error.message);
       setConfirm(null);
       setError(null);
-      setOk(p.kind === "delete" ? `Deleted ${p.user.username}.` : p.kind === "sessions" ? `Signed ${p.user.username} out everywhere.` : `${p.user.username} is ${p.kind}d.`);
+      setOk(
+        p.kind === "delete"
+          ? `Deleted ${p.user.username}.`
+          : p.kind === "sessions"
+            ? `Signed ${p.user.username} out everywhere.`
+            : `${p.user.username} is ${p.kind}d.`,
+      );
       router.refresh();
     });
   return (
@@ -73,23 +91,42 @@ export function UsersView({ users, me }: { users: UserRow[]; me: string }) {
         </label>
         <label className="text-sm font-medium">
           Password (8+ characters)
-          <input type="password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} required autoComplete="new-password" className={input} />
+          <input
+            type="password"
+            value={form.password}
+            onChange={(e) => setForm({ ...form, password: e.target.value })}
+            required
+            autoComplete="new-password"
+            className={input}
+          />
         </label>
         <label className="text-sm font-medium">
           Role
           <select value={form.role} onChange={(e) => setForm({ ...form, role: e.target.value as Role })} className={input}>
-            {roles.map((r) => <option key={r} value={r}>{r}</option>)}
+            {roles.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
           </select>
         </label>
         <div className="flex items-end">
-          <Button type="submit" variant="primary" busy={pending}>Create user</Button>
+          <Button type="submit" variant="primary" busy={pending}>
+            Create user
+          </Button>
         </div>
       </form>
       {error ? <Alert>{error}</Alert> : null}
       {ok ? <Alert kind="success">{ok}</Alert> : null}
       <table className="w-full text-left text-sm" data-testid="users-table">
         <thead className="text-slate-500">
-          <tr><th className="py-2">Username</th><th>Role</th><th>Status</th><th>Created</th><th /></tr>
+          <tr>
+            <th className="py-2">Username</th>
+            <th>Role</th>
+            <th>Status</th>
+            <th>Created</th>
+            <th />
+          </tr>
         </thead>
         <tbody>
           {users.map((u) => (
@@ -111,10 +148,19 @@ export function UsersView({ users, me }: { users: UserRow[]; me: string }) {
                   >
                     <label>
                       <span className="sr-only">New name for {u.username}</span>
-                      <input value={renaming.value} onChange={(e) => setRenaming({ id: u.id, value: e.target.value })} autoFocus className="w-36 rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900" />
+                      <input
+                        value={renaming.value}
+                        onChange={(e) => setRenaming({ id: u.id, value: e.target.value })}
+                        autoFocus
+                        className="w-36 rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
+                      />
                     </label>
-                    <Button type="submit" busy={pending}>Save</Button>
-                    <Button type="button" onClick={() => setRenaming(null)}>Cancel</Button>
+                    <Button type="submit" busy={pending}>
+                      Save
+                    </Button>
+                    <Button type="button" onClick={() => setRenaming(null)}>
+                      Cancel
+                    </Button>
                   </form>
                 ) : (
                   <>
@@ -141,19 +187,52 @@ export function UsersView({ users, me }: { users: UserRow[]; me: string }) {
                     }
                     className="rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
                   >
-                    {roles.map((r) => <option key={r} value={r}>{r}</option>)}
+                    {roles.map((r) => (
+                      <option key={r} value={r}>
+                        {r}
+                      </option>
+                    ))}
                   </select>
                 </label>
               </td>
               <td data-testid="user-status">{u.disabled ? <span className="text-red-600">disabled</span> : "active"}</td>
-              <td><RelativeTime iso={u.createdAt} /></td>
+              <td>
+                <RelativeTime iso={u.createdAt} />
+              </td>
               <td className="space-x-2 whitespace-nowrap text-right">
-                <button type="button" className="hover:underline" onClick={() => setRenaming({ id: u.id, value: u.username })}>Rename</button>
-                <button type="button" className="hover:underline" onClick={() => { setConfirmError(null); setConfirm({ kind: "sessions", user: u }); }}>Sign out</button>
-                <button type="button" className="hover:underline" onClick={() => { setConfirmError(null); setConfirm({ kind: u.disabled ? "enable" : "disable", user: u }); }}>
+                <button type="button" className="hover:underline" onClick={() => setRenaming({ id: u.id, value: u.username })}>
+                  Rename
+                </button>
+                <button
+                  type="button"
+                  className="hover:underline"
+                  onClick={() => {
+                    setConfirmError(null);
+                    setConfirm({ kind: "sessions", user: u });
+                  }}
+                >
+                  Sign out
+                </button>
+                <button
+                  type="button"
+                  className="hover:underline"
+                  onClick={() => {
+                    setConfirmError(null);
+                    setConfirm({ kind: u.disabled ? "enable" : "disable", user: u });
+                  }}
+                >
                   {u.disabled ? "Enable" : "Disable"}
                 </button>
-                <button type="button" className="text-red-600 hover:underline" onClick={() => { setConfirmError(null); setConfirm({ kind: "delete", user: u }); }}>Delete</button>
+                <button
+                  type="button"
+                  className="text-red-600 hover:underline"
+                  onClick={() => {
+                    setConfirmError(null);
+                    setConfirm({ kind: "delete", user: u });
+                  }}
+                >
+                  Delete
+                </button>
               </td>
             </tr>
           ))}

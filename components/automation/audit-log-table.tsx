@@ -54,7 +54,12 @@ export function AuditLogTable({ actions, initial }: { actions: string[]; initial
   const field = (k: keyof Filters, label: string, props: React.InputHTMLAttributes<HTMLInputElement> = {}) => (
     <label className="text-xs font-medium">
       {label}
-      <input value={draft[k]} onChange={(e) => setDraft({ ...draft, [k]: e.target.value })} className="mt-1 block rounded-md border border-slate-300 bg-transparent px-2 py-1 text-sm dark:border-slate-700" {...props} />
+      <input
+        value={draft[k]}
+        onChange={(e) => setDraft({ ...draft, [k]: e.target.value })}
+        className="mt-1 block rounded-md border border-slate-300 bg-transparent px-2 py-1 text-sm dark:border-slate-700"
+        {...props}
+      />
     </label>
   );
   return (
@@ -77,7 +82,11 @@ export function AuditLogTable({ actions, initial }: { actions: string[]; initial
         {field("target", "Target")}
         <label className="text-xs font-medium">
           Result
-          <select value={draft.result} onChange={(e) => setDraft({ ...draft, result: e.target.value })} className="mt-1 block rounded-md border border-slate-300 bg-transparent px-2 py-1 text-sm dark:border-slate-700">
+          <select
+            value={draft.result}
+            onChange={(e) => setDraft({ ...draft, result: e.target.value })}
+            className="mt-1 block rounded-md border border-slate-300 bg-transparent px-2 py-1 text-sm dark:border-slate-700"
+          >
             <option value="">any</option>
             <option value="ok">ok</option>
             <option value="denied">denied</option>
@@ -86,13 +95,29 @@ export function AuditLogTable({ actions, initial }: { actions: string[]; initial
         </label>
         {field("since", "From", { type: "datetime-local" })}
         {field("until", "To", { type: "datetime-local" })}
-        <button type="submit" className="rounded-md bg-sky-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-700">Apply</button>
-        <button type="button" onClick={() => (setDraft(empty), setFilters(empty))} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm dark:border-slate-700">Clear</button>
-        <a href={`/api/v1/audit?${toQuery(filters, { format: "json" })}`} download className="ml-auto rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium dark:border-slate-700">
+        <button type="submit" className="rounded-md bg-sky-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-700">
+          Apply
+        </button>
+        <button
+          type="button"
+          onClick={() => (setDraft(empty), setFilters(empty))}
+          className="rounded-md border border-slate-300 px-3 py-1.5 text-sm dark:border-slate-700"
+        >
+          Clear
+        </button>
+        <a
+          href={`/api/v1/audit?${toQuery(filters, { format: "json" })}`}
+          download
+          className="ml-auto rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium dark:border-slate-700"
+        >
           Export JSON
         </a>
       </form>
-      {q.error ? <p role="alert" className="text-sm text-red-600">{(q.error as Error).message}</p> : null}
+      {q.error ? (
+        <p role="alert" className="text-sm text-red-600">
+          {(q.error as Error).message}
+        </p>
+      ) : null}
       <table className="w-full text-left text-sm" data-testid="audit-table">
         <thead className="text-xs text-slate-500 uppercase">
           <tr>
@@ -107,7 +132,9 @@ export function AuditLogTable({ actions, initial }: { actions: string[]; initial
         <tbody>
           {rows.map((r) => (
             <tr key={r.id} className="border-t border-slate-100 align-top dark:border-slate-800">
-              <td className="py-1.5 pr-3 whitespace-nowrap" title={exactTime(r.at)}>{relativeTime(r.at)}</td>
+              <td className="py-1.5 pr-3 whitespace-nowrap" title={exactTime(r.at)}>
+                {relativeTime(r.at)}
+              </td>
               <td className="py-1.5 pr-3">
                 {r.actor} <span className="text-xs text-slate-500">{r.actorType}</span>
               </td>
@@ -128,13 +155,20 @@ export function AuditLogTable({ actions, initial }: { actions: string[]; initial
           ))}
           {rows.length === 0 && !q.isFetching ? (
             <tr>
-              <td colSpan={6} className="py-6 text-center text-slate-500">No events match these filters.</td>
+              <td colSpan={6} className="py-6 text-center text-slate-500">
+                No events match these filters.
+              </td>
             </tr>
           ) : null}
         </tbody>
       </table>
       {q.hasNextPage ? (
-        <button type="button" disabled={q.isFetchingNextPage} onClick={() => q.fetchNextPage()} className="rounded-md border border-slate-300 px-3 py-1.5 text-sm dark:border-slate-700">
+        <button
+          type="button"
+          disabled={q.isFetchingNextPage}
+          onClick={() => q.fetchNextPage()}
+          className="rounded-md border border-slate-300 px-3 py-1.5 text-sm dark:border-slate-700"
+        >
           {q.isFetchingNextPage ? "Loading…" : "Load more"}
         </button>
       ) : null}

@@ -45,7 +45,11 @@ export function SuspendControl({ definition, suspension, canOperate }: { definit
             Resume automation
           </button>
         ) : null}
-        {error ? <p role="alert" className="mt-2 text-red-600">{error}</p> : null}
+        {error ? (
+          <p role="alert" className="mt-2 text-red-600">
+            {error}
+          </p>
+        ) : null}
       </div>
     );
   }
@@ -79,12 +83,25 @@ export function SuspendControl({ definition, suspension, canOperate }: { definit
       </label>
       <label className="font-medium">
         Until (optional)
-        <input type="datetime-local" value={until} onChange={(e) => setUntil(e.target.value)} className="mt-1 block rounded-md border border-slate-300 bg-transparent px-2 py-1 dark:border-slate-700" />
+        <input
+          type="datetime-local"
+          value={until}
+          onChange={(e) => setUntil(e.target.value)}
+          className="mt-1 block rounded-md border border-slate-300 bg-transparent px-2 py-1 dark:border-slate-700"
+        />
       </label>
-      <button type="submit" disabled={pending} className="rounded-md border border-amber-400 px-3 py-1 font-medium text-amber-800 hover:bg-amber-50 disabled:opacity-60 dark:text-amber-300 dark:hover:bg-amber-950">
+      <button
+        type="submit"
+        disabled={pending}
+        className="rounded-md border border-amber-400 px-3 py-1 font-medium text-amber-800 hover:bg-amber-50 disabled:opacity-60 dark:text-amber-300 dark:hover:bg-amber-950"
+      >
         Suspend automation
       </button>
-      {error ? <p role="alert" className="w-full text-red-600">{error}</p> : null}
+      {error ? (
+        <p role="alert" className="w-full text-red-600">
+          {error}
+        </p>
+      ) : null}
     </form>
   );
 }

@@ -13,19 +13,29 @@ export function WebhookPanel({ info }: { info: WebhookPanelInfo }) {
     setTimeout(() => setCopied(null), 1500);
   };
   return (
-    <section aria-labelledby="webhook-heading" className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 text-sm dark:border-slate-800 dark:bg-slate-900">
-      <h2 id="webhook-heading" className="font-semibold">Webhook</h2>
+    <section
+      aria-labelledby="webhook-heading"
+      className="space-y-3 rounded-lg border border-slate-200 bg-white p-4 text-sm dark:border-slate-800 dark:bg-slate-900"
+    >
+      <h2 id="webhook-heading" className="font-semibold">
+        Webhook
+      </h2>
       <p className="text-slate-600 dark:text-slate-400">
-        Point a push webhook at one of these URLs to refresh{info.branch ? ` on pushes to ${info.branch}` : ""} at once instead of waiting for the interval. Content type JSON.
+        Point a push webhook at one of these URLs to refresh{info.branch ? ` on pushes to ${info.branch}` : ""} at once instead of waiting for the interval.
+        Content type JSON.
       </p>
       <table className="w-full text-left">
         <tbody>
           {Object.entries(info.urls).map(([provider, url]) => (
             <tr key={provider} className="border-t border-slate-100 dark:border-slate-800">
-              <th scope="row" className="py-1.5 pr-3 font-medium whitespace-nowrap">{labels[provider] ?? provider}</th>
+              <th scope="row" className="py-1.5 pr-3 font-medium whitespace-nowrap">
+                {labels[provider] ?? provider}
+              </th>
               <td className="py-1.5 pr-3">
                 <code className="break-all">{url}</code>
-                <div className="text-xs text-slate-500">signed in <code>{info.signatureHeaders[provider]}</code></div>
+                <div className="text-xs text-slate-500">
+                  signed in <code>{info.signatureHeaders[provider]}</code>
+                </div>
               </td>
               <td className="py-1.5 text-right">
                 <button type="button" onClick={() => copy(provider, url)} className="rounded border border-slate-300 px-2 py-0.5 text-xs dark:border-slate-700">

@@ -116,7 +116,8 @@ export function ActionBar(p: ActionBarProps) {
       {tracker.finished ? (
         <Alert kind={tracker.finished.phase === "Succeeded" ? "success" : "error"}>
           <span data-testid="run-result">
-            {tracker.finished.dryRun ? "Dry-run" : tracker.finished.trigger === "rollback" ? "Rollback" : "Sync"} <StatusBadge status={tracker.finished.phase} /> at commit {shortSha(tracker.finished.commit)}
+            {tracker.finished.dryRun ? "Dry-run" : tracker.finished.trigger === "rollback" ? "Rollback" : "Sync"}{" "}
+            <StatusBadge status={tracker.finished.phase} /> at commit {shortSha(tracker.finished.commit)}
             {tracker.finished.error ? `: ${tracker.finished.error}` : ""} —{" "}
             <Link href={`/runs/${tracker.finished.id}`} className="underline">
               open the run
@@ -127,8 +128,8 @@ export function ActionBar(p: ActionBarProps) {
       {refreshed ? (
         <Alert kind="info">
           <span data-testid="refresh-result">
-            Git {refreshed.branch} is at {shortSha(refreshed.branchHead ?? refreshed.commit)}; a sync of {shortSha(refreshed.commit)} would do <PlanSentence counts={refreshed.counts} /> (
-            {refreshed.counts.unchanged ?? 0} unchanged).{" "}
+            Git {refreshed.branch} is at {shortSha(refreshed.branchHead ?? refreshed.commit)}; a sync of {shortSha(refreshed.commit)} would do{" "}
+            <PlanSentence counts={refreshed.counts} /> ({refreshed.counts.unchanged ?? 0} unchanged).{" "}
             <Link href={`/definitions/${encodeURIComponent(p.name)}/diff`} className="underline">
               Review the diff
             </Link>
@@ -151,7 +152,11 @@ export function ActionBar(p: ActionBarProps) {
         {confirm?.plan ? (
           <>
             <p className="text-base">
-              This will apply <strong><PlanSentence counts={confirm.plan.counts} /></strong>.
+              This will apply{" "}
+              <strong>
+                <PlanSentence counts={confirm.plan.counts} />
+              </strong>
+              .
             </p>
             <PlanCounts counts={confirm.plan.counts} />
             <TargetCommit commit={confirm.plan.commit} message={confirm.plan.commitMessage} branch={confirm.plan.branch} />

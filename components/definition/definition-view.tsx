@@ -11,20 +11,15 @@ import { PinBanner } from "@/components/definition/pin-banner";
 import { ResourcesTable } from "@/components/definition/resources-table";
 import { LastRun } from "@/components/overview/last-run";
 
-export function DefinitionView({
-  summary: d,
-  role,
-  query,
-  page,
-  rollbackTargets,
-  suspension,
-  webhook,
-}: DefinitionPageData & { role: string }) {
+export function DefinitionView({ summary: d, role, query, page, rollbackTargets, suspension, webhook }: DefinitionPageData & { role: string }) {
   const base = `/definitions/${encodeURIComponent(d.name)}`;
   return (
     <div className="space-y-5">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/" className="hover:underline">Definitions</Link> / <span>{d.name}</span>
+        <Link href="/" className="hover:underline">
+          Definitions
+        </Link>{" "}
+        / <span>{d.name}</span>
       </nav>
       <header className="space-y-2">
         <div className="flex flex-wrap items-center gap-3">
@@ -62,7 +57,9 @@ export function DefinitionView({
             ) : null}
           </dd>
           <dt className="text-slate-500">Last run</dt>
-          <dd><LastRun run={d.lastRun} /></dd>
+          <dd>
+            <LastRun run={d.lastRun} />
+          </dd>
         </dl>
         <StatusCounts counts={d.counts} />
       </header>

@@ -15,8 +15,14 @@ export function PinBanner({ name, revision, by, branch, role }: { name: string; 
   const [error, setError] = useState<string | null>(null);
   const canResume = roleAtLeast(role, "operator") ? null : `Requires the operator role (you are ${role})`;
   return (
-    <div data-testid="pin-banner" role="status" className="flex flex-wrap items-center gap-3 rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
-      <span aria-hidden className="text-lg">⚑</span>
+    <div
+      data-testid="pin-banner"
+      role="status"
+      className="flex flex-wrap items-center gap-3 rounded-lg border border-amber-300 bg-amber-50 px-4 py-3 text-sm text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100"
+    >
+      <span aria-hidden className="text-lg">
+        ⚑
+      </span>
       <p className="min-w-0 flex-1">
         Pinned to <CopySha sha={revision} />
         {by ? ` by ${by}` : ""} after a rollback. Syncs apply this commit{branch ? `, not the head of ${branch},` : ""} until you resume.

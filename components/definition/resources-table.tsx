@@ -32,7 +32,9 @@ function SortHeader({ label, col, base, q }: { label: string; col: ResourceQuery
     <th scope="col" aria-sort={active ? (q.dir === "asc" ? "ascending" : "descending") : "none"} className="px-3 py-2 font-medium">
       <Link href={hrefWith(base, q, { sort: col, dir: nextDir })} className="inline-flex items-center gap-1 hover:underline">
         {label}
-        <span aria-hidden className="text-xs">{active ? (q.dir === "asc" ? "▲" : "▼") : "↕"}</span>
+        <span aria-hidden className="text-xs">
+          {active ? (q.dir === "asc" ? "▲" : "▼") : "↕"}
+        </span>
       </Link>
     </th>
   );
@@ -56,7 +58,10 @@ export function ResourcesTable({
     <section aria-labelledby="resources-heading" className="space-y-3">
       <div className="flex flex-wrap items-end gap-3">
         <h2 id="resources-heading" className="text-lg font-semibold">
-          Resources <span className="text-sm font-normal text-slate-500" data-testid="resource-total">{total.toLocaleString("en-US")} matching</span>
+          Resources{" "}
+          <span className="text-sm font-normal text-slate-500" data-testid="resource-total">
+            {total.toLocaleString("en-US")} matching
+          </span>
         </h2>
         <form method="get" action={base} className="ml-auto flex flex-wrap items-end gap-2" role="search">
           <label className="text-xs font-medium">
@@ -70,7 +75,11 @@ export function ResourcesTable({
           </label>
           <label className="text-xs font-medium">
             Status
-            <select name="status" defaultValue={query.status} className="mt-0.5 block rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900">
+            <select
+              name="status"
+              defaultValue={query.status}
+              className="mt-0.5 block rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900"
+            >
               {statusFilters.map((s) => (
                 <option key={s} value={s}>
                   {s === "" ? "all" : s === "drifted" ? "drifted only" : s}
@@ -89,12 +98,18 @@ export function ResourcesTable({
         <table className="w-full min-w-[880px] text-left text-sm" data-testid="resources-table">
           <thead className="border-b border-slate-200 bg-slate-50 text-slate-600 dark:border-slate-800 dark:bg-slate-800/50 dark:text-slate-300">
             <tr>
-              <th scope="col" className="px-3 py-2 font-medium">Namespace</th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Namespace
+              </th>
               <SortHeader label="Name" col="name" base={base} q={query} />
               <SortHeader label="Sync status" col="status" base={base} q={query} />
               <SortHeader label="Last sync" col="synced" base={base} q={query} />
-              <th scope="col" className="px-3 py-2 font-medium">Commit</th>
-              <th scope="col" className="px-3 py-2 font-medium">Sync error</th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Commit
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Sync error
+              </th>
               <SortHeader label="Source" col="source" base={base} q={query} />
             </tr>
           </thead>
@@ -107,7 +122,14 @@ export function ResourcesTable({
               </tr>
             ) : (
               rows.map((r) => (
-                <tr key={`${r.namespace}/${r.name}`} data-testid="resource-row" data-name={r.name} data-status={r.syncStatus} data-drifted={r.drifted} className="border-t border-slate-100 align-top dark:border-slate-800">
+                <tr
+                  key={`${r.namespace}/${r.name}`}
+                  data-testid="resource-row"
+                  data-name={r.name}
+                  data-status={r.syncStatus}
+                  data-drifted={r.drifted}
+                  className="border-t border-slate-100 align-top dark:border-slate-800"
+                >
                   <td className="px-3 py-2 text-slate-600 dark:text-slate-400">{r.namespace || <span className="text-slate-400">(cluster)</span>}</td>
                   <td className="px-3 py-2 font-medium">
                     <Link href={resourceHref(definition, r.namespace, r.name)} className="text-sky-700 hover:underline dark:text-sky-300">

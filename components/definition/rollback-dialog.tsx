@@ -64,8 +64,8 @@ export function RollbackDialog(p: {
       }
     >
       <p>
-        A rollback syncs an earlier applied commit and <strong>pins</strong> the definition there: automated sync stops following the branch until
-        someone presses <em>Resume</em>.
+        A rollback syncs an earlier applied commit and <strong>pins</strong> the definition there: automated sync stops following the branch until someone
+        presses <em>Resume</em>.
       </p>
       <fieldset>
         <legend className="mb-1 font-medium">Applied commits</legend>
@@ -91,14 +91,20 @@ export function RollbackDialog(p: {
       {plan ? (
         <section aria-label="Rollback diff" className="space-y-2">
           <p>
-            Rolling back to <span className="font-mono">{shortSha(plan.commit)}</span> would apply <strong><PlanSentence counts={plan.counts} /></strong>.
+            Rolling back to <span className="font-mono">{shortSha(plan.commit)}</span> would apply{" "}
+            <strong>
+              <PlanSentence counts={plan.counts} />
+            </strong>
+            .
           </p>
           <PlanCounts counts={plan.counts} />
           {plan.changes.map((c) => (
             <ChangeDiff key={`${c.namespace}/${c.name}`} change={c} defaultOpen />
           ))}
           {plan.changedTotal > plan.changes.length ? (
-            <p className="text-slate-500">…and {plan.changedTotal - plan.changes.length} more; review them all on the diff page with ?revision={shortSha(plan.commit)}.</p>
+            <p className="text-slate-500">
+              …and {plan.changedTotal - plan.changes.length} more; review them all on the diff page with ?revision={shortSha(plan.commit)}.
+            </p>
           ) : null}
           {plan.changedTotal === 0 ? <Alert kind="info">Nothing would change: the store already matches this commit.</Alert> : null}
         </section>

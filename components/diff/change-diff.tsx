@@ -12,7 +12,12 @@ export function ChangeDiff({ change: c, defaultOpen = false, sideBySide: sbs }: 
   const key = `${c.namespace ? `${c.namespace}/` : ""}${c.name}`;
   const hasYaml = Boolean(c.liveYaml || c.desiredYaml);
   return (
-    <article data-testid="change" data-key={key} data-action={c.action} className="rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+    <article
+      data-testid="change"
+      data-key={key}
+      data-action={c.action}
+      className="rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900"
+    >
       <header className="flex flex-wrap items-center gap-2 px-3 py-2">
         <button
           type="button"
@@ -20,9 +25,13 @@ export function ChangeDiff({ change: c, defaultOpen = false, sideBySide: sbs }: 
           onClick={() => setOpen(!open)}
           className="flex min-w-0 items-center gap-2 text-left font-medium hover:underline"
         >
-          <span aria-hidden className="w-3 text-slate-500">{open ? "▾" : "▸"}</span>
+          <span aria-hidden className="w-3 text-slate-500">
+            {open ? "▾" : "▸"}
+          </span>
           <StatusBadge status={c.action} />
-          <span className="truncate font-mono text-sm">{c.kind} {key}</span>
+          <span className="truncate font-mono text-sm">
+            {c.kind} {key}
+          </span>
         </button>
         {c.drifted ? <DriftBadge /> : null}
         {c.sourcePath ? (
@@ -38,7 +47,10 @@ export function ChangeDiff({ change: c, defaultOpen = false, sideBySide: sbs }: 
         ) : null}
       </header>
       {c.error ? (
-        <p className="mx-3 mb-2 whitespace-pre-wrap break-words rounded bg-red-50 px-2 py-1 font-mono text-xs text-red-800 dark:bg-red-950 dark:text-red-200" data-testid="change-error">
+        <p
+          className="mx-3 mb-2 whitespace-pre-wrap break-words rounded bg-red-50 px-2 py-1 font-mono text-xs text-red-800 dark:bg-red-950 dark:text-red-200"
+          data-testid="change-error"
+        >
           {c.error}
         </p>
       ) : null}

@@ -21,7 +21,17 @@ import type { DiffReviewData } from "@/lib/api/views";
 
 const OPEN_BY_DEFAULT = 15;
 
-export function DiffReview({ data: d, role, production, activeRunId }: { data: DiffReviewData; role: string; production: boolean; activeRunId: string | null }) {
+export function DiffReview({
+  data: d,
+  role,
+  production,
+  activeRunId,
+}: {
+  data: DiffReviewData;
+  role: string;
+  production: boolean;
+  activeRunId: string | null;
+}) {
   const router = useRouter();
   const tracker = useRunTracker(activeRunId ? ({ id: activeRunId } as never) : null);
   const [sideBySide, setSideBySide] = useState(true);
@@ -45,13 +55,23 @@ export function DiffReview({ data: d, role, production, activeRunId }: { data: D
   return (
     <div className="space-y-5">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/" className="hover:underline">Definitions</Link> / <Link href={base} className="hover:underline">{d.definition}</Link> / <span>Diff</span>
+        <Link href="/" className="hover:underline">
+          Definitions
+        </Link>{" "}
+        /{" "}
+        <Link href={base} className="hover:underline">
+          {d.definition}
+        </Link>{" "}
+        / <span>Diff</span>
       </nav>
       <header className="flex flex-wrap items-start gap-4">
         <div className="min-w-0 flex-1 space-y-1">
           <h1 className="text-2xl font-semibold tracking-tight">Diff review</h1>
           <p className="text-sm">
-            Git <span className="font-mono">{d.branch}</span> at <span data-testid="reviewed-commit" data-sha={d.commit}><CopySha sha={d.commit} /></span>{" "}
+            Git <span className="font-mono">{d.branch}</span> at{" "}
+            <span data-testid="reviewed-commit" data-sha={d.commit}>
+              <CopySha sha={d.commit} />
+            </span>{" "}
             <span className="text-slate-600 dark:text-slate-400">“{d.commitMessage.split("\n")[0]}”</span> against the live store.
           </p>
         </div>
@@ -77,7 +97,9 @@ export function DiffReview({ data: d, role, production, activeRunId }: { data: D
       </header>
 
       {d.pinnedRevision && !d.requestedRevision ? (
-        <Alert kind="warning">This definition is pinned to {shortSha(d.pinnedRevision)} after a rollback; the diff shows that commit, not the branch head.</Alert>
+        <Alert kind="warning">
+          This definition is pinned to {shortSha(d.pinnedRevision)} after a rollback; the diff shows that commit, not the branch head.
+        </Alert>
       ) : null}
       {headMoved ? (
         <Alert kind="warning" title="You are not reviewing the branch head">
@@ -116,8 +138,13 @@ export function DiffReview({ data: d, role, production, activeRunId }: { data: D
           <Alert kind={tracker.finished.phase === "Succeeded" ? "success" : "error"}>
             <span data-testid="run-result">
               Sync {tracker.finished.phase} at {shortSha(tracker.finished.commit)}.{" "}
-              <Link href={`/runs/${tracker.finished.id}`} className="underline">Open the run</Link> or{" "}
-              <Link href={base} className="underline">back to {d.definition}</Link>
+              <Link href={`/runs/${tracker.finished.id}`} className="underline">
+                Open the run
+              </Link>{" "}
+              or{" "}
+              <Link href={base} className="underline">
+                back to {d.definition}
+              </Link>
             </span>
           </Alert>
         ) : null}
@@ -166,7 +193,11 @@ export function DiffReview({ data: d, role, production, activeRunId }: { data: D
         }
       >
         <p className="text-base">
-          Apply <strong><PlanSentence counts={d.counts} /></strong> as reviewed.
+          Apply{" "}
+          <strong>
+            <PlanSentence counts={d.counts} />
+          </strong>{" "}
+          as reviewed.
         </p>
         <TargetCommit commit={d.commit} message={d.commitMessage} branch={d.branch} />
         {confirm?.checking ? <p className="text-slate-500">Checking whether {d.branch} has moved…</p> : null}
@@ -174,7 +205,10 @@ export function DiffReview({ data: d, role, production, activeRunId }: { data: D
           <Alert kind="warning" title="The branch moved since this review">
             <span data-testid="branch-moved">
               {d.branch} is now at {shortSha(confirm.head)}. This sync applies the reviewed commit {shortSha(d.commit)}, not the new head;{" "}
-              <Link href={`${base}/diff`} className="underline">review the new head</Link> to apply that instead.
+              <Link href={`${base}/diff`} className="underline">
+                review the new head
+              </Link>{" "}
+              to apply that instead.
             </span>
           </Alert>
         ) : null}

@@ -32,7 +32,10 @@ export function DefinitionsOverview({ definitions, isAdmin }: { definitions: Def
           {isAdmin ? (
             <>
               {" "}
-              <Link href="/admin/definitions/new" className="text-sky-700 underline dark:text-sky-300">in the editor</Link>,
+              <Link href="/admin/definitions/new" className="text-sky-700 underline dark:text-sky-300">
+                in the editor
+              </Link>
+              ,
             </>
           ) : null}{" "}
           with <code className="rounded bg-slate-100 px-1 dark:bg-slate-800">syncline resource definition add --spec FILE</code> or{" "}
@@ -87,7 +90,13 @@ export function DefinitionsOverview({ definitions, isAdmin }: { definitions: Def
       {shown.length === 0 ? <p className="py-6 text-center text-slate-500">No definition matches.</p> : null}
       <ul className="grid gap-3" data-testid="definition-list">
         {shown.map((d) => (
-          <li key={d.name} data-testid="definition-row" data-name={d.name} data-status={d.status} className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+          <li
+            key={d.name}
+            data-testid="definition-row"
+            data-name={d.name}
+            data-status={d.status}
+            className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900"
+          >
             <div className="flex flex-wrap items-center gap-2">
               <Link href={`/definitions/${encodeURIComponent(d.name)}`} className="text-base font-semibold text-sky-700 hover:underline dark:text-sky-300">
                 {d.name}
@@ -96,7 +105,11 @@ export function DefinitionsOverview({ definitions, isAdmin }: { definitions: Def
               <Badge tone={d.automated ? "blue" : "gray"} icon={d.automated ? "⟳" : "▷"}>
                 {d.automated ? "automated" : "manual"}
               </Badge>
-              {d.production ? <Badge tone="red" icon="★">production</Badge> : null}
+              {d.production ? (
+                <Badge tone="red" icon="★">
+                  production
+                </Badge>
+              ) : null}
               {d.pinnedRevision ? (
                 <Badge tone="amber" icon="⚑" title={`Pinned by ${d.pinnedBy ?? "someone"} after a rollback`}>
                   pinned <span className="font-mono">{d.pinnedRevision.slice(0, 7)}</span>
@@ -105,14 +118,18 @@ export function DefinitionsOverview({ definitions, isAdmin }: { definitions: Def
               <span className="ml-auto text-sm text-slate-500">{d.total.toLocaleString("en-US")} resources</span>
             </div>
             <p className="mt-1 break-all text-sm text-slate-600 dark:text-slate-400">
-              <span className="font-mono">{d.kind}</span> · {d.gitops ? (
-                <span className="font-mono">{d.gitops.repoURL} @ {d.gitops.branch} {d.gitops.path}</span>
+              <span className="font-mono">{d.kind}</span> ·{" "}
+              {d.gitops ? (
+                <span className="font-mono">
+                  {d.gitops.repoURL} @ {d.gitops.branch} {d.gitops.path}
+                </span>
               ) : (
                 "no gitops section"
               )}
               {d.syncedCommit ? (
                 <>
-                  {" "}· applied <CopySha sha={d.syncedCommit} />
+                  {" "}
+                  · applied <CopySha sha={d.syncedCommit} />
                 </>
               ) : null}
             </p>

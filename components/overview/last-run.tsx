@@ -12,7 +12,9 @@ export function LastRun({ run }: { run: RunSummary | null }) {
       <Link href={`/runs/${run.id}`} className="inline-flex items-center gap-1.5 hover:underline">
         <StatusBadge status={run.phase} />
         {run.dryRun ? <DryRunBadge /> : null}
-        <span className="font-mono text-xs" title={run.commit ?? undefined}>{shortSha(run.commit)}</span>
+        <span className="font-mono text-xs" title={run.commit ?? undefined}>
+          {shortSha(run.commit)}
+        </span>
       </Link>
       <RelativeTime iso={run.finishedAt ?? run.createdAt} />
       <span className="text-slate-500">

@@ -27,7 +27,18 @@ export function ResourceDetail(p: ResourceDetailData) {
   return (
     <div className="space-y-5">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/" className="hover:underline">Definitions</Link> / <Link href={base} className="hover:underline">{p.definition}</Link> / <span>{p.namespace ? `${p.namespace}/` : ""}{p.name}</span>
+        <Link href="/" className="hover:underline">
+          Definitions
+        </Link>{" "}
+        /{" "}
+        <Link href={base} className="hover:underline">
+          {p.definition}
+        </Link>{" "}
+        /{" "}
+        <span>
+          {p.namespace ? `${p.namespace}/` : ""}
+          {p.name}
+        </span>
       </nav>
       <header className="space-y-2">
         <div className="flex flex-wrap items-center gap-3">
@@ -41,13 +52,19 @@ export function ResourceDetail(p: ResourceDetailData) {
         {l ? (
           <dl className="grid gap-x-6 gap-y-1 text-sm sm:grid-cols-[auto_1fr] md:grid-cols-[auto_1fr_auto_1fr]" data-testid="git-sync">
             <dt className="text-slate-500">gitSync.lastSyncTime</dt>
-            <dd><RelativeTime iso={l.lastSyncTime} /></dd>
+            <dd>
+              <RelativeTime iso={l.lastSyncTime} />
+            </dd>
             <dt className="text-slate-500">gitSync.lastCommitSHA</dt>
-            <dd><CopySha sha={l.lastCommitSHA} /></dd>
+            <dd>
+              <CopySha sha={l.lastCommitSHA} />
+            </dd>
             <dt className="text-slate-500">Source</dt>
             <dd className="font-mono text-xs">{l.sourcePath ? `${l.sourcePath}${l.sourceLine ? `:${l.sourceLine}` : ""}` : "—"}</dd>
             <dt className="text-slate-500">Generation</dt>
-            <dd>{l.generation} · {l.managedBy ? `managed by ${l.managedBy}` : "not Git-managed"}</dd>
+            <dd>
+              {l.generation} · {l.managedBy ? `managed by ${l.managedBy}` : "not Git-managed"}
+            </dd>
           </dl>
         ) : null}
         {l?.syncError ? <Alert title="gitSync.syncError">{l.syncError}</Alert> : null}
@@ -64,7 +81,9 @@ export function ResourceDetail(p: ResourceDetailData) {
         <ul className="divide-y divide-slate-100 rounded-lg border border-slate-200 bg-white text-sm dark:divide-slate-800 dark:border-slate-800 dark:bg-slate-900">
           {p.runs.map((r) => (
             <li key={r.runId} className="flex flex-wrap items-center gap-2 px-3 py-2">
-              <Link href={`/runs/${r.runId}`} className="font-mono text-xs text-sky-700 hover:underline dark:text-sky-300">{r.runId.slice(0, 8)}</Link>
+              <Link href={`/runs/${r.runId}`} className="font-mono text-xs text-sky-700 hover:underline dark:text-sky-300">
+                {r.runId.slice(0, 8)}
+              </Link>
               <StatusBadge status={r.action} />
               <StatusBadge status={r.phase} />
               {r.dryRun ? <DryRunBadge /> : null}

@@ -22,12 +22,24 @@ export function RunChart({ runs }: { runs: RunSummary[] }) {
     <figure className="rounded-lg border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900">
       <figcaption className="mb-1 flex flex-wrap gap-3 text-xs text-slate-500">
         <span>Recent runs, oldest left · bar height = duration (max {formatDuration(max)})</span>
-        <span><span className="text-emerald-600">■</span> succeeded</span>
-        <span><span className="text-red-600">▲</span> failed</span>
-        <span><span className="text-amber-600">◆</span> interrupted</span>
+        <span>
+          <span className="text-emerald-600">■</span> succeeded
+        </span>
+        <span>
+          <span className="text-red-600">▲</span> failed
+        </span>
+        <span>
+          <span className="text-amber-600">◆</span> interrupted
+        </span>
         <span>hatched = dry-run</span>
       </figcaption>
-      <svg viewBox={`0 0 ${W} ${H}`} className="h-32 w-full" role="img" aria-label={`Durations and outcomes of the last ${recent.length} runs`} data-testid="run-chart">
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        className="h-32 w-full"
+        role="img"
+        aria-label={`Durations and outcomes of the last ${recent.length} runs`}
+        data-testid="run-chart"
+      >
         <defs>
           <pattern id="dry" width="4" height="4" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">
             <rect width="2" height="4" className="fill-white/60 dark:fill-slate-900/60" />

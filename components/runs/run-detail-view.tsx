@@ -30,12 +30,24 @@ export function RunDetailView({ initial }: { initial: RunDetail }) {
   return (
     <div className="space-y-5" data-testid="run-detail" data-phase={run.phase}>
       <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/" className="hover:underline">Definitions</Link> / <Link href={base} className="hover:underline">{run.definition}</Link> /{" "}
-        <Link href={`${base}/runs`} className="hover:underline">Runs</Link> / <span className="font-mono">{run.id.slice(0, 8)}</span>
+        <Link href="/" className="hover:underline">
+          Definitions
+        </Link>{" "}
+        /{" "}
+        <Link href={base} className="hover:underline">
+          {run.definition}
+        </Link>{" "}
+        /{" "}
+        <Link href={`${base}/runs`} className="hover:underline">
+          Runs
+        </Link>{" "}
+        / <span className="font-mono">{run.id.slice(0, 8)}</span>
       </nav>
       <header className="space-y-2">
         <div className="flex flex-wrap items-center gap-3">
-          <h1 className="text-2xl font-semibold tracking-tight">{run.dryRun ? "Dry-run" : run.trigger === "rollback" ? "Rollback" : "Sync"} of {run.definition}</h1>
+          <h1 className="text-2xl font-semibold tracking-tight">
+            {run.dryRun ? "Dry-run" : run.trigger === "rollback" ? "Rollback" : "Sync"} of {run.definition}
+          </h1>
           <StatusBadge status={run.phase} />
           {run.dryRun ? <DryRunBadge /> : null}
         </div>
@@ -63,10 +75,15 @@ export function RunDetailView({ initial }: { initial: RunDetail }) {
       {problems.length > 0 ? (
         <section aria-label="Errors" className="space-y-1">
           <h2 className="text-lg font-semibold">Errors</h2>
-          <ul className="space-y-1 rounded-lg border border-red-200 bg-red-50 p-3 font-mono text-xs text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-200" data-testid="run-errors">
+          <ul
+            className="space-y-1 rounded-lg border border-red-200 bg-red-50 p-3 font-mono text-xs text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-200"
+            data-testid="run-errors"
+          >
             {problems.map((c) => (
               <li key={`${c.namespace}/${c.name}`}>
-                {c.error!.startsWith(c.sourcePath ?? "\u0000") ? c.error : `${c.sourcePath ? `${c.sourcePath}${c.sourceLine ? `:${c.sourceLine}` : ""}: ` : ""}${c.kind} ${c.namespace ? `${c.namespace}/` : ""}${c.name}: ${c.error}`}
+                {c.error!.startsWith(c.sourcePath ?? "\u0000")
+                  ? c.error
+                  : `${c.sourcePath ? `${c.sourcePath}${c.sourceLine ? `:${c.sourceLine}` : ""}: ` : ""}${c.kind} ${c.namespace ? `${c.namespace}/` : ""}${c.name}: ${c.error}`}
               </li>
             ))}
           </ul>
@@ -77,16 +94,26 @@ export function RunDetailView({ initial }: { initial: RunDetail }) {
         <h2 className="text-lg font-semibold">
           Changes <span className="text-sm font-normal text-slate-500">{run.changesTotal}</span>
         </h2>
-        {run.changes.length === 0 ? <p className="text-sm text-slate-500">{isActivePhase(run.phase) ? "Changes appear when the run ends." : "No resource changed."}</p> : null}
+        {run.changes.length === 0 ? (
+          <p className="text-sm text-slate-500">{isActivePhase(run.phase) ? "Changes appear when the run ends." : "No resource changed."}</p>
+        ) : null}
         {run.changes.map((c, i) => (
           <ChangeDiff key={`${c.namespace}/${c.name}`} change={c} defaultOpen={i < 5} />
         ))}
-        {run.changesTotal > run.changes.length ? <p className="text-sm text-slate-500">…and {run.changesTotal - run.changes.length} more (see GET /api/v1/runs/{run.id}?offset=…).</p> : null}
+        {run.changesTotal > run.changes.length ? (
+          <p className="text-sm text-slate-500">
+            …and {run.changesTotal - run.changes.length} more (see GET /api/v1/runs/{run.id}?offset=…).
+          </p>
+        ) : null}
       </section>
 
       <section aria-label="Log">
         <h2 className="mb-2 text-lg font-semibold">Log</h2>
-        <pre className="max-h-96 overflow-auto whitespace-pre-wrap break-words rounded-lg bg-slate-900 p-3 font-mono text-xs text-slate-100" data-testid="run-log" tabIndex={0}>
+        <pre
+          className="max-h-96 overflow-auto whitespace-pre-wrap break-words rounded-lg bg-slate-900 p-3 font-mono text-xs text-slate-100"
+          data-testid="run-log"
+          tabIndex={0}
+        >
           {run.log.length ? run.log.join("\n") : "(no log yet)"}
         </pre>
       </section>

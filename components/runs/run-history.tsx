@@ -14,7 +14,14 @@ export function RunHistory({ definition, runs, nextCursor }: { definition: strin
   return (
     <div className="space-y-5">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
-        <Link href="/" className="hover:underline">Definitions</Link> / <Link href={base} className="hover:underline">{definition}</Link> / <span>Runs</span>
+        <Link href="/" className="hover:underline">
+          Definitions
+        </Link>{" "}
+        /{" "}
+        <Link href={base} className="hover:underline">
+          {definition}
+        </Link>{" "}
+        / <span>Runs</span>
       </nav>
       <h1 className="text-2xl font-semibold tracking-tight">Run history</h1>
       <RunChart runs={runs} />
@@ -22,23 +29,45 @@ export function RunHistory({ definition, runs, nextCursor }: { definition: strin
         <table className="w-full min-w-[900px] text-left text-sm" data-testid="runs-table">
           <thead className="border-b border-slate-200 bg-slate-50 text-slate-600 dark:border-slate-800 dark:bg-slate-800/50 dark:text-slate-300">
             <tr>
-              <th scope="col" className="px-3 py-2 font-medium">Run</th>
-              <th scope="col" className="px-3 py-2 font-medium">Phase</th>
-              <th scope="col" className="px-3 py-2 font-medium">Trigger</th>
-              <th scope="col" className="px-3 py-2 font-medium">Commit</th>
-              <th scope="col" className="px-3 py-2 font-medium">Started</th>
-              <th scope="col" className="px-3 py-2 font-medium">Duration</th>
-              <th scope="col" className="px-3 py-2 font-medium">Create / update / delete / invalid</th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Run
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Phase
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Trigger
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Commit
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Started
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Duration
+              </th>
+              <th scope="col" className="px-3 py-2 font-medium">
+                Create / update / delete / invalid
+              </th>
             </tr>
           </thead>
           <tbody>
             {runs.length === 0 ? (
               <tr>
-                <td colSpan={7} className="px-3 py-8 text-center text-slate-500">No runs yet.</td>
+                <td colSpan={7} className="px-3 py-8 text-center text-slate-500">
+                  No runs yet.
+                </td>
               </tr>
             ) : null}
             {runs.map((r) => (
-              <tr key={r.id} data-testid="run-row" data-phase={r.phase} data-dry-run={r.dryRun} className="border-t border-slate-100 align-top dark:border-slate-800">
+              <tr
+                key={r.id}
+                data-testid="run-row"
+                data-phase={r.phase}
+                data-dry-run={r.dryRun}
+                className="border-t border-slate-100 align-top dark:border-slate-800"
+              >
                 <td className="px-3 py-2">
                   <Link href={`/runs/${r.id}`} className="font-mono text-xs text-sky-700 hover:underline dark:text-sky-300">
                     {r.id.slice(0, 8)}
@@ -49,20 +78,26 @@ export function RunHistory({ definition, runs, nextCursor }: { definition: strin
                     <StatusBadge status={r.phase} />
                     {r.dryRun ? <DryRunBadge /> : null}
                   </span>
-                  {r.error ? <p className="mt-1 max-w-xs truncate text-xs text-red-700 dark:text-red-300" title={r.error}>{r.error}</p> : null}
+                  {r.error ? (
+                    <p className="mt-1 max-w-xs truncate text-xs text-red-700 dark:text-red-300" title={r.error}>
+                      {r.error}
+                    </p>
+                  ) : null}
                 </td>
                 <td className="px-3 py-2">
                   {r.trigger} <span className="text-slate-500">by {r.initiator}</span>
                 </td>
                 <td className="max-w-xs px-3 py-2">
                   <CopySha sha={r.commit} />
-                  <span className="block truncate text-xs text-slate-500" title={r.commitMessage ?? undefined}>{r.commitMessage?.split("\n")[0]}</span>
+                  <span className="block truncate text-xs text-slate-500" title={r.commitMessage ?? undefined}>
+                    {r.commitMessage?.split("\n")[0]}
+                  </span>
                 </td>
-                <td className="px-3 py-2"><RelativeTime iso={r.startedAt ?? r.createdAt} /></td>
+                <td className="px-3 py-2">
+                  <RelativeTime iso={r.startedAt ?? r.createdAt} />
+                </td>
                 <td className="px-3 py-2 tabular-nums">{formatDuration(r.durationMs)}</td>
-                <td className="px-3 py-2 font-mono text-xs tabular-nums">
-                  {countKeys.map((k) => r.counts[k] ?? 0).join(" / ")}
-                </td>
+                <td className="px-3 py-2 font-mono text-xs tabular-nums">{countKeys.map((k) => r.counts[k] ?? 0).join(" / ")}</td>
               </tr>
             ))}
           </tbody>

@@ -6,7 +6,17 @@ import { useRun } from "@/lib/client/use-run";
 import { isActivePhase, type RunSummary } from "@/lib/client/run-types";
 import { StatusBadge } from "@/components/ui/status-badge";
 
-export function RunProgress({ runId, initial, onEnd, compact }: { runId: string; initial?: RunSummary | null; onEnd?: (run: RunSummary) => void; compact?: boolean }) {
+export function RunProgress({
+  runId,
+  initial,
+  onEnd,
+  compact,
+}: {
+  runId: string;
+  initial?: RunSummary | null;
+  onEnd?: (run: RunSummary) => void;
+  compact?: boolean;
+}) {
   const q = useRun(runId, { limit: 1, initial: initial ? { ...initial, log: [], changes: [], changesTotal: 0 } : undefined });
   const run = q.data;
   const ended = useRef(false);
@@ -19,7 +29,10 @@ export function RunProgress({ runId, initial, onEnd, compact }: { runId: string;
   if (q.error && (!run || isActivePhase(run.phase))) {
     return (
       <span role="alert" className="text-sm text-red-700 dark:text-red-300">
-        Progress unavailable: {(q.error as Error).message} — <Link href={`/runs/${runId}`} className="underline">open the run</Link>
+        Progress unavailable: {(q.error as Error).message} —{" "}
+        <Link href={`/runs/${runId}`} className="underline">
+          open the run
+        </Link>
       </span>
     );
   }

@@ -8,7 +8,9 @@ export function Alert({ kind = "error", title, children }: { kind?: "error" | "w
   }[kind];
   return (
     <div role={kind === "error" ? "alert" : "status"} className={`flex gap-2 rounded-lg border px-3 py-2 text-sm ${look.cls}`}>
-      <span aria-hidden className="font-bold">{look.icon}</span>
+      <span aria-hidden className="font-bold">
+        {look.icon}
+      </span>
       <div className="min-w-0 break-words">
         {title ? <p className="font-medium">{title}</p> : null}
         {children}

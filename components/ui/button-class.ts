@@ -10,4 +10,3 @@ export type ButtonVariant = keyof typeof variants;
 
 export const buttonClass = (variant: keyof typeof variants = "secondary") =>
   `inline-flex items-center justify-center gap-1.5 rounded-md px-3 py-1.5 text-sm font-medium disabled:cursor-not-allowed ${variants[variant]}`;
-

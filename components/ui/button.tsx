@@ -27,7 +27,11 @@ export function Button({
         data-disabled-reason={disabledReason ?? undefined}
         className={`${buttonClass(variant)} ${className ?? ""}`}
       >
-        {busy ? <span aria-hidden className="animate-spin">⟳</span> : null}
+        {busy ? (
+          <span aria-hidden className="animate-spin">
+            ⟳
+          </span>
+        ) : null}
         {children}
       </button>
       {disabledReason ? (

@@ -66,7 +66,8 @@ export function ConfirmDialog(p: ConfirmDialogProps) {
             {p.requireText ? (
               <label className="block">
                 <span>
-                  This definition is marked <strong>production</strong>. Type <code className="rounded bg-slate-100 px-1 font-mono dark:bg-slate-800">{p.requireText}</code> to confirm.
+                  This definition is marked <strong>production</strong>. Type{" "}
+                  <code className="rounded bg-slate-100 px-1 font-mono dark:bg-slate-800">{p.requireText}</code> to confirm.
                 </span>
                 <input
                   autoFocus

@@ -35,7 +35,10 @@ const statusLook: Record<string, { tone: Tone; icon: string }> = {
 
 export function Badge({ tone = "gray", icon, children, title }: { tone?: Tone; icon?: string; children: React.ReactNode; title?: string }) {
   return (
-    <span title={title} className={`inline-flex items-center gap-1 whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${tones[tone]}`}>
+    <span
+      title={title}
+      className={`inline-flex items-center gap-1 whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${tones[tone]}`}
+    >
       {icon ? <span aria-hidden>{icon}</span> : null}
       {children}
     </span>

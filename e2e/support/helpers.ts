@@ -32,7 +32,13 @@ export interface ApiAnswer<T = unknown> {
   body: T;
 }
 
-export async function api<T = Record<string, unknown>>(server: AppServer, token: string, method: string, urlPath: string, body?: unknown): Promise<ApiAnswer<T>> {
+export async function api<T = Record<string, unknown>>(
+  server: AppServer,
+  token: string,
+  method: string,
+  urlPath: string,
+  body?: unknown,
+): Promise<ApiAnswer<T>> {
   const r = await fetch(`${server.url}${urlPath}`, {
     method,
     headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
@@ -69,7 +75,13 @@ export async function createDefinition(server: AppServer, token: string, def: un
 }
 
 export async function syncNow(server: AppServer, token: string, name: string, body: Record<string, unknown> = {}) {
-  const r = await api<{ id: string; phase: string; commit: string; error: string | null }>(server, token, "POST", `/api/v1/definitions/${name}/sync?wait=true`, body);
+  const r = await api<{ id: string; phase: string; commit: string; error: string | null }>(
+    server,
+    token,
+    "POST",
+    `/api/v1/definitions/${name}/sync?wait=true`,
+    body,
+  );
   expect(r.status, JSON.stringify(r.body)).toBe(200);
   expect(r.body.phase, JSON.stringify(r.body)).toBe("Succeeded");
   return r.body;

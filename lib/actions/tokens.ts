@@ -6,14 +6,15 @@ import { issueApiToken, revokeToken } from "@/lib/server/services/api-tokens";
 import { roles } from "@/lib/api/roles";
 
 export const createTokenAction = defineAction(
-  { name: "token.create", role: "viewer", input: z.object({ name: z.string().min(1).max(100), role: z.enum(roles).optional(), expiresInDays: z.number().int().min(1).max(3650).optional() }) },
+  {
+    name: "token.create",
+    role: "viewer",
+    input: z.object({ name: z.string().min(1).max(100), role: z.enum(roles).optional(), expiresInDays: z.number().int().min(1).max(3650).optional() }),
+  },
   (input, who) => issueApiToken(input, who),
 );
 
-export const revokeTokenAction = defineAction(
-  { name: "token.revoke", role: "viewer", input: z.object({ id: z.string().uuid() }) },
-  async ({ id }, who) => {
-    await revokeToken(id, who);
-    return { id };
-  },
-);
+export const revokeTokenAction = defineAction({ name: "token.revoke", role: "viewer", input: z.object({ id: z.string().uuid() }) }, async ({ id }, who) => {
+  await revokeToken(id, who);
+  return { id };
+});

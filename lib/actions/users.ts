@@ -38,7 +38,6 @@ export const setUserDisabledAction = defineAction(
 
 export const deleteUserAction = defineAction({ name: "user.delete", role: "admin", input: z.object({ id: userId }) }, ({ id }, who) => deleteUser(who, id));
 
-export const endUserSessionsAction = defineAction(
-  { name: "user.end-sessions", role: "admin", input: z.object({ id: userId }) },
-  ({ id }, who) => endUserSessions(who, id),
+export const endUserSessionsAction = defineAction({ name: "user.end-sessions", role: "admin", input: z.object({ id: userId }) }, ({ id }, who) =>
+  endUserSessions(who, id),
 );

@@ -20,6 +20,10 @@ export function useRun(id: string | null, opts: { initial?: RunDetail; intervalM
     staleTime: 0,
     // Poll while the run is active; back off, then stop, if the API keeps failing.
     refetchInterval: (q) =>
-      q.state.data && !isActivePhase(q.state.data.phase) ? false : q.state.fetchFailureCount > 5 ? false : (opts.intervalMs ?? 1000) * (1 + q.state.fetchFailureCount),
+      q.state.data && !isActivePhase(q.state.data.phase)
+        ? false
+        : q.state.fetchFailureCount > 5
+          ? false
+          : (opts.intervalMs ?? 1000) * (1 + q.state.fetchFailureCount),
   });
 }

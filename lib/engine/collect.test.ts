@@ -44,10 +44,7 @@ describe("collectDesired", () => {
   });
 
   it("keeps labels and annotations when they are string maps", () => {
-    const r = collectDesired(
-      [{ path: "a.yaml", docs: [doc(dep("web", { spec: { r: 1 } }, { labels: { app: "web" }, annotations: { note: "x" } }))] }],
-      NS,
-    );
+    const r = collectDesired([{ path: "a.yaml", docs: [doc(dep("web", { spec: { r: 1 } }, { labels: { app: "web" }, annotations: { note: "x" } }))] }], NS);
     expect(r.desired[0]?.doc).toEqual({
       kind: "Deployment",
       metadata: { name: "web", namespace: "prod", labels: { app: "web" }, annotations: { note: "x" } },
@@ -129,17 +126,10 @@ describe("collectDesired", () => {
   });
 
   it("uses namespace '' for Cluster scope and refuses a namespace there", () => {
-    const r = collectDesired(
-      [{ path: "c.yaml", docs: [doc({ kind: "Deployment", metadata: { name: "global" } }, 1), doc(dep("scoped"), 7)] }],
-      CLUSTER,
-    );
+    const r = collectDesired([{ path: "c.yaml", docs: [doc({ kind: "Deployment", metadata: { name: "global" } }, 1), doc(dep("scoped"), 7)] }], CLUSTER);
     expect(r.desired.map((d) => [d.key, d.doc.metadata, d.error])).toEqual([
       [{ kind: "Deployment", namespace: "", name: "global" }, { name: "global" }, undefined],
-      [
-        { kind: "Deployment", namespace: "", name: "scoped" },
-        { name: "scoped" },
-        "c.yaml:7: metadata.namespace must not be set: Deployment is Cluster-scoped",
-      ],
+      [{ kind: "Deployment", namespace: "", name: "scoped" }, { name: "scoped" }, "c.yaml:7: metadata.namespace must not be set: Deployment is Cluster-scoped"],
     ]);
   });
 

@@ -20,10 +20,7 @@ export interface CollectResult {
 
 export const NO_KIND = "(none)";
 
-export function collectDesired(
-  files: { path: string; docs: ParsedDoc[] }[],
-  def: { kind: string; scope: Scope },
-): CollectResult {
+export function collectDesired(files: { path: string; docs: ParsedDoc[] }[], def: { kind: string; scope: Scope }): CollectResult {
   const desired: DesiredResource[] = [];
   const otherKinds: Record<string, number> = Object.create(null) as Record<string, number>;
   const problems: FileProblem[] = [];
@@ -105,7 +102,11 @@ function toDesired(
     spec = {};
   }
 
-  for (const [value, where] of [[spec, "spec"], [getOwn(metadata, "labels"), "metadata.labels"], [getOwn(metadata, "annotations"), "metadata.annotations"]] as const) {
+  for (const [value, where] of [
+    [spec, "spec"],
+    [getOwn(metadata, "labels"), "metadata.labels"],
+    [getOwn(metadata, "annotations"), "metadata.annotations"],
+  ] as const) {
     const at = findOwnKeyPath(value, "__proto__", where);
     if (at) errors.push(`${at.slice(0, 200)}: the key "__proto__" is not allowed (it cannot be stored as data)`);
   }

@@ -113,9 +113,7 @@ describe("parseDefinitionInput", () => {
 
   it("reports SSH repo URLs as not supported yet", () => {
     for (const repoURL of ["git@github.com:example/deployments.git", "ssh://git@github.com/example/deployments.git"]) {
-      expect(errorsOf(withSpec({}, { repoURL }))).toEqual([
-        { path: "spec.gitops.repoURL", message: "not supported yet: use HTTPS with a token secret" },
-      ]);
+      expect(errorsOf(withSpec({}, { repoURL }))).toEqual([{ path: "spec.gitops.repoURL", message: "not supported yet: use HTTPS with a token secret" }]);
     }
   });
 
@@ -131,7 +129,10 @@ describe("parseDefinitionInput", () => {
 
   it("accepts syncPolicy, production, secretPaths and secretName", () => {
     const r = parseDefinitionInput(
-      withSpec({ syncPolicy: { automated: true, prune: true }, production: true, secretPaths: ["/password", "/env/*/value"] }, { secretName: "git-credentials" }),
+      withSpec(
+        { syncPolicy: { automated: true, prune: true }, production: true, secretPaths: ["/password", "/env/*/value"] },
+        { secretName: "git-credentials" },
+      ),
     );
     expect(r.ok).toBe(true);
     if (r.ok) {
@@ -150,7 +151,7 @@ describe("parseDefinitionInput", () => {
     ]);
   });
 
-  it("exports the zod schema for OpenAPI generation (request bodies: io \"input\")", () => {
+  it('exports the zod schema for OpenAPI generation (request bodies: io "input")', () => {
     expect(definitionInputSchema.safeParse(seed()).success).toBe(true);
     const json = z.toJSONSchema(definitionInputSchema, { io: "input" }) as unknown as {
       properties: { spec: { properties: { gitops: { properties: Record<string, { default?: unknown }> } }; required: string[] } };

@@ -106,10 +106,7 @@ export const definitionInputSchema = z.object({
       singular: dnsLabel("singular").optional(),
     }),
     scope: z.enum(["Namespaced", "Cluster"], { error: 'scope must be "Namespaced" or "Cluster"' }),
-    handler: z
-      .object({ executorType: z.string().optional(), functionName: z.string().optional() })
-      .catchall(z.unknown())
-      .optional(),
+    handler: z.object({ executorType: z.string().optional(), functionName: z.string().optional() }).catchall(z.unknown()).optional(),
     schema: z
       .record(z.string(), z.unknown())
       .superRefine((schema, ctx) => {

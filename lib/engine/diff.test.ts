@@ -16,9 +16,7 @@ describe("diffFields", () => {
   });
 
   it("escapes ~ and / in keys", () => {
-    expect(diffFields({ "a/b": { "c~d": 1 } }, { "a/b": { "c~d": 2 } })).toEqual([
-      { path: "/a~1b/c~0d", op: "modified", old: 1, new: 2 },
-    ]);
+    expect(diffFields({ "a/b": { "c~d": 1 } }, { "a/b": { "c~d": 2 } })).toEqual([{ path: "/a~1b/c~0d", op: "modified", old: 1, new: 2 }]);
     expect(toPointer(["x", 0, "~/"])).toBe("/x/0/~0~1");
   });
 

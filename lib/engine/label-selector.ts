@@ -6,9 +6,7 @@
  */
 
 export type LabelRequirement =
-  | { key: string; op: "exists" | "notexists" }
-  | { key: string; op: "=" | "!="; value: string }
-  | { key: string; op: "in" | "notin"; values: string[] };
+  { key: string; op: "exists" | "notexists" } | { key: string; op: "=" | "!="; value: string } | { key: string; op: "in" | "notin"; values: string[] };
 
 export type LabelSelector = LabelRequirement[];
 
@@ -102,8 +100,7 @@ function checkLabelKey(key: string): string | undefined {
 }
 
 export function matchLabels(selector: LabelSelector, labels: Record<string, string> | null | undefined): boolean {
-  const own = (k: string): string | undefined =>
-    labels && Object.prototype.hasOwnProperty.call(labels, k) ? labels[k] : undefined;
+  const own = (k: string): string | undefined => (labels && Object.prototype.hasOwnProperty.call(labels, k) ? labels[k] : undefined);
   return selector.every((r) => {
     const v = own(r.key);
     switch (r.op) {

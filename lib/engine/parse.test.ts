@@ -193,9 +193,7 @@ describe("parseSourceFile: YAML", () => {
     const r = parseSourceFile({ path: "bomb.yaml", content: aliasBomb });
     expect(performance.now() - started).toBeLessThan(500);
     expect(r.docs).toEqual([]);
-    expect(r.problems).toEqual([
-      { path: "bomb.yaml", line: 1, column: 1, message: "too many aliases (more than maxAliasCount 100); a YAML alias bomb?" },
-    ]);
+    expect(r.problems).toEqual([{ path: "bomb.yaml", line: 1, column: 1, message: "too many aliases (more than maxAliasCount 100); a YAML alias bomb?" }]);
   });
 
   it("allows a few ordinary aliases", () => {
@@ -223,14 +221,7 @@ describe("parseSourceFile: YAML", () => {
   });
 
   it("does not count brackets inside block scalars, quotes or comments", () => {
-    const content = [
-      "script: |",
-      "  " + "[".repeat(300),
-      "quoted: '" + "{".repeat(300) + "'",
-      "# " + "[".repeat(300),
-      "ok: [1, [2, [3]]]",
-      "",
-    ].join("\n");
+    const content = ["script: |", "  " + "[".repeat(300), "quoted: '" + "{".repeat(300) + "'", "# " + "[".repeat(300), "ok: [1, [2, [3]]]", ""].join("\n");
     const r = parseSourceFile({ path: "x.yaml", content });
     expect(r.problems).toEqual([]);
     expect((r.docs[0]?.value as { ok: unknown }).ok).toEqual([1, [2, [3]]]);
@@ -295,9 +286,7 @@ describe("parseSourceFile: YAML", () => {
 describe("parseSourceFile: refused before parsing", () => {
   it("refuses files over maxFileBytes and names the limit", () => {
     const r = parseSourceFile({ path: "big.yaml", content: "a: " + "x".repeat(200) }, { maxFileBytes: 100 });
-    expect(r.problems).toEqual([
-      { path: "big.yaml", message: "file is 203 bytes, larger than the limit of 100 bytes (maxFileBytes); not parsed" },
-    ]);
+    expect(r.problems).toEqual([{ path: "big.yaml", message: "file is 203 bytes, larger than the limit of 100 bytes (maxFileBytes); not parsed" }]);
     const bytes = parseSourceFile({ path: "big.json", content: utf8("é".repeat(60)) }, { maxFileBytes: 100 });
     expect(bytes.problems[0]?.message).toMatch(/120 bytes, larger than the limit of 100 bytes/);
   });
@@ -323,13 +312,9 @@ describe("parseSourceFile: refused before parsing", () => {
   it("refuses invalid UTF-8 and gives the byte offset and line", () => {
     const bytes = new Uint8Array([...utf8("kind: Deployment\nname: caf"), 0xc3, 0x0a]);
     const r = parseSourceFile({ path: "u.yaml", content: bytes });
-    expect(r.problems).toEqual([
-      { path: "u.yaml", line: 2, column: 10, message: "invalid UTF-8 at byte offset 26; files must be UTF-8 text" },
-    ]);
+    expect(r.problems).toEqual([{ path: "u.yaml", line: 2, column: 10, message: "invalid UTF-8 at byte offset 26; files must be UTF-8 text" }]);
     const overlong = new Uint8Array([0x61, 0xc0, 0xaf]);
-    expect(parseSourceFile({ path: "o.json", content: overlong }).problems[0]?.message).toBe(
-      "invalid UTF-8 at byte offset 1; files must be UTF-8 text",
-    );
+    expect(parseSourceFile({ path: "o.json", content: overlong }).problems[0]?.message).toBe("invalid UTF-8 at byte offset 1; files must be UTF-8 text");
     const surrogate = new Uint8Array([0x22, 0xed, 0xa0, 0x80, 0x22]);
     expect(parseSourceFile({ path: "s.json", content: surrogate }).problems[0]?.message).toMatch(/byte offset 1;/);
   });
@@ -373,7 +358,33 @@ describe("parseSourceFile: never throws, never hangs", () => {
   });
 
   it("on random YAML/JSON-ish token soup", () => {
-    const token = fc.constantFrom("[", "]", "{", "}", ",", ":", " ", "\n", "\t", "- ", "&a ", "*a", "!!str ", "'", '"', "#", "|", ">", "a", "1", "---\n", "__proto__", "\\", "\r\n", "? ");
+    const token = fc.constantFrom(
+      "[",
+      "]",
+      "{",
+      "}",
+      ",",
+      ":",
+      " ",
+      "\n",
+      "\t",
+      "- ",
+      "&a ",
+      "*a",
+      "!!str ",
+      "'",
+      '"',
+      "#",
+      "|",
+      ">",
+      "a",
+      "1",
+      "---\n",
+      "__proto__",
+      "\\",
+      "\r\n",
+      "? ",
+    );
     fc.assert(
       fc.property(fc.constantFrom(...paths), fc.array(token, { maxLength: 200 }), (path, tokens) => {
         const r = parseSourceFile({ path, content: tokens.join("") });

@@ -55,10 +55,7 @@ export function isSourceFilePath(path: string): boolean {
   return /\.(json|ya?ml)$/i.test(path);
 }
 
-export function parseSourceFile(
-  file: { path: string; content: Uint8Array | string },
-  limits: ParseLimits = {},
-): ParseResult {
+export function parseSourceFile(file: { path: string; content: Uint8Array | string }, limits: ParseLimits = {}): ParseResult {
   const maxFileBytes = limits.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const maxDepth = limits.maxDepth ?? DEFAULT_MAX_DEPTH;
   const maxAliasCount = limits.maxAliasCount ?? DEFAULT_MAX_ALIAS_COUNT;

@@ -167,11 +167,13 @@ describe("pipeline: planFromSource", () => {
       parse: parseSourceFile,
       heldElsewhere: new Map([[resourceKeyString({ kind: "Deployment", namespace: "prod", name: "web" }), "other.example.io"]]),
     });
-    expect(plan.changes.find((c) => c.key.name === "web")?.error).toBe("resources/web.yaml:1: Deployment prod/web already belongs to definition other.example.io");
+    expect(plan.changes.find((c) => c.key.name === "web")?.error).toBe(
+      "resources/web.yaml:1: Deployment prod/web already belongs to definition other.example.io",
+    );
 
     const broken = { ...def, spec: { ...def.spec, schema: { type: "object", properties: { x: { type: "no-such-type" } } } } };
-    await expect(planFromSource({ files: [], definition: broken, live: [], policy: def.spec.syncPolicy, managedBy: "syncline", parse: parseSourceFile })).rejects.toBeInstanceOf(
-      SchemaCompileError,
-    );
+    await expect(
+      planFromSource({ files: [], definition: broken, live: [], policy: def.spec.syncPolicy, managedBy: "syncline", parse: parseSourceFile }),
+    ).rejects.toBeInstanceOf(SchemaCompileError);
   });
 });

@@ -68,9 +68,7 @@ describe("planSync", () => {
       { path: "/spec/replicas", op: "modified", old: 3, new: 5 },
     ]);
     expect(changed?.liveYaml).toBe("kind: Deployment\nmetadata:\n  name: changed\n  namespace: prod\nspec:\n  replicas: 3\n");
-    expect(changed?.desiredYaml).toBe(
-      "kind: Deployment\nmetadata:\n  labels:\n    app: x\n  name: changed\n  namespace: prod\nspec:\n  replicas: 5\n",
-    );
+    expect(changed?.desiredYaml).toBe("kind: Deployment\nmetadata:\n  labels:\n    app: x\n  name: changed\n  namespace: prod\nspec:\n  replicas: 5\n");
     expect(changed?.desired?.key.name).toBe("changed");
     expect(changed?.sourcePath).toBe("apps/changed.yaml");
     const created = plan.changes[1];
@@ -112,7 +110,11 @@ describe("planSync", () => {
 
   it("blocks an atomic run on file problems too", () => {
     const plan = planSync(
-      base({ desired: [desired("a", {})], fileProblems: [{ path: "x.yaml", line: 1, message: "bad" }], policy: { prune: false, atomic: true, allowEmpty: false } }),
+      base({
+        desired: [desired("a", {})],
+        fileProblems: [{ path: "x.yaml", line: 1, message: "bad" }],
+        policy: { prune: false, atomic: true, allowEmpty: false },
+      }),
     );
     expect(plan.blocked).toBe(true);
     expect(plan.fileProblems).toHaveLength(1);

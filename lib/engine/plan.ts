@@ -234,8 +234,7 @@ function desiredChange(key: ResourceKey, d: DesiredResource, live: LiveResource 
       action,
       drifted: live ? isDrifted(live) : false,
       // equal content hashes: nothing to list
-      diff:
-        action === "unchanged" ? [] : live ? diffFields(comparable(liveDocView(live, mask)), comparable(docView(d.doc, mask))) : createDiff(d.doc, mask),
+      diff: action === "unchanged" ? [] : live ? diffFields(comparable(liveDocView(live, mask)), comparable(docView(d.doc, mask))) : createDiff(d.doc, mask),
     },
     live,
     d.doc,

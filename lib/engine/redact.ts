@@ -75,9 +75,7 @@ export function parsePointer(pointer: string): string[] | undefined {
 
 /** Replaces every occurrence of each known secret (at least 4 characters) with "***". */
 export function redactText(text: string, secrets: string[]): string {
-  const usable = [...new Set(secrets)]
-    .filter((s) => typeof s === "string" && s.length >= MIN_REDACTED_SECRET_LENGTH)
-    .sort((a, b) => b.length - a.length); // longest first, so a secret containing another is removed whole
+  const usable = [...new Set(secrets)].filter((s) => typeof s === "string" && s.length >= MIN_REDACTED_SECRET_LENGTH).sort((a, b) => b.length - a.length); // longest first, so a secret containing another is removed whole
   let out = text;
   for (const s of usable) out = out.split(s).join("***");
   return out;

@@ -76,7 +76,8 @@ export function safeFormats(): Record<string, FormatDefinition<string> | FormatD
     const own = replaced[name];
     if (own) out[name] = { type: "string", validate: own };
     else if (def instanceof RegExp) out[name] = { type: "string", validate: re2Test(def) };
-    else if (typeof def === "function") out[name] = { type: "string", validate: def as StringCheck }; // `regex`: only compiles, never runs
+    else if (typeof def === "function")
+      out[name] = { type: "string", validate: def as StringCheck }; // `regex`: only compiles, never runs
     else if (def === true) out[name] = true;
     else out[name] = def as FormatDefinition<string> | FormatDefinition<number>; // dates, times (linear functions), numbers
   }

@@ -8,9 +8,7 @@ import { bytePositionAt, positionAt, type TextPosition } from "./text-position";
 
 export const DEFAULT_MAX_FILE_BYTES = 1024 * 1024;
 
-export type SourceTextResult =
-  | { ok: true; text: string }
-  | { ok: false; message: string; position?: TextPosition };
+export type SourceTextResult = { ok: true; text: string } | { ok: false; message: string; position?: TextPosition };
 
 // C0 controls except tab, LF and CR. Neither YAML nor JSON allows them raw.
 const FORBIDDEN_CONTROL = /[\u0001-\u0008\u000b\u000c\u000e-\u001f]/;

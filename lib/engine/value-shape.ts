@@ -12,11 +12,7 @@ export const DEFAULT_MAX_NODES = 1_000_000;
  * `budget.nodes` is shared by all documents of one file and decremented as
  * values are visited, so a file of many small alias expansions is bounded too.
  */
-export function checkValueShape(
-  value: unknown,
-  maxDepth: number,
-  budget: { nodes: number } = { nodes: DEFAULT_MAX_NODES },
-): string | undefined {
+export function checkValueShape(value: unknown, maxDepth: number, budget: { nodes: number } = { nodes: DEFAULT_MAX_NODES }): string | undefined {
   const stack: { v: unknown; depth: number }[] = [{ v: value, depth: 0 }];
   while (stack.length > 0) {
     const item = stack.pop();

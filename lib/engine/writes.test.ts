@@ -8,7 +8,13 @@ import type { DesiredResource, LiveResource } from "./types";
 const key = (name: string) => ({ kind: "Deployment", namespace: "prod", name });
 
 function desired(name: string, spec: unknown, error?: string): DesiredResource {
-  return { key: key(name), doc: { kind: "Deployment", metadata: { name, namespace: "prod" }, spec }, sourcePath: `apps/${name}.yaml`, sourceLine: 2, ...(error ? { error } : {}) };
+  return {
+    key: key(name),
+    doc: { kind: "Deployment", metadata: { name, namespace: "prod" }, spec },
+    sourcePath: `apps/${name}.yaml`,
+    sourceLine: 2,
+    ...(error ? { error } : {}),
+  };
 }
 
 function live(name: string, spec: unknown): LiveResource {
@@ -44,10 +50,20 @@ describe("keysNeedingContent and buildWrites", () => {
   });
 
   it("turns each action into its write, by row id", () => {
-    const plan = planSync({ kind: "Deployment", desired: d, live: l, fileProblems: [], otherKinds: {}, policy: { prune: true, atomic: false, allowEmpty: false }, managedBy: "syncline" });
+    const plan = planSync({
+      kind: "Deployment",
+      desired: d,
+      live: l,
+      fileProblems: [],
+      otherKinds: {},
+      policy: { prune: true, atomic: false, allowEmpty: false },
+      managedBy: "syncline",
+    });
     const rows = new Map(l.map((x) => [resourceKeyString(x.key), { id: `id-${x.key.name}`, spec: x.spec }]));
     const w = buildWrites(plan, rows, (r) => r.id === "id-stamped");
-    expect(w.creates).toEqual([{ key: key("new"), labels: {}, annotations: {}, spec: { r: 1 }, sourcePath: "apps/new.yaml", sourceLine: 2, hash: docContentHash(d[0]!.doc) }]);
+    expect(w.creates).toEqual([
+      { key: key("new"), labels: {}, annotations: {}, spec: { r: 1 }, sourcePath: "apps/new.yaml", sourceLine: 2, hash: docContentHash(d[0]!.doc) },
+    ]);
     expect(w.updates.map((u) => [u.id, u.spec, u.bumpGeneration])).toEqual([["id-changed", { r: 5 }, true]]);
     expect(w.touches).toEqual(["id-same"]);
     expect(w.untouched).toBe(1);

@@ -64,7 +64,8 @@ export function buildWrites<R extends StoredRow>(plan: Plan, rows: ReadonlyMap<s
       case "update":
         if (content && d && live) {
           // the generation moves only when the spec does (labels and annotations are metadata)
-          const specChanged = contentHash({ spec: live.spec, labels: {}, annotations: {} }) !== contentHash({ spec: content.spec, labels: {}, annotations: {} });
+          const specChanged =
+            contentHash({ spec: live.spec, labels: {}, annotations: {} }) !== contentHash({ spec: content.spec, labels: {}, annotations: {} });
           w.updates.push({ ...content, hash: docContentHash(d.doc), id: live.id, bumpGeneration: specChanged });
         }
         break;

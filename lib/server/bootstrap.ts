@@ -50,11 +50,7 @@ async function run(): Promise<void> {
   installRunHooks();
   if (env.SYNCLINE_SCHEDULER !== "0") await startScheduler();
   const url = env.SYNCLINE_PUBLIC_URL ?? `http://localhost:${env.PORT}`;
-  const lines = [
-    "",
-    `  Syncline is running at ${url}`,
-    `  store: ${kind === "pglite" ? `embedded PGlite in ${env.dataDir}` : "PostgreSQL"}`,
-  ];
+  const lines = ["", `  Syncline is running at ${url}`, `  store: ${kind === "pglite" ? `embedded PGlite in ${env.dataDir}` : "PostgreSQL"}`];
   if (created) {
     lines.push(
       `  admin login: username "admin", password ${env.SYNCLINE_ADMIN_PASSWORD ? "(from SYNCLINE_ADMIN_PASSWORD)" : `"${created.password}"`}`,

@@ -27,9 +27,7 @@ export async function applyMigrations(db: SqlRunner, opts: { advisoryLock: boole
     .sort();
   if (opts.advisoryLock) await db.query("SELECT pg_advisory_lock($1)", [MIGRATE_LOCK_ID]);
   try {
-    await db.exec(
-      `CREATE TABLE IF NOT EXISTS "_syncline_migrations" ("name" TEXT PRIMARY KEY, "appliedAt" TIMESTAMPTZ NOT NULL DEFAULT now())`,
-    );
+    await db.exec(`CREATE TABLE IF NOT EXISTS "_syncline_migrations" ("name" TEXT PRIMARY KEY, "appliedAt" TIMESTAMPTZ NOT NULL DEFAULT now())`);
     const done = new Set((await db.query<{ name: string }>(`SELECT "name" FROM "_syncline_migrations"`)).map((r) => r.name));
     const applied: string[] = [];
     for (const name of names) {

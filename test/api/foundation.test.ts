@@ -78,7 +78,10 @@ describe("foundation API on a real server", () => {
     const r = await api("/api/v1/definitions", {
       method: "POST",
       token: admin,
-      body: JSON.stringify({ metadata: { name: "bad.example.io" }, spec: { group: "g", version: "v1", names: { kind: "K", plural: "ks" }, scope: "Global", gitops: { path: "../x" } } }),
+      body: JSON.stringify({
+        metadata: { name: "bad.example.io" },
+        spec: { group: "g", version: "v1", names: { kind: "K", plural: "ks" }, scope: "Global", gitops: { path: "../x" } },
+      }),
     });
     expect(r.status).toBe(400);
     const e = await r.json();
@@ -103,14 +106,26 @@ describe("foundation API on a real server", () => {
     delete def.spec.gitops;
     expect((await api("/api/v1/definitions", { method: "POST", token: admin, body: JSON.stringify(def) })).status).toBe(201);
 
-    const bad = await api("/api/v1/resources", { method: "POST", token: operator, body: JSON.stringify({ kind: "App", metadata: { name: "a", namespace: "ns" }, spec: { replicas: 0 } }) });
+    const bad = await api("/api/v1/resources", {
+      method: "POST",
+      token: operator,
+      body: JSON.stringify({ kind: "App", metadata: { name: "a", namespace: "ns" }, spec: { replicas: 0 } }),
+    });
     expect(bad.status).toBe(422);
     expect((await bad.json()).error.details).toEqual([expect.objectContaining({ pointer: "/spec/replicas" })]);
 
-    const noNs = await api("/api/v1/resources", { method: "POST", token: operator, body: JSON.stringify({ kind: "App", metadata: { name: "a" }, spec: { replicas: 1 } }) });
+    const noNs = await api("/api/v1/resources", {
+      method: "POST",
+      token: operator,
+      body: JSON.stringify({ kind: "App", metadata: { name: "a" }, spec: { replicas: 1 } }),
+    });
     expect(noNs.status).toBe(400);
 
-    const ok = await api("/api/v1/resources", { method: "POST", token: operator, body: JSON.stringify({ kind: "App", metadata: { name: "a", namespace: "ns", labels: { tier: "web" } }, spec: { replicas: 2 } }) });
+    const ok = await api("/api/v1/resources", {
+      method: "POST",
+      token: operator,
+      body: JSON.stringify({ kind: "App", metadata: { name: "a", namespace: "ns", labels: { tier: "web" } }, spec: { replicas: 2 } }),
+    });
     expect(ok.status).toBe(201);
     const created = await ok.json();
     expect(created.status.gitSync).toEqual({ lastSyncTime: null, lastCommitSHA: null, syncError: "" });
@@ -121,7 +136,11 @@ describe("foundation API on a real server", () => {
     const none = await (await api("/api/v1/resources?kind=App&labelSelector=tier%3Ddb", { token: viewer })).json();
     expect(none.items).toEqual([]);
 
-    const put = await api("/api/v1/resources/App/ns/a", { method: "PUT", token: operator, body: JSON.stringify({ metadata: { name: "a", namespace: "ns" }, spec: { replicas: 3 } }) });
+    const put = await api("/api/v1/resources/App/ns/a", {
+      method: "PUT",
+      token: operator,
+      body: JSON.stringify({ metadata: { name: "a", namespace: "ns" }, spec: { replicas: 3 } }),
+    });
     expect(put.status).toBe(200);
     expect((await put.json()).metadata.generation).toBe(2);
     const audit = await (await api("/api/v1/audit?action=resource.update", { token: admin })).json();
@@ -133,7 +152,11 @@ describe("foundation API on a real server", () => {
 
   it("paginates resources with a cursor", async () => {
     for (let i = 0; i < 5; i++) {
-      await api("/api/v1/resources", { method: "POST", token: operator, body: JSON.stringify({ kind: "App", metadata: { name: `p${i}`, namespace: "page" }, spec: { replicas: 1 } }) });
+      await api("/api/v1/resources", {
+        method: "POST",
+        token: operator,
+        body: JSON.stringify({ kind: "App", metadata: { name: `p${i}`, namespace: "page" }, spec: { replicas: 1 } }),
+      });
     }
     const names: string[] = [];
     let cursor = "";
@@ -148,9 +171,17 @@ describe("foundation API on a real server", () => {
 
   it("issues a token once over HTTP Basic, stores only its hash, and revokes it", async () => {
     const basic = `Basic ${Buffer.from(`admin:${server.adminPassword}`).toString("base64")}`;
-    const wrong = await fetch(`${server.url}/api/v1/tokens`, { method: "POST", headers: { authorization: `Basic ${Buffer.from("admin:nope").toString("base64")}` }, body: "{}" });
+    const wrong = await fetch(`${server.url}/api/v1/tokens`, {
+      method: "POST",
+      headers: { authorization: `Basic ${Buffer.from("admin:nope").toString("base64")}` },
+      body: "{}",
+    });
     expect(wrong.status).toBe(401);
-    const r = await fetch(`${server.url}/api/v1/tokens`, { method: "POST", headers: { authorization: basic, "content-type": "application/json" }, body: JSON.stringify({ name: "script", role: "viewer" }) });
+    const r = await fetch(`${server.url}/api/v1/tokens`, {
+      method: "POST",
+      headers: { authorization: basic, "content-type": "application/json" },
+      body: JSON.stringify({ name: "script", role: "viewer" }),
+    });
     expect(r.status).toBe(201);
     const t = await r.json();
     expect(t.token).toMatch(/^sl_/);
@@ -170,7 +201,10 @@ describe("foundation API on a real server", () => {
       body: JSON.stringify({ username: "admin", password: server.adminPassword }),
     });
     expect(signIn.status).toBe(200);
-    const cookie = signIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const cookie = signIn.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     expect(cookie).toContain("session_token");
     expect((await fetch(`${server.url}/api/v1/definitions`, { headers: { cookie } })).status).toBe(200);
     const def = structuredClone(seedDefinition);
@@ -185,7 +219,11 @@ describe("foundation API on a real server", () => {
       expect(r.status).toBe(403);
     }
     expect((await api("/api/v1/definitions/csrf.example.io", { token: admin })).status).toBe(404);
-    const same = await fetch(`${server.url}/api/v1/definitions`, { method: "POST", headers: { cookie, origin: server.url, "content-type": "application/json" }, body: JSON.stringify(def) });
+    const same = await fetch(`${server.url}/api/v1/definitions`, {
+      method: "POST",
+      headers: { cookie, origin: server.url, "content-type": "application/json" },
+      body: JSON.stringify(def),
+    });
     expect(same.status).toBe(201);
   });
 

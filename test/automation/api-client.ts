@@ -62,7 +62,12 @@ export async function waitFor<T>(what: string, check: () => Promise<T | undefine
 }
 
 /** the automation suites' definition: `size` specs at the repo root, refreshed every 10 s */
-export function definitionBody(name: string, kind: string, repoURL: string, opts: { interval?: number; policy?: Record<string, boolean>; production?: boolean } = {}) {
+export function definitionBody(
+  name: string,
+  kind: string,
+  repoURL: string,
+  opts: { interval?: number; policy?: Record<string, boolean>; production?: boolean } = {},
+) {
   return genericDefinitionBody({
     name,
     kind,
@@ -86,7 +91,12 @@ export function githubPush(server: AppServer, secret: string, repoURL: string, o
   const sig = "sha256=" + crypto.createHmac("sha256", secret).update(body).digest("hex");
   return fetch(`${server.url}/api/webhooks/github`, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-github-event": "push", "x-github-delivery": opts.delivery ?? crypto.randomUUID(), "x-hub-signature-256": sig },
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": "push",
+      "x-github-delivery": opts.delivery ?? crypto.randomUUID(),
+      "x-hub-signature-256": sig,
+    },
     body,
   });
 }

@@ -65,11 +65,18 @@ describe("automation on a real server", () => {
   it("an automated definition picks up a new commit within its interval plus a few seconds, with no click", async () => {
     const repo = fx.repo("interval");
     commitFiles(repo.dir, { "a.json": doc("Alpha", "a", 1) }, "one");
-    expect((await api.post("/api/v1/definitions", definitionBody("alpha.example.io", "Alpha", repo.url, { interval: 10, policy: { automated: true } }))).status).toBe(201);
+    expect(
+      (await api.post("/api/v1/definitions", definitionBody("alpha.example.io", "Alpha", repo.url, { interval: 10, policy: { automated: true } }))).status,
+    ).toBe(201);
     await waitFor("the first auto-sync", async () => (await runsOf(api, "alpha.example.io")).find((r) => r.phase === "Succeeded"), 10_000);
     const c2 = commitFiles(repo.dir, { "a.json": doc("Alpha", "a", 2) }, "two");
     const t0 = Date.now();
-    const run = await waitFor("the new commit to be applied", async () => (await runsOf(api, "alpha.example.io")).find((r) => r.commit === c2 && r.phase === "Succeeded"), 16_000, 100);
+    const run = await waitFor(
+      "the new commit to be applied",
+      async () => (await runsOf(api, "alpha.example.io")).find((r) => r.commit === c2 && r.phase === "Succeeded"),
+      16_000,
+      100,
+    );
     figures.intervalPickupMs = Date.now() - t0;
     expect(run.trigger).toBe("auto");
     // interval 10 s + jitter ≤ 1 s + a few seconds
@@ -81,7 +88,9 @@ describe("automation on a real server", () => {
   it("a webhook push is applied in under 2 s, from the re-fetched branch head (not the payload's SHA)", async () => {
     const repo = fx.repo("hooked");
     commitFiles(repo.dir, { "b.json": doc("Bravo", "b", 1) }, "one");
-    expect((await api.post("/api/v1/definitions", definitionBody("bravo.example.io", "Bravo", repo.url, { interval: 3600, policy: { automated: true } }))).status).toBe(201);
+    expect(
+      (await api.post("/api/v1/definitions", definitionBody("bravo.example.io", "Bravo", repo.url, { interval: 3600, policy: { automated: true } }))).status,
+    ).toBe(201);
     await waitFor("the first auto-sync", async () => (await runsOf(api, "bravo.example.io")).find((r) => r.phase === "Succeeded"), 10_000);
     const samples: number[] = [];
     for (let i = 2; i <= 4; i++) {
@@ -90,7 +99,12 @@ describe("automation on a real server", () => {
       const r = await githubPush(server, SECRET, repo.url, { sha: "f".repeat(40) });
       expect(r.status).toBe(202);
       expect(await r.json()).toMatchObject({ result: "accepted", definitions: ["bravo.example.io"] });
-      const run = await waitFor("the pushed commit to be applied", async () => (await runsOf(api, "bravo.example.io")).find((x) => x.commit === c && x.phase === "Succeeded"), 5_000, 20);
+      const run = await waitFor(
+        "the pushed commit to be applied",
+        async () => (await runsOf(api, "bravo.example.io")).find((x) => x.commit === c && x.phase === "Succeeded"),
+        5_000,
+        20,
+      );
       samples.push(Date.now() - t0);
       expect(run.trigger).toBe("webhook");
     }
@@ -168,7 +182,8 @@ describe("automation on a real server", () => {
     const repo = fx.repo("flood");
     commitFiles(repo.dir, { "c.json": doc("Charlie", "c", 1) }, "one");
     expect((await api.post("/api/v1/definitions", definitionBody("charlie.example.io", "Charlie", repo.url, { interval: 3600 }))).status).toBe(201);
-    const metrics = async () => parsePrometheusText(await (await fetch(`${server.url}/api/metrics`, { headers: { authorization: `Bearer ${viewerToken}` } })).text());
+    const metrics = async () =>
+      parsePrometheusText(await (await fetch(`${server.url}/api/metrics`, { headers: { authorization: `Bearer ${viewerToken}` } })).text());
     await waitFor("the first refresh", async () => sumOf(await metrics(), "syncline_refreshes_total", { definition: "charlie.example.io" }) >= 1, 10_000, 100);
     const before = await metrics();
     commitFiles(repo.dir, { "c.json": doc("Charlie", "c", 2) }, "two");
@@ -185,7 +200,10 @@ describe("automation on a real server", () => {
     const after = await metrics();
     const refreshes = (m: typeof after) => sumOf(m, "syncline_refreshes_total", { definition: "charlie.example.io" });
     expect(refreshes(after) - refreshes(before)).toBe(1);
-    expect(sumOf(after, "syncline_webhook_deliveries_total", { provider: "github", result: "duplicate" }) - sumOf(before, "syncline_webhook_deliveries_total", { provider: "github", result: "duplicate" })).toBe(499);
+    expect(
+      sumOf(after, "syncline_webhook_deliveries_total", { provider: "github", result: "duplicate" }) -
+        sumOf(before, "syncline_webhook_deliveries_total", { provider: "github", result: "duplicate" }),
+    ).toBe(499);
     // a manual definition is refreshed, never synced
     expect(await runsOf(api, "charlie.example.io")).toHaveLength(0);
     const def = await api.get<{ status: { headCommit: string } }>("/api/v1/definitions/charlie.example.io");
@@ -197,11 +215,25 @@ describe("automation on a real server", () => {
     commitFiles(heal.dir, { "d.json": doc("Delta", "d", 1) }, "one");
     const report = fx.repo("report");
     commitFiles(report.dir, { "e.json": doc("Echo", "e", 1) }, "one");
-    await api.post("/api/v1/definitions", definitionBody("delta.example.io", "Delta", heal.url, { interval: 3600, policy: { automated: true, selfHeal: true } }));
+    await api.post(
+      "/api/v1/definitions",
+      definitionBody("delta.example.io", "Delta", heal.url, { interval: 3600, policy: { automated: true, selfHeal: true } }),
+    );
     await api.post("/api/v1/definitions", definitionBody("echo.example.io", "Echo", report.url, { interval: 3600, policy: { automated: true } }));
-    await waitFor("first syncs", async () => (await runsOf(api, "delta.example.io")).length > 0 && (await runsOf(api, "echo.example.io")).some((r) => r.phase === "Succeeded") && (await runsOf(api, "delta.example.io")).some((r) => r.phase === "Succeeded"), 10_000);
-    expect((await api.put("/api/v1/resources/Delta/default/d", { kind: "Delta", metadata: { name: "d", namespace: "default" }, spec: { size: 50 } })).status).toBe(200);
-    expect((await api.put("/api/v1/resources/Echo/default/e", { kind: "Echo", metadata: { name: "e", namespace: "default" }, spec: { size: 50 } })).status).toBe(200);
+    await waitFor(
+      "first syncs",
+      async () =>
+        (await runsOf(api, "delta.example.io")).length > 0 &&
+        (await runsOf(api, "echo.example.io")).some((r) => r.phase === "Succeeded") &&
+        (await runsOf(api, "delta.example.io")).some((r) => r.phase === "Succeeded"),
+      10_000,
+    );
+    expect(
+      (await api.put("/api/v1/resources/Delta/default/d", { kind: "Delta", metadata: { name: "d", namespace: "default" }, spec: { size: 50 } })).status,
+    ).toBe(200);
+    expect(
+      (await api.put("/api/v1/resources/Echo/default/e", { kind: "Echo", metadata: { name: "e", namespace: "default" }, spec: { size: 50 } })).status,
+    ).toBe(200);
     const h = await api.post<{ drifted: number; sync: { phase?: string } }>("/api/v1/definitions/delta.example.io/refresh");
     expect(h.status).toBe(200);
     expect(h.body).toMatchObject({ drifted: 1, sync: { phase: "Succeeded" } });
@@ -212,14 +244,22 @@ describe("automation on a real server", () => {
   });
 
   it("a failing commit is retried with growing gaps, notifications are retried until delivered, and the next good commit syncs at once", async () => {
-    const ch = await api.post<{ url: string; id: string }>("/api/v1/notifications", { name: "ops-slack", kind: "slack", url: receiverUrl, events: ["run.failed"] });
+    const ch = await api.post<{ url: string; id: string }>("/api/v1/notifications", {
+      name: "ops-slack",
+      kind: "slack",
+      url: receiverUrl,
+      events: ["run.failed"],
+    });
     expect(ch.status).toBe(201);
     expect(ch.body.url).not.toContain("secret-path-token");
     expect(JSON.stringify((await api.get("/api/v1/notifications")).body)).not.toContain("secret-path-token");
 
     const repo = fx.repo("failing");
     commitFiles(repo.dir, { "f.json": doc("Foxtrot", "f", 1) }, "good");
-    await api.post("/api/v1/definitions", definitionBody("foxtrot.example.io", "Foxtrot", repo.url, { interval: 3600, policy: { automated: true, atomic: true } }));
+    await api.post(
+      "/api/v1/definitions",
+      definitionBody("foxtrot.example.io", "Foxtrot", repo.url, { interval: 3600, policy: { automated: true, atomic: true } }),
+    );
     await waitFor("first sync", async () => (await runsOf(api, "foxtrot.example.io")).find((r) => r.phase === "Succeeded"), 10_000);
     const bad = commitFiles(repo.dir, { "f.json": doc("Foxtrot", "f", "not-a-number") }, "bad");
     expect((await githubPush(server, SECRET, repo.url)).status).toBe(202);
@@ -238,7 +278,12 @@ describe("automation on a real server", () => {
     const good = commitFiles(repo.dir, { "f.json": doc("Foxtrot", "f", 7) }, "fixed");
     const t0 = Date.now();
     expect((await githubPush(server, SECRET, repo.url)).status).toBe(202);
-    await waitFor("the good commit", async () => (await runsOf(api, "foxtrot.example.io")).find((r) => r.commit === good && r.phase === "Succeeded"), 3_000, 20);
+    await waitFor(
+      "the good commit",
+      async () => (await runsOf(api, "foxtrot.example.io")).find((r) => r.commit === good && r.phase === "Succeeded"),
+      3_000,
+      20,
+    );
     figures.goodCommitAfterFailuresMs = Date.now() - t0;
 
     // the receiver failed twice (503), then accepted: delivered with retries, Slack-shaped
@@ -271,7 +316,9 @@ describe("automation on a real server", () => {
 
     expect((await fetch(`${server.url}/api/v1/audit?format=json`)).status).toBe(401);
     expect((await fetch(`${server.url}/api/v1/audit?format=json`, { headers: { authorization: `Bearer ${viewerToken}` } })).status).toBe(403);
-    const adminExport = await api.get<{ events: { action: string; target: string; details: { reason?: string } }[]; count: number }>("/api/v1/audit?format=json&action=definition.*&target=golf");
+    const adminExport = await api.get<{ events: { action: string; target: string; details: { reason?: string } }[]; count: number }>(
+      "/api/v1/audit?format=json&action=definition.*&target=golf",
+    );
     expect(adminExport.status).toBe(200);
     const actions = adminExport.body.events.map((e) => e.action);
     expect(actions).toEqual(expect.arrayContaining(["definition.suspend", "definition.unsuspend", "definition.create"]));

@@ -28,7 +28,7 @@ describe("strict Prometheus text parser", () => {
       "x 1\nx 2\n",
       "# TYPE x counter\nx -1\n",
       "x 1\n# TYPE x counter\n",
-      "# TYPE x gauge\nx 1\n# TYPE y gauge\ny 1\nx{b=\"1\"} 2\n",
+      '# TYPE x gauge\nx 1\n# TYPE y gauge\ny 1\nx{b="1"} 2\n',
       '# TYPE h histogram\nh_bucket{le="1"} 2\nh_bucket{le="+Inf"} 1\nh_count 1\nh_sum 1\n',
       '# TYPE h histogram\nh_bucket{le="1"} 1\nh_bucket{le="+Inf"} 2\nh_count 3\nh_sum 1\n',
       'x{a="\\q"} 1\n',

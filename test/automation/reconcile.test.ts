@@ -102,7 +102,11 @@ describe("reconcile", () => {
     commitFiles(repo.dir, { "f.json": JSON.stringify({ kind: "Doohickey", metadata: { name: "f", namespace: "default" }, spec: { size: 1 } }) }, "good");
     await define("failing.example.io", repo.url, { automated: true, atomic: true }, "Doohickey");
     await reconcile(await row("failing.example.io"), "interval", cfg());
-    const bad = commitFiles(repo.dir, { "f.json": JSON.stringify({ kind: "Doohickey", metadata: { name: "f", namespace: "default" }, spec: { size: "big" } }) }, "bad");
+    const bad = commitFiles(
+      repo.dir,
+      { "f.json": JSON.stringify({ kind: "Doohickey", metadata: { name: "f", namespace: "default" }, spec: { size: "big" } }) },
+      "bad",
+    );
 
     // hammer reconcile for ~3.5 s: without backoff this would start dozens of runs
     const until = Date.now() + 3_500;
@@ -130,7 +134,11 @@ describe("reconcile", () => {
     expect(skipped.length).toBeGreaterThan(10);
     expect(skipped.length + failed.length).toBe(outcomes.length);
     // … but a new commit proceeds at once
-    const good = commitFiles(repo.dir, { "f.json": JSON.stringify({ kind: "Doohickey", metadata: { name: "f", namespace: "default" }, spec: { size: 3 } }) }, "fixed");
+    const good = commitFiles(
+      repo.dir,
+      { "f.json": JSON.stringify({ kind: "Doohickey", metadata: { name: "f", namespace: "default" }, spec: { size: 3 } }) },
+      "fixed",
+    );
     const ok = await reconcile(await row("failing.example.io"), "interval", cfg());
     expect(ok.sync).toMatchObject({ phase: "Succeeded" });
     const after = await row("failing.example.io");

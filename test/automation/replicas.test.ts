@@ -29,7 +29,8 @@ async function startSlowProxy(target: string) {
       p.on("error", () => res.destroy());
       req.pipe(p);
     };
-    const candidate = state.delayMs > 0 && req.method === "POST" && (req.url ?? "").startsWith(`/${state.slowRepo}/`) && (req.url ?? "").includes("git-upload-pack");
+    const candidate =
+      state.delayMs > 0 && req.method === "POST" && (req.url ?? "").startsWith(`/${state.slowRepo}/`) && (req.url ?? "").includes("git-upload-pack");
     if (!candidate) return forward();
     // hold only object fetches ("want …"), not ref listings, so the run starts and then hangs
     const parts: Buffer[] = [];
@@ -122,7 +123,10 @@ describe("two replicas on one PostgreSQL", () => {
     const repos = Array.from({ length: 10 }, (_, i) => fx.repo(`r${i}`));
     const first = repos.map((r, i) => commitFiles(r.dir, { "x.json": doc(`Kind${i}`, "x", 1) }, "one"));
     for (let i = 0; i < 10; i++) {
-      expect((await apiA.post("/api/v1/definitions", definitionBody(`d${i}.example.io`, `Kind${i}`, repos[i]!.url, { interval: 10, policy: { automated: true } }))).status).toBe(201);
+      expect(
+        (await apiA.post("/api/v1/definitions", definitionBody(`d${i}.example.io`, `Kind${i}`, repos[i]!.url, { interval: 10, policy: { automated: true } })))
+          .status,
+      ).toBe(201);
     }
     const synced = async (commits: string[]) => {
       const { rows } = await db.query<{ c: string }>(`SELECT "syncedCommit" AS c FROM "ResourceDefinition" ORDER BY "name"`);
@@ -151,7 +155,9 @@ describe("two replicas on one PostgreSQL", () => {
     const repo = fx.repo("slow");
     commitFiles(repo.dir, { "s.json": doc("Slow", "s", 1) }, "one");
     const url = proxy.url("slow");
-    expect((await apiA.post("/api/v1/definitions", definitionBody("slow.example.io", "Slow", url, { interval: 3600, policy: { automated: true } }))).status).toBe(201);
+    expect(
+      (await apiA.post("/api/v1/definitions", definitionBody("slow.example.io", "Slow", url, { interval: 3600, policy: { automated: true } }))).status,
+    ).toBe(201);
     await waitFor("first sync", async () => (await runsOf(apiA, "slow.example.io")).find((r) => r.phase === "Succeeded"), 15_000);
 
     const tokenB = await issueToken(b, "viewer", "b-viewer");
@@ -184,7 +190,8 @@ describe("two replicas on one PostgreSQL", () => {
     const next = await waitFor(
       "replica B to sync the commit",
       async () =>
-        (await db.query<{ owner: string; phase: string }>(`SELECT "owner", "phase" FROM "SyncRun" WHERE "resolvedCommit" = $1 AND "phase" = 'Succeeded'`, [c2])).rows[0],
+        (await db.query<{ owner: string; phase: string }>(`SELECT "owner", "phase" FROM "SyncRun" WHERE "resolvedCommit" = $1 AND "phase" = 'Succeeded'`, [c2]))
+          .rows[0],
       15_000,
       50,
     );

@@ -55,12 +55,21 @@ describe("repository matching", () => {
 
 describe("payload shapes", () => {
   it("reads pushes from each provider and tolerates junk", () => {
-    expect(parseEvent("github", "push", { ref: "refs/heads/main", repository: { clone_url: "https://h/x.git" } })).toEqual({ kind: "push", push: { repoURLs: ["https://h/x.git"], branch: "main" } });
+    expect(parseEvent("github", "push", { ref: "refs/heads/main", repository: { clone_url: "https://h/x.git" } })).toEqual({
+      kind: "push",
+      push: { repoURLs: ["https://h/x.git"], branch: "main" },
+    });
     expect(parseEvent("github", "ping", {})).toEqual({ kind: "ping" });
     expect(parseEvent("github", "issues", {}).kind).toBe("ignored");
-    expect(parseEvent("gitlab", "Push Hook", { ref: "refs/heads/dev", project: { git_http_url: "https://gl/x.git" } })).toMatchObject({ kind: "push", push: { branch: "dev" } });
+    expect(parseEvent("gitlab", "Push Hook", { ref: "refs/heads/dev", project: { git_http_url: "https://gl/x.git" } })).toMatchObject({
+      kind: "push",
+      push: { branch: "dev" },
+    });
     expect(parseEvent("gitea", "push", { ref: "refs/heads/main", repository: { clone_url: "https://gt/x.git" } }).kind).toBe("push");
-    expect(parseEvent("generic", null, { repoURL: "https://g/x", branch: "main" })).toEqual({ kind: "push", push: { repoURLs: ["https://g/x"], branch: "main" } });
+    expect(parseEvent("generic", null, { repoURL: "https://g/x", branch: "main" })).toEqual({
+      kind: "push",
+      push: { repoURLs: ["https://g/x"], branch: "main" },
+    });
     for (const junk of [null, 42, "str", [], { repository: 5 }, { ref: {}, repository: { clone_url: {} } }, { repoURL: "https://g/x", ref: "refs/tags/v1" }]) {
       expect(parseEvent("github", "push", junk).kind).toBe("ignored");
       expect(parseEvent("generic", null, junk).kind).toBe("ignored");

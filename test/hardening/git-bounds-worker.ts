@@ -33,7 +33,15 @@ async function main(): Promise<void> {
     const peak = kib("VmHWM");
     const packDir = path.join(new IsomorphicGitClient({ cacheDir: path.join(store.dataDir, "git") }).storeDir(url!), "objects", "pack");
     const packs = fs.readdirSync(packDir).filter((f) => f.endsWith(".pack")).length;
-    process.send!({ phase: run.phase, error: run.error, log: logOf(run), rssBeforeMiB: before / 1024, peakGrowthMiB: (peak - before) / 1024, ms: Date.now() - t0, packs });
+    process.send!({
+      phase: run.phase,
+      error: run.error,
+      log: logOf(run),
+      rssBeforeMiB: before / 1024,
+      peakGrowthMiB: (peak - before) / 1024,
+      ms: Date.now() - t0,
+      packs,
+    });
   } finally {
     await store.close();
   }

@@ -91,7 +91,10 @@ describe("hardening: text from a hostile Git server", () => {
     });
     await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
     subscribeNotifications();
-    await addChannel({ name: "failures", url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, definition: null, events: ["run.failed"] }, admin);
+    await addChannel(
+      { name: "failures", url: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`, definition: null, events: ["run.failed"] },
+      admin,
+    );
   });
 
   afterAll(async () => {
@@ -119,7 +122,8 @@ describe("hardening: text from a hostile Git server", () => {
         expect(logOf(run)).not.toContain(MARK);
         // the run.failed notification is queued by an event subscriber: wait for it, then send it
         const db = await getDb();
-        for (let i = 0; i < 100 && (await db.notificationDelivery.count({ where: { definition: name } })) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+        for (let i = 0; i < 100 && (await db.notificationDelivery.count({ where: { definition: name } })) === 0; i++)
+          await new Promise((r) => setTimeout(r, 50));
         expect(await deliverDueNotifications()).toBe(1);
       } finally {
         await srv.close();

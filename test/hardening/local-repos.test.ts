@@ -58,7 +58,9 @@ describe("hardening: local repository paths", () => {
     for (const repoURL of [dir, `file://${dir}`, "/etc", "file:///etc"]) {
       const err = await refusalOf(defineWidgets({ name: "local.example.io", kind: "Local", repoURL }, admin));
       expect(err.status, repoURL).toBe(400);
-      expect(err.message, repoURL).toMatch(/spec\.gitops\.repoURL: local repository paths are disabled on this server \(an admin enables them with SYNCLINE_ALLOW_LOCAL_REPOS=1\)/);
+      expect(err.message, repoURL).toMatch(
+        /spec\.gitops\.repoURL: local repository paths are disabled on this server \(an admin enables them with SYNCLINE_ALLOW_LOCAL_REPOS=1\)/,
+      );
       expect(err.details, repoURL).toEqual([{ path: "spec.gitops.repoURL", message: expect.stringMatching(/SYNCLINE_ALLOW_LOCAL_REPOS=1/) }]);
     }
   });
@@ -71,12 +73,17 @@ describe("hardening: local repository paths", () => {
     setEnv({ SYNCLINE_ALLOW_LOCAL_REPOS: "0" });
     const run = await syncNow("allowed.example.io", admin);
     expect(run.phase).toBe("Failed");
-    expect(run.error).toMatch(/repository URL refused: local repository paths are disabled on this server \(an admin enables them with SYNCLINE_ALLOW_LOCAL_REPOS=1\)/);
+    expect(run.error).toMatch(
+      /repository URL refused: local repository paths are disabled on this server \(an admin enables them with SYNCLINE_ALLOW_LOCAL_REPOS=1\)/,
+    );
   });
 
   it("a local path written to the store behind the service's back is still refused at fetch", async () => {
     const view = await defineWidgets({ name: "forced.example.io", kind: "Forced", repoURL: "https://git.example.invalid/x.git" }, admin);
-    await updateDefinition("forced.example.io", { metadata: { name: "forced.example.io" }, spec: { ...view.spec, gitops: { ...view.spec.gitops!, repoURL: dir } } } as never);
+    await updateDefinition("forced.example.io", {
+      metadata: { name: "forced.example.io" },
+      spec: { ...view.spec, gitops: { ...view.spec.gitops!, repoURL: dir } },
+    } as never);
     const run = await syncNow("forced.example.io", admin);
     expect(run.phase).toBe("Failed");
     expect(run.error).toMatch(/local repository paths are disabled on this server/);

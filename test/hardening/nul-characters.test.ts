@@ -36,8 +36,19 @@ describe("hardening: U+0000 in Git files (embedded store)", () => {
         "resources/good.json": widget("good", { replicas: 1 }),
         "resources/bad.json": widget("bad-json", { replicas: 1, note: "a\u0000b" }),
         "resources/bad-key.json": widget("bad-key", { replicas: 1, labels: { ["k\u0000"]: "v" } }),
-        "resources/multi.yaml": 'kind: Widget\nmetadata: {name: good-yaml, namespace: p}\nspec: {replicas: 2}\n---\nkind: Widget\nmetadata: {name: bad-yaml, namespace: p}\nspec:\n  replicas: 3\n  note: "x\\0y"\n',
-        "resources/list.json": JSON.stringify({ kind: "List", items: [{ kind: "Widget", metadata: { name: "list-good", namespace: "p" }, spec: { replicas: 4 } }, { kind: "Widget", metadata: { name: "list-bad", namespace: "p" }, spec: { items: ["ok", "n\u0000"] } }] }, null, 2),
+        "resources/multi.yaml":
+          'kind: Widget\nmetadata: {name: good-yaml, namespace: p}\nspec: {replicas: 2}\n---\nkind: Widget\nmetadata: {name: bad-yaml, namespace: p}\nspec:\n  replicas: 3\n  note: "x\\0y"\n',
+        "resources/list.json": JSON.stringify(
+          {
+            kind: "List",
+            items: [
+              { kind: "Widget", metadata: { name: "list-good", namespace: "p" }, spec: { replicas: 4 } },
+              { kind: "Widget", metadata: { name: "list-bad", namespace: "p" }, spec: { items: ["ok", "n\u0000"] } },
+            ],
+          },
+          null,
+          2,
+        ),
       },
       "nul characters",
     );

@@ -75,17 +75,25 @@ describe("hardening: parsing and validation", () => {
           "resources/deep.yaml": deepYaml,
           "resources/deep.json": deepJson,
           "resources/dup-keys.yaml": "kind: Hostile\nmetadata: {name: dupy, namespace: p}\nspec:\n  replicas: 1\n  replicas: 2\n",
-          "resources/dup-keys.json": '{\n  "kind": "Hostile",\n  "metadata": {"name": "dupj", "namespace": "p"},\n  "spec": {"replicas": 1, "replicas": 2}\n}\n',
+          "resources/dup-keys.json":
+            '{\n  "kind": "Hostile",\n  "metadata": {"name": "dupj", "namespace": "p"},\n  "spec": {"replicas": 1, "replicas": 2}\n}\n',
           "resources/multi.yaml": `${ok("multi-a")}---\nkind: Hostile\nmetadata: {name: multi-bad, namespace: p}\nspec: {replicas: [unclosed\n---\n${ok("multi-c")}`,
           "resources/bom.yaml": "\ufeff" + ok("bom"),
-          "resources/crlf.yaml": ok("crlf").replace(/\n/g, "\r\n") + "---\r\nkind: Hostile\r\nmetadata: {name: crlf-bad, namespace: p}\r\nspec: {replicas: 1\r\n",
+          "resources/crlf.yaml":
+            ok("crlf").replace(/\n/g, "\r\n") + "---\r\nkind: Hostile\r\nmetadata: {name: crlf-bad, namespace: p}\r\nspec: {replicas: 1\r\n",
           "resources/tabs.yaml": "kind: Hostile\nmetadata:\n\tname: tabbed\n\tnamespace: p\nspec: {replicas: 1}\n",
-          "resources/invalid-utf8.yaml": Buffer.concat([Buffer.from("kind: Hostile\nmetadata: {name: utf, namespace: p}\nspec: {note: \""), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from("\"}\n")]),
-          "resources/nul.yaml": "kind: Hostile\nmetadata: {name: nul, namespace: p}\nspec: {note: \"a\u0000b\"}\n",
+          "resources/invalid-utf8.yaml": Buffer.concat([
+            Buffer.from('kind: Hostile\nmetadata: {name: utf, namespace: p}\nspec: {note: "'),
+            Buffer.from([0xc3, 0x28, 0xff]),
+            Buffer.from('"}\n'),
+          ]),
+          "resources/nul.yaml": 'kind: Hostile\nmetadata: {name: nul, namespace: p}\nspec: {note: "a\u0000b"}\n',
           "resources/binary.yaml": Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52, 0xff, 0xfe]),
-          "resources/js-function.yaml": "kind: Hostile\nmetadata: {name: jsfn, namespace: p}\nspec:\n  replicas: 1\n  hook: !!js/function 'function () { globalThis.pwned = true }'\n",
+          "resources/js-function.yaml":
+            "kind: Hostile\nmetadata: {name: jsfn, namespace: p}\nspec:\n  replicas: 1\n  hook: !!js/function 'function () { globalThis.pwned = true }'\n",
           "resources/unknown-tag.yaml": "kind: Hostile\nmetadata: {name: tagged, namespace: p}\nspec:\n  replicas: 1\n  x: !custom {a: 1}\n",
-          "resources/yaml11.yaml": "%YAML 1.1\n---\nkind: Hostile\nmetadata: {name: yaml-traps, namespace: p}\nspec:\n  replicas: 1\n  enabled: yes\n  off: no\n  mode: 012\n  version: 1.10\n  '<<': {merged: true}\n",
+          "resources/yaml11.yaml":
+            "%YAML 1.1\n---\nkind: Hostile\nmetadata: {name: yaml-traps, namespace: p}\nspec:\n  replicas: 1\n  enabled: yes\n  off: no\n  mode: 012\n  version: 1.10\n  '<<': {merged: true}\n",
         },
         "hostile files",
       );
@@ -178,7 +186,8 @@ describe("hardening: parsing and validation", () => {
             "  nested: {deep: {prototype: {isAdmin: true}, toString: x, hasOwnProperty: y}}",
             "",
           ].join("\n"),
-          "resources/inert.json": '{"kind":"Proto","metadata":{"name":"inert-json","namespace":"p"},"spec":{"constructor":{"prototype":{"polluted":"yes"}},"a":[{"prototype":1,"valueOf":2}]}}',
+          "resources/inert.json":
+            '{"kind":"Proto","metadata":{"name":"inert-json","namespace":"p"},"spec":{"constructor":{"prototype":{"polluted":"yes"}},"a":[{"prototype":1,"valueOf":2}]}}',
         },
         "proto",
       );
@@ -197,7 +206,10 @@ describe("hardening: parsing and validation", () => {
       expect(err("pl")).toMatch(/resources\/labels\.yaml:1: metadata\.labels\.__proto__: the key "__proto__" is not allowed/);
       expect((await listResources({ kind: "Proto" })).items.map((r) => r.metadata.name).sort()).toEqual(["inert", "inert-json"]);
       const inert = await getResourceView({ kind: "Proto", namespace: "p", name: "inert" });
-      expect(inert.spec).toEqual({ constructor: { prototype: { polluted: "yes" } }, nested: { deep: { prototype: { isAdmin: true }, toString: "x", hasOwnProperty: "y" } } });
+      expect(inert.spec).toEqual({
+        constructor: { prototype: { polluted: "yes" } },
+        nested: { deep: { prototype: { isAdmin: true }, toString: "x", hasOwnProperty: "y" } },
+      });
       expect(Object.getOwnPropertyDescriptor(inert.metadata.labels, "constructor")?.value).toBe("c");
       const ij = await getResourceView({ kind: "Proto", namespace: "p", name: "inert-json" });
       expect(ij.spec).toEqual({ constructor: { prototype: { polluted: "yes" } }, a: [{ prototype: 1, valueOf: 2 }] });
@@ -206,7 +218,10 @@ describe("hardening: parsing and validation", () => {
       expect(again.counts.unchanged).toBe(2);
       expect(again.counts.update).toBe(0);
       // the resources API refuses __proto__ the same way (it would be dropped on write)
-      const viaApi = await createResource(JSON.parse('{"kind":"Proto","metadata":{"name":"api","namespace":"p"},"spec":{"a":{"__proto__":{"polluted":1}}}}'), admin).then(
+      const viaApi = await createResource(
+        JSON.parse('{"kind":"Proto","metadata":{"name":"api","namespace":"p"},"spec":{"a":{"__proto__":{"polluted":1}}}}'),
+        admin,
+      ).then(
         () => null,
         (e: unknown) => e as AppError,
       );
@@ -284,7 +299,8 @@ describe("hardening: parsing and validation", () => {
       const repo = fx.repo("redos");
       const evil = "a".repeat(50_000) + "!";
       const files: Record<string, string> = {};
-      for (let i = 0; i < 20; i++) files[`resources/r${i}.json`] = JSON.stringify({ kind: "Redos", metadata: { name: `r${i}`, namespace: "p" }, spec: { replicas: 1, token: evil } });
+      for (let i = 0; i < 20; i++)
+        files[`resources/r${i}.json`] = JSON.stringify({ kind: "Redos", metadata: { name: `r${i}`, namespace: "p" }, spec: { replicas: 1, token: evil } });
       files["resources/ok.json"] = JSON.stringify({ kind: "Redos", metadata: { name: "ok", namespace: "p" }, spec: { replicas: 1, token: "aaaa" } });
       commitFiles(repo.dir, files, "redos");
       await defineWidgets(
@@ -316,7 +332,38 @@ describe("hardening: parsing and validation", () => {
   });
 
   describe("property: the YAML/JSON loader on random input", () => {
-    const tokens = fc.constantFrom("kind: P\n", "metadata:\n", "  name: x\n", "spec:\n", "- ", "&a ", "*a ", "[", "]", "{", "}", ": ", "---\n", "!!js/function ", "!x ", "\t", "\r\n", "__proto__: ", "'", '"', "#", "|\n", ">-\n", "? ", "%YAML 1.1\n", "<<: *a\n", "\ufeff", "\u0000", "\\", ",");
+    const tokens = fc.constantFrom(
+      "kind: P\n",
+      "metadata:\n",
+      "  name: x\n",
+      "spec:\n",
+      "- ",
+      "&a ",
+      "*a ",
+      "[",
+      "]",
+      "{",
+      "}",
+      ": ",
+      "---\n",
+      "!!js/function ",
+      "!x ",
+      "\t",
+      "\r\n",
+      "__proto__: ",
+      "'",
+      '"',
+      "#",
+      "|\n",
+      ">-\n",
+      "? ",
+      "%YAML 1.1\n",
+      "<<: *a\n",
+      "\ufeff",
+      "\u0000",
+      "\\",
+      ",",
+    );
     const inputs = fc.oneof(
       fc.string({ maxLength: 400 }),
       fc.array(tokens, { maxLength: 200 }).map((xs) => xs.join("")),

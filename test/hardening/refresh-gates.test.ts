@@ -29,9 +29,16 @@ describe("hardening: refresh and deepening by role (real server process)", () =>
 
   const api = (p: string, token: string) => fetch(`${server.url}${p}`, { headers: { authorization: `Bearer ${token}` } });
   const signIn = async (username: string, password: string) => {
-    const r = await fetch(`${server.url}/api/auth/sign-in/username`, { method: "POST", headers: { "content-type": "application/json", origin: server.url }, body: JSON.stringify({ username, password }) });
+    const r = await fetch(`${server.url}/api/auth/sign-in/username`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: server.url },
+      body: JSON.stringify({ username, password }),
+    });
     expect(r.status).toBe(200);
-    return r.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    return r.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
   };
   /** posts a server action of lib/actions/definitions.ts by its id from the build's manifest, as a page would */
   const postAction = async (cookie: string, exportedName: string, args: unknown[]) => {
@@ -47,16 +54,22 @@ describe("hardening: refresh and deepening by role (real server process)", () =>
     return res.text();
   };
   const refreshAudits = async () =>
-    ((await (await api("/api/v1/audit?limit=500", admin)).json()) as { items: Array<{ actor: string; action: string; result: string; target: string | null; details: Record<string, unknown> }> }).items.filter(
-      (e) => e.action === "definition.refresh" && (e.target === NAME || e.result === "denied"),
-    );
+    (
+      (await (await api("/api/v1/audit?limit=500", admin)).json()) as {
+        items: Array<{ actor: string; action: string; result: string; target: string | null; details: Record<string, unknown> }>;
+      }
+    ).items.filter((e) => e.action === "definition.refresh" && (e.target === NAME || e.result === "denied"));
 
   beforeAll(async () => {
     fx = await startGitFixture();
     const repo = fx.repo("web");
     commitFiles(repo.dir, { "resources/a.json": JSON.stringify({ kind: "Web", metadata: { name: "a", namespace: "p" }, spec: { replicas: 1 } }) }, "one");
     git(repo.dir, ["checkout", "-q", "-b", "contributor"]);
-    pr = commitFiles(repo.dir, { "resources/a.json": JSON.stringify({ kind: "Web", metadata: { name: "a", namespace: "p" }, spec: { replicas: 9 } }) }, "unmerged pull request");
+    pr = commitFiles(
+      repo.dir,
+      { "resources/a.json": JSON.stringify({ kind: "Web", metadata: { name: "a", namespace: "p" }, spec: { replicas: 9 } }) },
+      "unmerged pull request",
+    );
     git(repo.dir, ["update-ref", "refs/pull/1/head", pr]);
     git(repo.dir, ["checkout", "-q", "main"]);
     git(repo.dir, ["branch", "-q", "-D", "contributor"]);
@@ -70,8 +83,15 @@ describe("hardening: refresh and deepening by role (real server process)", () =>
       body: JSON.stringify(definitionBody({ name: NAME, kind: "Web", repoURL: repo.url, schema: { type: "object" } })),
     });
     expect(d.status).toBe(201);
-    for (const [username, role] of [["vera", "viewer"], ["otto", "operator"]] as const) {
-      const u = await fetch(`${server.url}/api/v1/users`, { method: "POST", headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" }, body: JSON.stringify({ username, password: `${role}-password-1`, role }) });
+    for (const [username, role] of [
+      ["vera", "viewer"],
+      ["otto", "operator"],
+    ] as const) {
+      const u = await fetch(`${server.url}/api/v1/users`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${admin}`, "content-type": "application/json" },
+        body: JSON.stringify({ username, password: `${role}-password-1`, role }),
+      });
       expect([200, 201]).toContain(u.status);
     }
     viewerCookie = await signIn("vera", "viewer-password-1");

@@ -83,7 +83,11 @@ describe("hardening: repository and Git", () => {
       );
       await defineWidgets({ name: "links.example.io", kind: "Link", repoURL: repo.url }, admin);
       // the documents are Widgets of kind Link
-      commitFiles(repo.dir, { "resources/real.json": widget("prod", "real", { replicas: 1 }, "Link"), "outside/hidden.json": widget("prod", "hidden", { replicas: 7 }, "Link") }, "kind");
+      commitFiles(
+        repo.dir,
+        { "resources/real.json": widget("prod", "real", { replicas: 1 }, "Link"), "outside/hidden.json": widget("prod", "hidden", { replicas: 7 }, "Link") },
+        "kind",
+      );
       const run = await syncNow("links.example.io", admin);
       expect(run.phase).toBe("Succeeded");
       const log = logOf(run);
@@ -129,7 +133,10 @@ describe("hardening: repository and Git", () => {
       const before = await resourcesOf("Rechk");
       const db = await getDb();
       for (const bad of ["../x", "a/../../x", "..%2fx", "resources\\..\\x"]) {
-        await db.resourceDefinition.update({ where: { name: "recheck.example.io" }, data: { gitops: { ...view.spec.gitops!, path: bad }, generation: { increment: 1 } } });
+        await db.resourceDefinition.update({
+          where: { name: "recheck.example.io" },
+          data: { gitops: { ...view.spec.gitops!, path: bad }, generation: { increment: 1 } },
+        });
         const run = await syncNow("recheck.example.io", admin, { prune: true });
         expect(run.phase, bad).toBe("Failed");
         expect(run.error, bad).toMatch(/gitops\.path/);
@@ -151,18 +158,33 @@ describe("hardening: repository and Git", () => {
       };
       // watch every file the git layer opens, only while a git call runs (the store shares fs)
       const inner = new IsomorphicGitClient({ cacheDir: gitCache });
-      const watched = <A extends unknown[], R>(fn: (...a: A) => Promise<R>) => async (...a: A): Promise<R> => {
-        const wrap = <T extends object, K extends keyof T>(obj: T, key: K) => {
-          const orig = (obj[key] as (...x: unknown[]) => unknown).bind(obj);
-          return vi.spyOn(obj as unknown as Record<string, (...x: unknown[]) => unknown>, key as string).mockImplementation((...x: unknown[]) => (watch(x[0]), orig(...x)));
+      const watched =
+        <A extends unknown[], R>(fn: (...a: A) => Promise<R>) =>
+        async (...a: A): Promise<R> => {
+          const wrap = <T extends object, K extends keyof T>(obj: T, key: K) => {
+            const orig = (obj[key] as (...x: unknown[]) => unknown).bind(obj);
+            return vi
+              .spyOn(obj as unknown as Record<string, (...x: unknown[]) => unknown>, key as string)
+              .mockImplementation((...x: unknown[]) => (watch(x[0]), orig(...x)));
+          };
+          const spies = [
+            wrap(fs, "readFileSync"),
+            wrap(fs, "openSync"),
+            wrap(fs, "statSync"),
+            wrap(fs, "lstatSync"),
+            wrap(fs, "readdirSync"),
+            wrap(fs.promises, "readFile"),
+            wrap(fs.promises, "open"),
+            wrap(fs.promises, "stat"),
+            wrap(fs.promises, "lstat"),
+            wrap(fs.promises, "readdir"),
+          ];
+          try {
+            return await fn(...a);
+          } finally {
+            for (const s of spies) s.mockRestore();
+          }
         };
-        const spies = [wrap(fs, "readFileSync"), wrap(fs, "openSync"), wrap(fs, "statSync"), wrap(fs, "lstatSync"), wrap(fs, "readdirSync"), wrap(fs.promises, "readFile"), wrap(fs.promises, "open"), wrap(fs.promises, "stat"), wrap(fs.promises, "lstat"), wrap(fs.promises, "readdir")];
-        try {
-          return await fn(...a);
-        } finally {
-          for (const s of spies) s.mockRestore();
-        }
-      };
       setGitClientForTests({
         resolveBranchHead: watched(inner.resolveBranchHead.bind(inner)),
         fetchRevision: watched(inner.fetchRevision.bind(inner)),
@@ -191,7 +213,11 @@ describe("hardening: repository and Git", () => {
 
     beforeAll(async () => {
       repo = fx.repo("revs");
-      commitFiles(repo.dir, { "resources/a.json": widget("p", "a", { replicas: 1 }, "Rev"), "resources/b.json": widget("p", "b", { replicas: 1 }, "Rev") }, "one");
+      commitFiles(
+        repo.dir,
+        { "resources/a.json": widget("p", "a", { replicas: 1 }, "Rev"), "resources/b.json": widget("p", "b", { replicas: 1 }, "Rev") },
+        "one",
+      );
       good = commitFiles(repo.dir, { "resources/a.json": widget("p", "a", { replicas: 2 }, "Rev") }, "two");
       git(repo.dir, ["branch", "feature"]);
       tag(repo.dir, "v1");
@@ -199,7 +225,11 @@ describe("hardening: repository and Git", () => {
       expect((await syncNow(NAME, admin)).phase).toBe("Succeeded");
     });
 
-    const snapshot = async () => ({ resources: await resourcesOf("Rev"), synced: (await findDefinition(NAME))?.syncedCommit, pin: (await findDefinition(NAME))?.pinnedRevision });
+    const snapshot = async () => ({
+      resources: await resourcesOf("Rev"),
+      synced: (await findDefinition(NAME))?.syncedCommit,
+      pin: (await findDefinition(NAME))?.pinnedRevision,
+    });
 
     it("the gitops path missing at a commit fails the run with a message naming the path; nothing is pruned or moved", async () => {
       const before = await snapshot();
@@ -371,7 +401,11 @@ describe("hardening: repository and Git", () => {
     const hostileCases: Array<[string, "trickle" | "silent" | "firehose" | "garbage", RegExp]> = [
       ["a server that trickles one byte every 100 ms is cut at the total timeout, naming it", "trickle", /total timeout of 2 s exceeded/],
       ["a server that sends headers and then nothing is cut at the idle timeout, naming it", "silent", /idle timeout of 500 ms exceeded/],
-      ["a server answering endless garbage fails with a short error that does not echo its body", "garbage", /^git operation on http:\/\/127\.0\.0\.1:\d+\/repo\.git failed \([A-Za-z]+\): the server's answer is not valid Git protocol$/],
+      [
+        "a server answering endless garbage fails with a short error that does not echo its body",
+        "garbage",
+        /^git operation on http:\/\/127\.0\.0\.1:\d+\/repo\.git failed \([A-Za-z]+\): the server's answer is not valid Git protocol$/,
+      ],
     ];
     for (const [title, mode, message] of hostileCases) {
       it(`${title}; the run fails, no lock or temp file is left, the next sync can start`, async () => {
@@ -548,7 +582,10 @@ describe("hardening: repository and Git", () => {
         const viaUrl = await syncNow("cred.example.io", admin);
         expect(viaUrl.phase).toBe("Succeeded");
         // and with the server unreachable, the error names the host but not the token
-        await db.resourceDefinition.update({ where: { id: row.id }, data: { gitops: { ...(row.gitops as object), repoURL: `http://bot:${TOKEN}@127.0.0.1:9/private`, secretName: undefined } } });
+        await db.resourceDefinition.update({
+          where: { id: row.id },
+          data: { gitops: { ...(row.gitops as object), repoURL: `http://bot:${TOKEN}@127.0.0.1:9/private`, secretName: undefined } },
+        });
         const down = await syncNow("cred.example.io", admin);
         expect(down.phase).toBe("Failed");
         expect(down.error).toMatch(/127\.0\.0\.1:9/);
@@ -563,7 +600,11 @@ describe("hardening: repository and Git", () => {
         ]);
         for (const secret of [TOKEN, WRONG]) {
           expect(answers).not.toContain(secret);
-          const runsAndChanges = JSON.stringify({ runs: await db.syncRun.findMany(), changes: await db.syncRunChange.findMany(), audit: await db.auditEvent.findMany() });
+          const runsAndChanges = JSON.stringify({
+            runs: await db.syncRun.findMany(),
+            changes: await db.syncRunChange.findMany(),
+            audit: await db.auditEvent.findMany(),
+          });
           expect(runsAndChanges).not.toContain(secret);
           expect(lines.join("\n")).not.toContain(secret);
           expect(filesContaining(gitCache, secret)).toEqual([]);

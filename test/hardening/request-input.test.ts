@@ -103,13 +103,27 @@ describe("hardening: request bodies and odd input (real server)", () => {
     const repo = fx.repo("input");
     commitFiles(repo.dir, { "resources/a.json": JSON.stringify({ kind: "Widget", metadata: { name: "a", namespace: "p" }, spec: { replicas: 1 } }) }, "first");
     server = await startAppServer({ env: { SYNCLINE_SCHEDULER: "0" } });
-    const signIn = await fetch(`${server.url}/api/auth/sign-in/username`, { method: "POST", headers: { "content-type": "application/json", origin: server.url }, body: JSON.stringify({ username: "admin", password: server.adminPassword }) });
+    const signIn = await fetch(`${server.url}/api/auth/sign-in/username`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: server.url },
+      body: JSON.stringify({ username: "admin", password: server.adminPassword }),
+    });
     expect(signIn.status).toBe(200);
-    admin = signIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    admin = signIn.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     const r = await fetch(`${server.url}/api/v1/definitions`, {
       method: "POST",
       headers: { cookie: admin, origin: server.url, "content-type": "application/json" },
-      body: JSON.stringify(definitionBody({ name: NAME, kind: "Widget", repoURL: repo.url, schema: { type: "object", properties: { replicas: { type: "integer" }, note: { type: "string" } } } })),
+      body: JSON.stringify(
+        definitionBody({
+          name: NAME,
+          kind: "Widget",
+          repoURL: repo.url,
+          schema: { type: "object", properties: { replicas: { type: "integer" }, note: { type: "string" } } },
+        }),
+      ),
     });
     expect(r.status).toBe(201);
     const s = await fetch(`${server.url}/api/v1/definitions/${NAME}/sync?wait=true`, { method: "POST", headers: { cookie: admin, origin: server.url } });
@@ -123,14 +137,26 @@ describe("hardening: request bodies and odd input (real server)", () => {
   });
 
   it("H3: a 300 MB chunked sign-in body without Content-Length is refused with 413 at 16 KB; the server's peak RSS grows < 50 MiB", async () => {
-    const { result: r, growthMiB, baseMiB } = await rssGrowthDuring(() => chunkedRequest("POST", "/api/auth/sign-in/username", { "content-type": "application/json", origin: server.url }, 300 * 1024 * 1024));
+    const {
+      result: r,
+      growthMiB,
+      baseMiB,
+    } = await rssGrowthDuring(() =>
+      chunkedRequest("POST", "/api/auth/sign-in/username", { "content-type": "application/json", origin: server.url }, 300 * 1024 * 1024),
+    );
     console.log(`H3 auth: RSS ${baseMiB.toFixed(0)} MiB, grew ${growthMiB.toFixed(0)} MiB; ${(r.sentBytes / 2 ** 20).toFixed(0)} MiB sent before the answer`);
     expectShape({ status: r.status, json: JSON.parse(r.body) }, 413, /over 16384 bytes/);
     expect(growthMiB).toBeLessThan(50);
   }, 180_000);
 
   it("H3: a 300 MB chunked body to a /api/v1 resource PUT is refused with 413 at 2 MiB; the server's peak RSS grows < 50 MiB", async () => {
-    const { result: r, growthMiB, baseMiB } = await rssGrowthDuring(() => chunkedRequest("PUT", "/api/v1/resources/Widget/p/a", { "content-type": "application/json", cookie: admin, origin: server.url }, 300 * 1024 * 1024));
+    const {
+      result: r,
+      growthMiB,
+      baseMiB,
+    } = await rssGrowthDuring(() =>
+      chunkedRequest("PUT", "/api/v1/resources/Widget/p/a", { "content-type": "application/json", cookie: admin, origin: server.url }, 300 * 1024 * 1024),
+    );
     console.log(`H3 v1: RSS ${baseMiB.toFixed(0)} MiB, grew ${growthMiB.toFixed(0)} MiB; ${(r.sentBytes / 2 ** 20).toFixed(0)} MiB sent before the answer`);
     expectShape({ status: r.status, json: JSON.parse(r.body) }, 413, /over 2097152 bytes/);
     expect(growthMiB).toBeLessThan(50);
@@ -144,7 +170,11 @@ describe("hardening: request bodies and odd input (real server)", () => {
     const del = await raw("DELETE", "/api/v1/tokens/nope", { "content-type": "application/json" }, "{}");
     expect(del.status).toBeGreaterThanOrEqual(400);
     expect(del.status).toBeLessThan(500);
-    expectShape(await raw("POST", `/api/v1/definitions/${NAME}/refresh`, { "content-type": "application/json" }, JSON.stringify({ pad: "x".repeat(64 * 1024) })), 413, /takes no request body/);
+    expectShape(
+      await raw("POST", `/api/v1/definitions/${NAME}/refresh`, { "content-type": "application/json" }, JSON.stringify({ pad: "x".repeat(64 * 1024) })),
+      413,
+      /takes no request body/,
+    );
     expect((await raw("POST", `/api/v1/definitions/${NAME}/refresh`, { "content-type": "application/json" }, "{}")).status).toBe(200);
   });
 
@@ -166,10 +196,18 @@ describe("hardening: request bodies and odd input (real server)", () => {
   });
 
   it("L7: usernames better-auth refuses (a number, an object, NUL, too long) answer 4xx in the error shape, never 500", async () => {
-    const signIn = await fetch(`${server.url}/api/auth/sign-in/username`, { method: "POST", headers: { "content-type": "application/json", origin: server.url }, body: JSON.stringify({ username: "admin", password: server.adminPassword }) });
+    const signIn = await fetch(`${server.url}/api/auth/sign-in/username`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: server.url },
+      body: JSON.stringify({ username: "admin", password: server.adminPassword }),
+    });
     expect(signIn.status).toBe(200);
-    const cookie = signIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-    const update = (username: unknown) => raw("POST", "/api/auth/update-user", { "content-type": "application/json", origin: server.url, cookie }, JSON.stringify({ username }));
+    const cookie = signIn.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
+    const update = (username: unknown) =>
+      raw("POST", "/api/auth/update-user", { "content-type": "application/json", origin: server.url, cookie }, JSON.stringify({ username }));
     expectShape(await update(5), 400, /^username must be a string$/);
     expectShape(await update({ $ne: 1 }), 400, /^username must be a string$/);
     expectShape(await update("ad\u0000min"), 400, /username: contains U\+0000/);
@@ -177,7 +215,16 @@ describe("hardening: request bodies and odd input (real server)", () => {
     expect(long.status).toBeGreaterThanOrEqual(400);
     expect(long.status).toBeLessThan(500);
     expectShape(long, long.status, /too long/i);
-    expectShape(await raw("POST", "/api/auth/sign-in/username", { "content-type": "application/json", origin: server.url }, JSON.stringify({ username: 12, password: "x" })), 400, /^username must be a string$/);
+    expectShape(
+      await raw(
+        "POST",
+        "/api/auth/sign-in/username",
+        { "content-type": "application/json", origin: server.url },
+        JSON.stringify({ username: 12, password: "x" }),
+      ),
+      400,
+      /^username must be a string$/,
+    );
   });
 
   it("L7: JSON nested 100,000 deep (a body, a resource spec) answers 400 naming the limit, on /api/v1 and /api/auth", async () => {
@@ -186,7 +233,11 @@ describe("hardening: request bodies and odd input (real server)", () => {
     const deepSpec = `{"metadata":{"name":"a","namespace":"p"},"spec":{"d":${'{"a":'.repeat(20_000)}1${"}".repeat(20_000)}}}`;
     expectShape(await raw("PUT", "/api/v1/resources/Widget/p/a", { "content-type": "application/json" }, deepSpec), 400, /nested deeper than 100 levels/);
     const deepAuth = `{"username":${"[".repeat(5000)}${"]".repeat(5000)},"password":"x"}`;
-    expectShape(await raw("POST", "/api/auth/is-username-available", { "content-type": "application/json", origin: server.url }, deepAuth), 400, /nested deeper than 100 levels/);
+    expectShape(
+      await raw("POST", "/api/auth/is-username-available", { "content-type": "application/json", origin: server.url }, deepAuth),
+      400,
+      /nested deeper than 100 levels/,
+    );
   });
 
   it("M3: U+0000 in a resource's spec (value or key) is refused with 400 naming the field; nothing is stored", async () => {

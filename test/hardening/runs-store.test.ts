@@ -42,25 +42,39 @@ describe("hardening: runs and the store (in process)", () => {
   it("a database error in the middle of applying (a CHECK constraint on the 2,101st insert) rolls the whole run back; the run is Failed with the cause; no duplicate rows", async () => {
     const repo = fx.repo("dberror");
     const first: Record<string, string> = {};
-    for (let i = 0; i < 100; i++) first[`resources/r${String(i).padStart(4, "0")}.json`] = widget("p", `r${String(i).padStart(4, "0")}`, { replicas: 1 }, "Dbe");
+    for (let i = 0; i < 100; i++)
+      first[`resources/r${String(i).padStart(4, "0")}.json`] = widget("p", `r${String(i).padStart(4, "0")}`, { replicas: 1 }, "Dbe");
     commitFiles(repo.dir, first, "100");
     await defineWidgets({ name: "dbe.example.io", kind: "Dbe", repoURL: repo.url }, admin);
     expect((await syncNow("dbe.example.io", admin)).phase).toBe("Succeeded");
     const db = await getDb();
-    const before = await db.resource.findMany({ where: { kind: "Dbe" }, orderBy: { name: "asc" }, select: { name: true, spec: true, lastCommitSHA: true, generation: true } });
+    const before = await db.resource.findMany({
+      where: { kind: "Dbe" },
+      orderBy: { name: "asc" },
+      select: { name: true, spec: true, lastCommitSHA: true, generation: true },
+    });
     const syncedBefore = (await findDefinition("dbe.example.io"))?.syncedCommit;
 
     const second: Record<string, string> = {};
-    for (let i = 0; i < 2100; i++) second[`resources/r${String(i).padStart(4, "0")}.json`] = widget("p", `r${String(i).padStart(4, "0")}`, { replicas: 2 }, "Dbe");
+    for (let i = 0; i < 2100; i++)
+      second[`resources/r${String(i).padStart(4, "0")}.json`] = widget("p", `r${String(i).padStart(4, "0")}`, { replicas: 2 }, "Dbe");
     second["resources/zz-boom.json"] = widget("p", "zz-boom", { replicas: 2 }, "Dbe");
     commitFiles(repo.dir, second, "2,101 resources, the last one rejected by the database");
     await db.$executeRawUnsafe(`ALTER TABLE "Resource" ADD CONSTRAINT hardening_no_boom CHECK (name <> 'zz-boom')`);
     try {
       const run = await syncNow("dbe.example.io", admin);
       expect(run.phase).toBe("Failed");
-      expect(run.error).toMatch(/^database error, the run.s writes were rolled back: new row for relation "Resource" violates check constraint "hardening_no_boom" \(SQLSTATE 23514\)$/);
+      expect(run.error).toMatch(
+        /^database error, the run.s writes were rolled back: new row for relation "Resource" violates check constraint "hardening_no_boom" \(SQLSTATE 23514\)$/,
+      );
       expect(run.activeKey).toBeNull();
-      expect(await db.resource.findMany({ where: { kind: "Dbe" }, orderBy: { name: "asc" }, select: { name: true, spec: true, lastCommitSHA: true, generation: true } })).toEqual(before);
+      expect(
+        await db.resource.findMany({
+          where: { kind: "Dbe" },
+          orderBy: { name: "asc" },
+          select: { name: true, spec: true, lastCommitSHA: true, generation: true },
+        }),
+      ).toEqual(before);
       expect((await findDefinition("dbe.example.io"))?.syncedCommit).toBe(syncedBefore);
       expect(await db.syncRunChange.count({ where: { runId: run.id } })).toBe(0);
     } finally {
@@ -197,7 +211,10 @@ describe("hardening: runs and the store (in process)", () => {
       // (no guessing oracle); the same resource, path and value masks the same on every read
       expect(maskOf(views.items.find((r) => r.metadata.name === "b")!.spec)).not.toBe(maskOf(one.spec));
       expect(maskOf(views.items.find((r) => r.metadata.name === "a")!.spec)).toBe(maskOf(one.spec));
-      expect((one.spec as { env: Array<{ name: string; value: string }> }).env[0]).toEqual({ name: "X", value: expect.stringMatching(/^<secret:[0-9a-f]{8}>$/) });
+      expect((one.spec as { env: Array<{ name: string; value: string }> }).env[0]).toEqual({
+        name: "X",
+        value: expect.stringMatching(/^<secret:[0-9a-f]{8}>$/),
+      });
       expect(full.changes.find((c) => c.name === "a")?.desiredYaml).toContain(maskOf(one.spec));
       // the secrets are stored as they are in Git; only what is shown is masked
       const row = await (await getDb()).resource.findFirst({ where: { kind: "Sec", name: "a" } });
@@ -240,7 +257,10 @@ describe("hardening: runs and the store (real server process)", () => {
   const bench = { files: FILES, folders: 40, fileBytes: 200 };
 
   const api = (p: string, init: RequestInit & { token?: string } = {}) =>
-    fetch(`${server.url}${p}`, { ...init, headers: { "content-type": "application/json", ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...(init.headers ?? {}) } });
+    fetch(`${server.url}${p}`, {
+      ...init,
+      headers: { "content-type": "application/json", ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...(init.headers ?? {}) },
+    });
 
   const commitsOfResources = async (): Promise<{ count: number; commits: Set<string> }> => {
     const commits = new Set<string>();
@@ -271,7 +291,12 @@ describe("hardening: runs and the store (real server process)", () => {
       method: "POST",
       token: admin,
       body: JSON.stringify(
-        definitionBody({ name: NAME, kind: "Widget", repoURL: gitServer.url("widgets.git"), schema: { type: "object", properties: { replicas: { type: "integer" }, note: { type: "string" } } } }),
+        definitionBody({
+          name: NAME,
+          kind: "Widget",
+          repoURL: gitServer.url("widgets.git"),
+          schema: { type: "object", properties: { replicas: { type: "integer" }, note: { type: "string" } } },
+        }),
       ),
     });
     expect(r.status).toBe(201);
@@ -286,55 +311,55 @@ describe("hardening: runs and the store (real server process)", () => {
     if (gitRoot) fs.rmSync(gitRoot, { recursive: true, force: true });
   });
 
-  it(
-    "SIGKILL in the middle of applying an 8,000-resource run, at random points, five times: after restart the store is all-old or all-new for that run and the run is Interrupted",
-    async () => {
-      let interrupted = 0;
-      const runs = (await (await api(`/api/v1/definitions/${NAME}/runs?limit=1`, { token: admin })).json()) as { items: Array<{ durationMs: number }> };
-      let lastDuration = runs.items[0]!.durationMs;
-      for (let round = 1; round <= 5; round++) {
-        const before = await commitsOfResources();
-        expect(before.count).toBe(FILES);
-        expect(before.commits.size).toBe(1);
-        const newCommit = changeBenchFiles(repoDir, FILES, round, bench);
-        const started = await api(`/api/v1/definitions/${NAME}/sync`, { method: "POST", token: operator });
-        expect(started.status).toBe(202);
-        const runId = ((await started.json()) as { id: string }).id;
-        // the embedded store has one connection, so nothing can be read while the apply transaction is
-        // open: aim by time instead, at random points in the later part of a run (where the apply is)
-        const delay = Math.floor(lastDuration * (0.45 + Math.random() * 0.5));
-        await new Promise((res) => setTimeout(res, delay));
-        await server.kill();
-        await server.restart();
-        const run = (await (await api(`/api/v1/runs/${runId}?limit=1`, { token: admin })).json()) as { phase: string; error: string | null; durationMs: number | null };
-        if (run.durationMs) lastDuration = run.durationMs;
-        const after = await commitsOfResources();
-        expect(after.count).toBe(FILES);
-        expect(after.commits.size, `round ${round}: resources from ${[...after.commits].join(", ")}`).toBe(1);
-        const def = (await (await api(`/api/v1/definitions/${NAME}`, { token: admin })).json()) as { status: { headCommit: string | null } };
-        if (run.phase === "Interrupted") {
-          interrupted++;
-          expect(run.error).toMatch(/the server stopped while this run was in progress; nothing from it was applied/);
-          expect([...after.commits]).toEqual([...before.commits]);
-        } else {
-          expect(run.phase).toBe("Succeeded");
-          expect([...after.commits]).toEqual([newCommit]);
-          expect(def.status.headCommit).toBe(newCommit);
-        }
-        if (run.phase === "Interrupted") {
-          const again0 = Date.now();
-          // the next sync is not blocked by a leftover lock and lands the commit whole
-          const again = await api(`/api/v1/definitions/${NAME}/sync?wait=true`, { method: "POST", token: operator });
-          const againRun = (await again.json()) as { phase: string; durationMs: number };
-          expect(againRun.phase).toBe("Succeeded");
-          lastDuration = againRun.durationMs ?? Date.now() - again0;
-          expect([...(await commitsOfResources()).commits]).toEqual([newCommit]);
-        }
+  it("SIGKILL in the middle of applying an 8,000-resource run, at random points, five times: after restart the store is all-old or all-new for that run and the run is Interrupted", async () => {
+    let interrupted = 0;
+    const runs = (await (await api(`/api/v1/definitions/${NAME}/runs?limit=1`, { token: admin })).json()) as { items: Array<{ durationMs: number }> };
+    let lastDuration = runs.items[0]!.durationMs;
+    for (let round = 1; round <= 5; round++) {
+      const before = await commitsOfResources();
+      expect(before.count).toBe(FILES);
+      expect(before.commits.size).toBe(1);
+      const newCommit = changeBenchFiles(repoDir, FILES, round, bench);
+      const started = await api(`/api/v1/definitions/${NAME}/sync`, { method: "POST", token: operator });
+      expect(started.status).toBe(202);
+      const runId = ((await started.json()) as { id: string }).id;
+      // the embedded store has one connection, so nothing can be read while the apply transaction is
+      // open: aim by time instead, at random points in the later part of a run (where the apply is)
+      const delay = Math.floor(lastDuration * (0.45 + Math.random() * 0.5));
+      await new Promise((res) => setTimeout(res, delay));
+      await server.kill();
+      await server.restart();
+      const run = (await (await api(`/api/v1/runs/${runId}?limit=1`, { token: admin })).json()) as {
+        phase: string;
+        error: string | null;
+        durationMs: number | null;
+      };
+      if (run.durationMs) lastDuration = run.durationMs;
+      const after = await commitsOfResources();
+      expect(after.count).toBe(FILES);
+      expect(after.commits.size, `round ${round}: resources from ${[...after.commits].join(", ")}`).toBe(1);
+      const def = (await (await api(`/api/v1/definitions/${NAME}`, { token: admin })).json()) as { status: { headCommit: string | null } };
+      if (run.phase === "Interrupted") {
+        interrupted++;
+        expect(run.error).toMatch(/the server stopped while this run was in progress; nothing from it was applied/);
+        expect([...after.commits]).toEqual([...before.commits]);
+      } else {
+        expect(run.phase).toBe("Succeeded");
+        expect([...after.commits]).toEqual([newCommit]);
+        expect(def.status.headCommit).toBe(newCommit);
       }
-      expect(interrupted).toBeGreaterThan(0);
-    },
-    600_000,
-  );
+      if (run.phase === "Interrupted") {
+        const again0 = Date.now();
+        // the next sync is not blocked by a leftover lock and lands the commit whole
+        const again = await api(`/api/v1/definitions/${NAME}/sync?wait=true`, { method: "POST", token: operator });
+        const againRun = (await again.json()) as { phase: string; durationMs: number };
+        expect(againRun.phase).toBe("Succeeded");
+        lastDuration = againRun.durationMs ?? Date.now() - again0;
+        expect([...(await commitsOfResources()).commits]).toEqual([newCommit]);
+      }
+    }
+    expect(interrupted).toBeGreaterThan(0);
+  }, 600_000);
 
   it("50 parallel sync requests (API tokens and same-origin cookie sessions at once) start exactly one run; the other 49 get 409 'a sync is already running'", async () => {
     changeBenchFiles(repoDir, FILES, 50, bench);
@@ -343,17 +368,26 @@ describe("hardening: runs and the store (real server process)", () => {
       headers: { "content-type": "application/json", origin: server.url },
       body: JSON.stringify({ username: "admin", password: server.adminPassword }),
     });
-    const cookie = signIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const cookie = signIn.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
     const runsBefore = ((await (await api(`/api/v1/definitions/${NAME}/runs?limit=500`, { token: admin })).json()) as { items: unknown[] }).items.length;
     const requests = Array.from({ length: 50 }, (_, i) =>
       i % 3 === 0
-        ? fetch(`${server.url}/api/v1/definitions/${NAME}/sync`, { method: "POST", headers: { cookie, origin: server.url, "content-type": "application/json" }, body: "{}" })
+        ? fetch(`${server.url}/api/v1/definitions/${NAME}/sync`, {
+            method: "POST",
+            headers: { cookie, origin: server.url, "content-type": "application/json" },
+            body: "{}",
+          })
         : api(`/api/v1/definitions/${NAME}/sync`, { method: "POST", token: i % 2 ? operator : admin }),
     );
-    const answers = await Promise.all(requests.map(async (p) => {
-      const r = await p;
-      return { status: r.status, body: (await r.json()) as { id?: string; error?: { message: string } } };
-    }));
+    const answers = await Promise.all(
+      requests.map(async (p) => {
+        const r = await p;
+        return { status: r.status, body: (await r.json()) as { id?: string; error?: { message: string } } };
+      }),
+    );
     const started = answers.filter((a) => a.status === 202);
     const refused = answers.filter((a) => a.status === 409);
     expect(started).toHaveLength(1);
@@ -373,13 +407,24 @@ describe("hardening: runs and the store (real server process)", () => {
 
   it("GET /api/v1/resources and /api/v1/resources/{kind}/{ns}/{name} never answer a secret-marked value", async () => {
     const SECRET = "api-visible-S3CRET-4471";
-    const def = (await (await api(`/api/v1/definitions/${NAME}`, { token: admin })).json()) as Record<string, unknown> & { spec: Record<string, unknown>; status?: unknown };
+    const def = (await (await api(`/api/v1/definitions/${NAME}`, { token: admin })).json()) as Record<string, unknown> & {
+      spec: Record<string, unknown>;
+      status?: unknown;
+    };
     delete def.status;
     def.spec.secretPaths = ["/note"];
     expect((await api(`/api/v1/definitions/${NAME}`, { method: "PUT", token: admin, body: JSON.stringify(def) })).status).toBe(200);
-    const put = await api(`/api/v1/resources/Widget/team-0/item-0`, { method: "PUT", token: operator, body: JSON.stringify({ metadata: { name: "item-0", namespace: "team-0" }, spec: { replicas: 0, note: SECRET } }) });
+    const put = await api(`/api/v1/resources/Widget/team-0/item-0`, {
+      method: "PUT",
+      token: operator,
+      body: JSON.stringify({ metadata: { name: "item-0", namespace: "team-0" }, spec: { replicas: 0, note: SECRET } }),
+    });
     expect(put.status).toBe(200);
-    const answers = [await put.text(), await (await api(`/api/v1/resources/Widget/team-0/item-0`, { token: admin })).text(), await (await api(`/api/v1/resources?kind=Widget&namespace=team-0&limit=5`, { token: admin })).text()];
+    const answers = [
+      await put.text(),
+      await (await api(`/api/v1/resources/Widget/team-0/item-0`, { token: admin })).text(),
+      await (await api(`/api/v1/resources?kind=Widget&namespace=team-0&limit=5`, { token: admin })).text(),
+    ];
     for (const a of answers) {
       expect(a).not.toContain(SECRET);
       expect(a).toMatch(/"note":"<secret:[0-9a-f]{8}>"/);

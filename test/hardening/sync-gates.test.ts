@@ -135,7 +135,16 @@ describe("hardening: which revision a sync may apply (embedded store, real Git s
     expect((await getDefinitionView("gadgets.gates.io")).status.appliedOffBranch).toBe("applied commit is not on main");
     expect((await findDefinition("gadgets.gates.io"))!.headCommit).toBe(main[5]);
     // a typo in the opt-in is refused with the field named
-    const bad = await refusal(addDefinition({ ...body, metadata: { name: "bad.gates.io" }, spec: { ...body.spec, names: { kind: "Bad", plural: "bads" }, gitops: { ...body.spec.gitops, allowAnyRevision: "yes" } } }, admin));
+    const bad = await refusal(
+      addDefinition(
+        {
+          ...body,
+          metadata: { name: "bad.gates.io" },
+          spec: { ...body.spec, names: { kind: "Bad", plural: "bads" }, gitops: { ...body.spec.gitops, allowAnyRevision: "yes" } },
+        },
+        admin,
+      ),
+    );
     expect((bad as AppError).message).toMatch(/allowAnyRevision/);
   }, 120_000);
 

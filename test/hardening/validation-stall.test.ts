@@ -72,10 +72,20 @@ describe("hardening: validation never freezes the event loop (real server)", () 
     repo = fx.repo("stall");
     commitFiles(repo.dir, { "resources/a.json": JSON.stringify({ kind: "Widget", metadata: { name: "a", namespace: "p" }, spec: { replicas: 1 } }) }, "first");
     server = await startAppServer({ env: { SYNCLINE_SCHEDULER: "0" } });
-    const signIn = await fetch(`${server.url}/api/auth/sign-in/username`, { method: "POST", headers: { "content-type": "application/json", origin: server.url }, body: JSON.stringify({ username: "admin", password: server.adminPassword }) });
+    const signIn = await fetch(`${server.url}/api/auth/sign-in/username`, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: server.url },
+      body: JSON.stringify({ username: "admin", password: server.adminPassword }),
+    });
     expect(signIn.status).toBe(200);
-    cookie = signIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-    const r = await api("/api/v1/definitions", { method: "POST", body: JSON.stringify(definitionBody({ name: NAME, kind: "Widget", repoURL: repo.url, schema })) });
+    cookie = signIn.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0])
+      .join("; ");
+    const r = await api("/api/v1/definitions", {
+      method: "POST",
+      body: JSON.stringify(definitionBody({ name: NAME, kind: "Widget", repoURL: repo.url, schema })),
+    });
     expect(r.status).toBe(201);
     const s = await api(`/api/v1/definitions/${NAME}/sync?wait=true`, { method: "POST" });
     expect(s.status).toBe(200);
@@ -114,14 +124,22 @@ describe("hardening: validation never freezes the event loop (real server)", () 
       repo.dir,
       {
         "resources/url.json": JSON.stringify({ kind: "Widget", metadata: { name: "url", namespace: "p" }, spec: { link: HOSTILE_URL } }),
-        "resources/unique.json": JSON.stringify({ kind: "Widget", metadata: { name: "unique", namespace: "p" }, spec: { tags: [...UNIQUE_OBJECTS, { id: 5 }] } }),
+        "resources/unique.json": JSON.stringify({
+          kind: "Widget",
+          metadata: { name: "unique", namespace: "p" },
+          spec: { tags: [...UNIQUE_OBJECTS, { id: 5 }] },
+        }),
       },
       "hostile specs",
     );
     // the refresh validates first (results are then kept per parsed spec); the dry run shows the errors
-    const { slowestMs: refreshSlowest } = await slowestHealthzDuring(async () => expect((await api(`/api/v1/definitions/${NAME}/refresh`, { method: "POST" })).status).toBe(200));
+    const { slowestMs: refreshSlowest } = await slowestHealthzDuring(async () =>
+      expect((await api(`/api/v1/definitions/${NAME}/refresh`, { method: "POST" })).status).toBe(200),
+    );
     console.log(`H2 Git refresh: slowest healthz ${refreshSlowest.toFixed(0)} ms`);
-    const { result, slowestMs, probes } = await slowestHealthzDuring(() => api(`/api/v1/definitions/${NAME}/sync?wait=true`, { method: "POST", body: JSON.stringify({ dryRun: true }) }));
+    const { result, slowestMs, probes } = await slowestHealthzDuring(() =>
+      api(`/api/v1/definitions/${NAME}/sync?wait=true`, { method: "POST", body: JSON.stringify({ dryRun: true }) }),
+    );
     console.log(`H2 Git dry-run sync: slowest healthz ${slowestMs.toFixed(0)} ms over ${probes} probes`);
     expect(result.status).toBe(200);
     const runId = ((await result.json()) as { id: string }).id;

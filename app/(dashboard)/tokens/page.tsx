@@ -9,7 +9,18 @@ export default async function TokensPage() {
   return (
     <TokensView
       role={me.role}
-      tokens={tokens.map((t) => ({ id: t.id, name: t.name, prefix: t.prefix, role: t.role, owner: t.user.username ?? "", createdAt: t.createdAt.toISOString(), lastUsedAt: t.lastUsedAt?.toISOString() ?? null, expiresAt: t.expiresAt.toISOString(), expired: t.expiresAt <= now, revoked: t.revokedAt !== null }))}
+      tokens={tokens.map((t) => ({
+        id: t.id,
+        name: t.name,
+        prefix: t.prefix,
+        role: t.role,
+        owner: t.user.username ?? "",
+        createdAt: t.createdAt.toISOString(),
+        lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+        expiresAt: t.expiresAt.toISOString(),
+        expired: t.expiresAt <= now,
+        revoked: t.revokedAt !== null,
+      }))}
     />
   );
 }

@@ -18,7 +18,9 @@ export interface AuditInput {
 
 export async function recordAuditEvent(e: AuditInput): Promise<void> {
   try {
-    await (await getDb()).auditEvent.create({
+    await (
+      await getDb()
+    ).auditEvent.create({
       data: { ...e, details: (e.details ?? {}) as Prisma.InputJsonValue },
     });
   } catch (err) {
@@ -26,13 +28,7 @@ export async function recordAuditEvent(e: AuditInput): Promise<void> {
   }
 }
 
-export async function getAuditEvents(filter: {
-  action?: string;
-  actor?: string;
-  since?: Date;
-  limit?: number;
-  cursor?: string;
-}) {
+export async function getAuditEvents(filter: { action?: string; actor?: string; since?: Date; limit?: number; cursor?: string }) {
   const db = await getDb();
   const take = Math.min(filter.limit ?? 100, 1000);
   const rows = await db.auditEvent.findMany({

@@ -62,9 +62,27 @@ describe.each(stores)("data layer on $name", ({ postgres }) => {
   it("keys resources by kind+namespace+name and pages with a cursor", async () => {
     const d = await createDefinition(def("pages.example.io", "Page"));
     for (let i = 0; i < 7; i++) {
-      await createResourceRow({ definitionId: d.id, kind: "Page", namespace: "ns", name: `r${i}`, labels: { i: String(i % 2) }, annotations: {}, spec: { i }, liveSpecHash: `h${i}` });
+      await createResourceRow({
+        definitionId: d.id,
+        kind: "Page",
+        namespace: "ns",
+        name: `r${i}`,
+        labels: { i: String(i % 2) },
+        annotations: {},
+        spec: { i },
+        liveSpecHash: `h${i}`,
+      });
     }
-    const dup = await createResourceRow({ definitionId: d.id, kind: "Page", namespace: "ns", name: "r0", labels: {}, annotations: {}, spec: {}, liveSpecHash: "x" }).catch((e: unknown) => e);
+    const dup = await createResourceRow({
+      definitionId: d.id,
+      kind: "Page",
+      namespace: "ns",
+      name: "r0",
+      labels: {},
+      annotations: {},
+      spec: {},
+      liveSpecHash: "x",
+    }).catch((e: unknown) => e);
     expect(isUniqueViolation(dup)).toBe(true);
     // the same name in another namespace is another resource
     await createResourceRow({ definitionId: d.id, kind: "Page", namespace: "other", name: "r0", labels: {}, annotations: {}, spec: {}, liveSpecHash: "x" });
@@ -93,14 +111,54 @@ describe.each(stores)("data layer on $name", ({ postgres }) => {
 
   it("applies a run all-or-nothing: a failing write rolls back resources and change records", async () => {
     const d = await createDefinition(def("atomic.example.io", "Atom"));
-    await createResourceRow({ definitionId: d.id, kind: "Atom", namespace: "ns", name: "exists", labels: {}, annotations: {}, spec: { v: 1 }, liveSpecHash: "old" });
+    await createResourceRow({
+      definitionId: d.id,
+      kind: "Atom",
+      namespace: "ns",
+      name: "exists",
+      labels: {},
+      annotations: {},
+      spec: { v: 1 },
+      liveSpecHash: "old",
+    });
     const run = await insertActiveRun({ definitionId: d.id, trigger: "api", initiator: "t", dryRun: false, prune: false, requestedRevision: null, owner: "p" });
-    const write = (name: string) => ({ key: { kind: "Atom", namespace: "ns", name }, labels: {}, annotations: {}, spec: { v: 2 }, hash: "new", sourcePath: "a.yaml", sourceLine: 1 });
+    const write = (name: string) => ({
+      key: { kind: "Atom", namespace: "ns", name },
+      labels: {},
+      annotations: {},
+      spec: { v: 2 },
+      hash: "new",
+      sourcePath: "a.yaml",
+      sourceLine: 1,
+    });
     const err = await finishRun(
       run.id,
       { phase: "Succeeded", log: [], startedAt: new Date() },
-      [{ key: { kind: "Atom", namespace: "ns", name: "fresh" }, action: "create", diff: [], liveYaml: null, desiredYaml: "x", error: null, sourcePath: "a.yaml", sourceLine: 1 }],
-      { definitionId: d.id, commit: "c1", managedBy: "syncline", creates: [write("fresh"), write("exists")], updates: [], touches: [], untouched: 0, errors: [], deletes: [], orphans: [], generation: 1 },
+      [
+        {
+          key: { kind: "Atom", namespace: "ns", name: "fresh" },
+          action: "create",
+          diff: [],
+          liveYaml: null,
+          desiredYaml: "x",
+          error: null,
+          sourcePath: "a.yaml",
+          sourceLine: 1,
+        },
+      ],
+      {
+        definitionId: d.id,
+        commit: "c1",
+        managedBy: "syncline",
+        creates: [write("fresh"), write("exists")],
+        updates: [],
+        touches: [],
+        untouched: 0,
+        errors: [],
+        deletes: [],
+        orphans: [],
+        generation: 1,
+      },
     ).catch((e: unknown) => e);
     expect(isUniqueViolation(err)).toBe(true);
     expect(await findResource({ kind: "Atom", namespace: "ns", name: "fresh" })).toBeNull();
@@ -112,23 +170,68 @@ describe.each(stores)("data layer on $name", ({ postgres }) => {
 
   it("applies every kind of write on the raw channel and reads heads as Prisma sees the rows", async () => {
     // multi-byte text: the bulk parameters are sent as UTF-8 bytes, so their length must be counted in bytes
-    const WIDE = "grüße – 🚀 日本 \\ \"q\"";
+    const WIDE = 'grüße – 🚀 日本 \\ "q"';
     const d = await createDefinition(def("writes.example.io", "Wr"));
     const mk = (name: string, extra: Partial<Parameters<typeof createResourceRow>[0]> = {}) =>
-      createResourceRow({ definitionId: d.id, kind: "Wr", namespace: "ns", name, labels: {}, annotations: {}, spec: { v: 1 }, liveSpecHash: "h1", appliedSpecHash: "h1", managedBy: "syncline", ...extra });
+      createResourceRow({
+        definitionId: d.id,
+        kind: "Wr",
+        namespace: "ns",
+        name,
+        labels: {},
+        annotations: {},
+        spec: { v: 1 },
+        liveSpecHash: "h1",
+        appliedSpecHash: "h1",
+        managedBy: "syncline",
+        ...extra,
+      });
     const [upd, touch, bad, gone, orphan] = await Promise.all(["upd", "touch", "bad", "gone", "orphan"].map((n) => mk(n)));
     const run = await insertActiveRun({ definitionId: d.id, trigger: "api", initiator: "t", dryRun: false, prune: false, requestedRevision: null, owner: "p" });
     const startedAt = new Date(Date.now() - 1500);
     await finishRun(
       run.id,
       { phase: "Succeeded", log: ["a", "b"], startedAt, counts: { create: 1 }, total: 6, done: 6, resolvedCommit: "c2", commitMessage: "msg" },
-      [{ key: { kind: "Wr", namespace: "ns", name: "new" }, action: "create", diff: [{ path: "/spec/v", op: "added", new: 2 }], liveYaml: null, desiredYaml: "{}", error: null, sourcePath: "a.yaml", sourceLine: 3 }],
+      [
+        {
+          key: { kind: "Wr", namespace: "ns", name: "new" },
+          action: "create",
+          diff: [{ path: "/spec/v", op: "added", new: 2 }],
+          liveYaml: null,
+          desiredYaml: "{}",
+          error: null,
+          sourcePath: "a.yaml",
+          sourceLine: 3,
+        },
+      ],
       {
         definitionId: d.id,
         commit: "c2",
         managedBy: "syncline",
-        creates: [{ key: { kind: "Wr", namespace: "ns", name: "new" }, labels: { a: "1" }, annotations: {}, spec: { v: 2, note: WIDE }, hash: "h2", sourcePath: "a.yaml", sourceLine: 3 }],
-        updates: [{ id: upd!.id, key: { kind: "Wr", namespace: "ns", name: "upd" }, labels: {}, annotations: { n: "x" }, spec: { v: 3 }, hash: "h3", sourcePath: "b.yaml", sourceLine: 1, bumpGeneration: true }],
+        creates: [
+          {
+            key: { kind: "Wr", namespace: "ns", name: "new" },
+            labels: { a: "1" },
+            annotations: {},
+            spec: { v: 2, note: WIDE },
+            hash: "h2",
+            sourcePath: "a.yaml",
+            sourceLine: 3,
+          },
+        ],
+        updates: [
+          {
+            id: upd!.id,
+            key: { kind: "Wr", namespace: "ns", name: "upd" },
+            labels: {},
+            annotations: { n: "x" },
+            spec: { v: 3 },
+            hash: "h3",
+            sourcePath: "b.yaml",
+            sourceLine: 1,
+            bumpGeneration: true,
+          },
+        ],
         touches: [touch!.id],
         untouched: 0,
         errors: [{ id: bad!.id, message: `b.yaml:2: spec/v must be integer, not ${WIDE}` }],
@@ -139,40 +242,103 @@ describe.each(stores)("data layer on $name", ({ postgres }) => {
     );
     const byName = async (name: string) => findResource({ kind: "Wr", namespace: "ns", name });
     const created = await byName("new");
-    expect(created).toMatchObject({ spec: { v: 2, note: WIDE }, labels: { a: "1" }, generation: 1, lastCommitSHA: "c2", syncStatus: "Synced", liveSpecHash: "h2", appliedSpecHash: "h2", sourceLine: 3 });
+    expect(created).toMatchObject({
+      spec: { v: 2, note: WIDE },
+      labels: { a: "1" },
+      generation: 1,
+      lastCommitSHA: "c2",
+      syncStatus: "Synced",
+      liveSpecHash: "h2",
+      appliedSpecHash: "h2",
+      sourceLine: 3,
+    });
     // a timestamp written on the raw channel reads back as the same instant through Prisma
     expect(Math.abs(created!.lastSyncTime!.getTime() - Date.now())).toBeLessThan(60_000);
     expect(await byName("upd")).toMatchObject({ spec: { v: 3 }, annotations: { n: "x" }, generation: 2, lastCommitSHA: "c2", liveSpecHash: "h3" });
     expect(await byName("touch")).toMatchObject({ spec: { v: 1 }, generation: 1, lastCommitSHA: "c2", syncStatus: "Synced", syncError: null });
-    expect(await byName("bad")).toMatchObject({ spec: { v: 1 }, syncStatus: "Error", syncError: `b.yaml:2: spec/v must be integer, not ${WIDE}`, lastCommitSHA: null });
+    expect(await byName("bad")).toMatchObject({
+      spec: { v: 1 },
+      syncStatus: "Error",
+      syncError: `b.yaml:2: spec/v must be integer, not ${WIDE}`,
+      lastCommitSHA: null,
+    });
     expect(await byName("gone")).toBeNull();
     expect(await byName("orphan")).toMatchObject({ syncStatus: "Orphaned" });
     const ended = await findRun(run.id);
-    expect(ended).toMatchObject({ phase: "Succeeded", activeKey: null, log: ["a", "b"], counts: { create: 1 }, total: 6, done: 6, resolvedCommit: "c2", commitMessage: "msg" });
+    expect(ended).toMatchObject({
+      phase: "Succeeded",
+      activeKey: null,
+      log: ["a", "b"],
+      counts: { create: 1 },
+      total: 6,
+      done: 6,
+      resolvedCommit: "c2",
+      commitMessage: "msg",
+    });
     expect(ended!.durationMs).toBeGreaterThanOrEqual(1500);
-    expect((await getRunChanges(run.id)).items).toMatchObject([{ name: "new", action: "create", diff: [{ path: "/spec/v", op: "added", new: 2 }], sourceLine: 3 }]);
+    expect((await getRunChanges(run.id)).items).toMatchObject([
+      { name: "new", action: "create", diff: [{ path: "/spec/v", op: "added", new: 2 }], sourceLine: 3 },
+    ]);
     expect(await findDefinition("writes.example.io")).toMatchObject({ syncedCommit: "c2", syncedGeneration: 1, headCommit: "c2" });
 
     const heads = await getDefinitionResourceHeads(d.id);
     const rows = await Promise.all(["bad", "new", "orphan", "touch", "upd"].map(byName));
     expect(heads.sort((a, b) => a.name.localeCompare(b.name))).toEqual(
       rows.map((r) => ({
-        id: r!.id, kind: r!.kind, namespace: r!.namespace, name: r!.name, generation: r!.generation, managedBy: r!.managedBy,
-        lastCommitSHA: r!.lastCommitSHA, lastSyncTime: r!.lastSyncTime, syncError: r!.syncError, appliedSpecHash: r!.appliedSpecHash,
-        liveSpecHash: r!.liveSpecHash, sourcePath: r!.sourcePath, syncStatus: r!.syncStatus, followsDefinition: r!.followsDefinition,
-        spec: null, labels: null, annotations: null,
+        id: r!.id,
+        kind: r!.kind,
+        namespace: r!.namespace,
+        name: r!.name,
+        generation: r!.generation,
+        managedBy: r!.managedBy,
+        lastCommitSHA: r!.lastCommitSHA,
+        lastSyncTime: r!.lastSyncTime,
+        syncError: r!.syncError,
+        appliedSpecHash: r!.appliedSpecHash,
+        liveSpecHash: r!.liveSpecHash,
+        sourcePath: r!.sourcePath,
+        syncStatus: r!.syncStatus,
+        followsDefinition: r!.followsDefinition,
+        spec: null,
+        labels: null,
+        annotations: null,
       })),
     );
   });
 
   it("moves the stamps of rows that follow the definition without writing them; a row that stops following keeps what it showed", async () => {
     const d = await createDefinition(def("stamps.example.io", "St"));
-    const write = (name: string) => ({ key: { kind: "St", namespace: "ns", name }, labels: {}, annotations: {}, spec: { v: 1 }, hash: "h", sourcePath: "a.yaml", sourceLine: 1 });
+    const write = (name: string) => ({
+      key: { kind: "St", namespace: "ns", name },
+      labels: {},
+      annotations: {},
+      spec: { v: 1 },
+      hash: "h",
+      sourcePath: "a.yaml",
+      sourceLine: 1,
+    });
     const sync = async (commit: string, w: { creates?: string[]; touches?: string[]; untouched?: number; errors?: string[]; orphans?: string[] }) => {
-      const run = await insertActiveRun({ definitionId: d.id, trigger: "api", initiator: "t", dryRun: false, prune: false, requestedRevision: null, owner: "p" });
+      const run = await insertActiveRun({
+        definitionId: d.id,
+        trigger: "api",
+        initiator: "t",
+        dryRun: false,
+        prune: false,
+        requestedRevision: null,
+        owner: "p",
+      });
       await finishRun(run.id, { phase: "Succeeded", log: [], startedAt: new Date() }, [], {
-        definitionId: d.id, commit, managedBy: "syncline", creates: (w.creates ?? []).map(write), updates: [], touches: w.touches ?? [], untouched: w.untouched ?? 0,
-        errors: (w.errors ?? []).map((id) => ({ id, message: "a.yaml:1: bad" })), deletes: [], orphans: w.orphans ?? [], generation: 1,
+        definitionId: d.id,
+        commit,
+        managedBy: "syncline",
+        creates: (w.creates ?? []).map(write),
+        updates: [],
+        touches: w.touches ?? [],
+        untouched: w.untouched ?? 0,
+        errors: (w.errors ?? []).map((id) => ({ id, message: "a.yaml:1: bad" })),
+        deletes: [],
+        orphans: w.orphans ?? [],
+        generation: 1,
       });
     };
     const byName = async (name: string) => (await findResource({ kind: "St", namespace: "ns", name }))!;

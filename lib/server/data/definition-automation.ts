@@ -23,14 +23,18 @@ export async function recordRefreshFailure(id: string, message: string): Promise
 }
 
 export async function setAutoBackoff(id: string, b: { commit: string; failures: number; retryAt: Date }): Promise<void> {
-  await (await getDb()).resourceDefinition.update({
+  await (
+    await getDb()
+  ).resourceDefinition.update({
     where: { id },
     data: { autoFailedCommit: b.commit, autoFailures: b.failures, autoRetryAt: b.retryAt },
   });
 }
 
 export async function clearAutoBackoff(id: string): Promise<void> {
-  await (await getDb()).resourceDefinition.updateMany({
+  await (
+    await getDb()
+  ).resourceDefinition.updateMany({
     where: { id, OR: [{ autoFailedCommit: { not: null } }, { autoFailures: { gt: 0 } }] },
     data: { autoFailedCommit: null, autoFailures: 0, autoRetryAt: null },
   });
@@ -46,7 +50,10 @@ export async function setSuspension(id: string, s: { reason: string; until: Date
 /** Clears suspensions whose expiry passed; returns the names resumed. */
 export async function clearExpiredSuspensions(now = new Date()): Promise<string[]> {
   const db = await getDb();
-  const rows = await db.resourceDefinition.findMany({ where: { suspendedUntil: { lte: now }, suspendedReason: { not: null } }, select: { id: true, name: true } });
+  const rows = await db.resourceDefinition.findMany({
+    where: { suspendedUntil: { lte: now }, suspendedReason: { not: null } },
+    select: { id: true, name: true },
+  });
   const out: string[] = [];
   for (const r of rows) {
     const { count } = await db.resourceDefinition.updateMany({
@@ -64,7 +71,9 @@ export async function countLiveResources(definitionId: string): Promise<number> 
 
 /** definitionId → finishedAt of the last real, successful sync */
 export async function getLastSuccessfulSyncTimes(): Promise<Map<string, Date>> {
-  const rows = await (await getDb()).syncRun.groupBy({
+  const rows = await (
+    await getDb()
+  ).syncRun.groupBy({
     by: ["definitionId"],
     where: { phase: "Succeeded", dryRun: false },
     _max: { finishedAt: true },

@@ -89,14 +89,9 @@ export async function countDefinitions(): Promise<number> {
   return (await getDb()).resourceDefinition.count();
 }
 
-export async function setDefinitionPin(
-  id: string,
-  pin: { revision: string; by: string } | null,
-): Promise<DefinitionRow> {
+export async function setDefinitionPin(id: string, pin: { revision: string; by: string } | null): Promise<DefinitionRow> {
   return (await getDb()).resourceDefinition.update({
     where: { id },
-    data: pin
-      ? { pinnedRevision: pin.revision, pinnedBy: pin.by, pinnedAt: new Date() }
-      : { pinnedRevision: null, pinnedBy: null, pinnedAt: null },
+    data: pin ? { pinnedRevision: pin.revision, pinnedBy: pin.by, pinnedAt: new Date() } : { pinnedRevision: null, pinnedBy: null, pinnedAt: null },
   });
 }

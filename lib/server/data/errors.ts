@@ -41,6 +41,6 @@ export function databaseErrorReason(err: unknown): string | undefined {
     const driver = (err.meta as { driverAdapterError?: { cause?: { message?: string; code?: string } } } | undefined)?.driverAdapterError?.cause;
     return fromCause(driver) ?? `${err.code}: ${err.message.split("\n").filter(Boolean).pop()?.slice(0, 300) ?? "database error"}`;
   }
-  const cause = (err as { name?: string; cause?: { message?: string; code?: string; originalMessage?: string; originalCode?: string } } | null);
+  const cause = err as { name?: string; cause?: { message?: string; code?: string; originalMessage?: string; originalCode?: string } } | null;
   return cause?.name === "DriverAdapterError" ? fromCause(cause.cause) : undefined;
 }

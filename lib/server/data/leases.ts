@@ -9,7 +9,9 @@ import { getDb } from "@/lib/server/db";
 
 /** true when `owner` now holds `key` for `ttlMs` */
 export async function tryAcquireLease(key: string, owner: string, ttlMs: number): Promise<boolean> {
-  const rows = await (await getDb()).$queryRaw<{ owner: string }[]>`
+  const rows = await (
+    await getDb()
+  ).$queryRaw<{ owner: string }[]>`
     INSERT INTO "Lease" ("key", "owner", "expiresAt")
     VALUES (${key}, ${owner}, (now() AT TIME ZONE 'UTC') + (${Math.round(ttlMs)}::int * interval '1 millisecond'))
     ON CONFLICT ("key") DO UPDATE SET "owner" = EXCLUDED."owner", "expiresAt" = EXCLUDED."expiresAt"
@@ -20,19 +22,25 @@ export async function tryAcquireLease(key: string, owner: string, ttlMs: number)
 
 /** Extends a lease we hold; false when it was lost (expired and taken over). */
 export async function renewLease(key: string, owner: string, ttlMs: number): Promise<boolean> {
-  const n = await (await getDb()).$executeRaw`
+  const n = await (
+    await getDb()
+  ).$executeRaw`
     UPDATE "Lease" SET "expiresAt" = (now() AT TIME ZONE 'UTC') + (${Math.round(ttlMs)}::int * interval '1 millisecond')
     WHERE "key" = ${key} AND "owner" = ${owner}`;
   return n === 1;
 }
 
 export async function releaseLease(key: string, owner: string): Promise<void> {
-  await (await getDb()).$executeRaw`DELETE FROM "Lease" WHERE "key" = ${key} AND "owner" = ${owner}`;
+  await (
+    await getDb()
+  ).$executeRaw`DELETE FROM "Lease" WHERE "key" = ${key} AND "owner" = ${owner}`;
 }
 
 /** Owners of expired leases under a prefix (e.g. "process:": replicas that stopped renewing). */
 export async function getExpiredLeaseOwners(prefix: string): Promise<string[]> {
-  const rows = await (await getDb()).$queryRaw<{ owner: string }[]>`
+  const rows = await (
+    await getDb()
+  ).$queryRaw<{ owner: string }[]>`
     SELECT "owner" FROM "Lease" WHERE "key" LIKE ${`${prefix}%`} AND "expiresAt" < (now() AT TIME ZONE 'UTC')`;
   return rows.map((r) => r.owner);
 }

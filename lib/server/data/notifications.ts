@@ -26,7 +26,9 @@ export async function deleteChannel(id: string): Promise<boolean> {
 
 /** Enabled channels for a definition (its own plus the global ones) that want `event`. */
 export async function findChannelsFor(definition: string, event: string) {
-  const rows = await (await getDb()).notificationChannel.findMany({
+  const rows = await (
+    await getDb()
+  ).notificationChannel.findMany({
     where: { enabled: true, OR: [{ definition: null }, { definition }] },
   });
   return rows.filter((r) => Array.isArray(r.events) && (r.events as unknown[]).includes(event));
@@ -34,7 +36,9 @@ export async function findChannelsFor(definition: string, event: string) {
 
 export async function enqueueDeliveries(channelIds: string[], d: { event: string; definition: string; payload: unknown }): Promise<number> {
   if (channelIds.length === 0) return 0;
-  const r = await (await getDb()).notificationDelivery.createMany({
+  const r = await (
+    await getDb()
+  ).notificationDelivery.createMany({
     data: channelIds.map((channelId) => ({ channelId, event: d.event, definition: d.definition, payload: d.payload as Prisma.InputJsonValue })),
   });
   return r.count;
@@ -63,7 +67,9 @@ export async function markDelivered(id: string, attempts: number): Promise<void>
 }
 
 export async function markAttemptFailed(id: string, f: { attempts: number; nextAttemptAt: Date; gaveUp: boolean; error: string }): Promise<void> {
-  await (await getDb()).notificationDelivery.update({
+  await (
+    await getDb()
+  ).notificationDelivery.update({
     where: { id },
     data: { attempts: f.attempts, nextAttemptAt: f.nextAttemptAt, status: f.gaveUp ? "failed" : "pending", lastError: f.error.slice(0, 1000) },
   });
@@ -74,6 +80,17 @@ export async function getDeliveries(q: { channelId?: string; limit?: number } = 
     where: q.channelId ? { channelId: q.channelId } : {},
     orderBy: { createdAt: "desc" },
     take: Math.min(q.limit ?? 50, 500),
-    select: { id: true, channelId: true, event: true, definition: true, status: true, attempts: true, lastError: true, createdAt: true, deliveredAt: true, nextAttemptAt: true },
+    select: {
+      id: true,
+      channelId: true,
+      event: true,
+      definition: true,
+      status: true,
+      attempts: true,
+      lastError: true,
+      createdAt: true,
+      deliveredAt: true,
+      nextAttemptAt: true,
+    },
   });
 }

@@ -139,13 +139,30 @@ export type ResourceHead = Pick<
  * 10,000 rows as protocol rows took ~0.33 s on the embedded store (Prisma: more).
  */
 export async function getDefinitionResourceHeads(definitionId: string): Promise<ResourceHead[]> {
-  const [row] = await (await getRawSql()).query<{ heads: string | null }>(
+  const [row] = await (
+    await getRawSql()
+  ).query<{ heads: string | null }>(
     `SELECT json_agg(json_build_array(r."id", r."kind", r."namespace", r."name", r."generation", r."managedBy", ${STAMP_SQL.lastCommitSHA},
        ${STAMP_SQL.lastSyncTime}, r."syncError", r."appliedSpecHash", r."liveSpecHash", r."sourcePath", r."syncStatus", r."followsDefinition"))::text AS "heads"
      FROM "Resource" r JOIN "ResourceDefinition" d ON d."id" = r."definitionId" WHERE r."definitionId" = $1`,
     [definitionId],
   );
-  type Tuple = [string, string, string, string, number, string | null, string | null, string | null, string | null, string | null, string, string | null, string, boolean];
+  type Tuple = [
+    string,
+    string,
+    string,
+    string,
+    number,
+    string | null,
+    string | null,
+    string | null,
+    string | null,
+    string | null,
+    string,
+    string | null,
+    string,
+    boolean,
+  ];
   return (JSON.parse(row?.heads ?? "[]") as Tuple[]).map((t) => ({
     id: t[0],
     kind: t[1],
@@ -192,7 +209,9 @@ export async function updateResourceContent(
   id: string,
   c: { spec: unknown; labels: Record<string, string>; annotations: Record<string, string>; liveSpecHash: string; bumpGeneration: boolean; syncStatus?: string },
 ): Promise<ResourceRow> {
-  const r = await (await getDb()).resource.update({
+  const r = await (
+    await getDb()
+  ).resource.update({
     where: { id },
     include: STAMPS,
     data: {
@@ -213,7 +232,9 @@ export async function deleteResourceRow(key: ResourceKey): Promise<boolean> {
 
 /** Keys of this kind held by other definitions: "namespace/name" → definition name. */
 export async function getForeignResourceKeys(definitionId: string, kind: string): Promise<Map<string, string>> {
-  const rows = await (await getDb()).resource.findMany({
+  const rows = await (
+    await getDb()
+  ).resource.findMany({
     where: { kind, definitionId: { not: definitionId } },
     select: { namespace: true, name: true, definition: { select: { name: true } } },
   });

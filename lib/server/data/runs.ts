@@ -151,13 +151,7 @@ async function writeRunEnd(q: RawQuery, runId: string, end: RunEnd): Promise<voi
  * Finishes a run. With `writes` (a real, successful sync) the store changes, the change
  * records and the run's end are one transaction; otherwise only records and the run's end.
  */
-export async function finishRun(
-  runId: string,
-  end: RunEnd,
-  changes: ChangeRecord[],
-  writes?: ApplyWrites,
-  onProgress?: (done: number) => void,
-): Promise<void> {
+export async function finishRun(runId: string, end: RunEnd, changes: ChangeRecord[], writes?: ApplyWrites, onProgress?: (done: number) => void): Promise<void> {
   const raw = await getRawSql();
   await raw.transaction(async (q) => {
     if (writes) await applyWrites(q, writes, onProgress);

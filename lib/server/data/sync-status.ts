@@ -33,7 +33,10 @@ export async function writeSyncStatus(
     const rows = await db.resource.findMany({ where: { definitionId }, select: { id: true, namespace: true, name: true, syncStatus: true } });
     const byKey = new Map(rows.map((r) => [`${r.namespace}/${r.name}`, r]));
     for (const [status, keys] of byStatus) {
-      const ids = keys.map((k) => byKey.get(`${k.namespace}/${k.name}`)).filter((r) => r && r.syncStatus !== status).map((r) => r!.id);
+      const ids = keys
+        .map((k) => byKey.get(`${k.namespace}/${k.name}`))
+        .filter((r) => r && r.syncStatus !== status)
+        .map((r) => r!.id);
       for (let i = 0; i < ids.length; i += 5_000) {
         ops.push(db.resource.updateMany({ where: { id: { in: ids.slice(i, i + 5_000) } }, data: { syncStatus: status } }));
       }
@@ -55,7 +58,9 @@ export async function countDrifted(definitionId: string): Promise<number> {
 }
 
 export async function countByStatus(definitionIds: string[]): Promise<Map<string, Record<string, number>>> {
-  const rows = await (await getDb()).resource.groupBy({
+  const rows = await (
+    await getDb()
+  ).resource.groupBy({
     by: ["definitionId", "syncStatus"],
     where: { definitionId: { in: definitionIds } },
     _count: { _all: true },

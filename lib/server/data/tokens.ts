@@ -18,7 +18,18 @@ export async function getApiTokens(userId?: string) {
   return (await getDb()).apiToken.findMany({
     where: userId ? { userId } : {},
     orderBy: { createdAt: "desc" },
-    select: { id: true, name: true, prefix: true, role: true, userId: true, createdAt: true, lastUsedAt: true, revokedAt: true, expiresAt: true, user: { select: { username: true } } },
+    select: {
+      id: true,
+      name: true,
+      prefix: true,
+      role: true,
+      userId: true,
+      createdAt: true,
+      lastUsedAt: true,
+      revokedAt: true,
+      expiresAt: true,
+      user: { select: { username: true } },
+    },
   });
 }
 

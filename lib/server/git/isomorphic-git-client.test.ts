@@ -48,7 +48,9 @@ describe("IsomorphicGitClient over smart HTTP", () => {
     dir = r.dir;
     src = { repoURL: r.url };
     const many: Record<string, string> = {};
-    for (let i = 0; i < 200; i++) many[`resources/team-${i % 5}/app-${i}.yaml`] = `kind: App\nmetadata:\n  name: app-${i}\nspec:\n  image: "registry/app:${i}"\n  padding: "${noise(i, 400)}"\n`;
+    for (let i = 0; i < 200; i++)
+      many[`resources/team-${i % 5}/app-${i}.yaml`] =
+        `kind: App\nmetadata:\n  name: app-${i}\nspec:\n  image: "registry/app:${i}"\n  padding: "${noise(i, 400)}"\n`;
     shas.push(commitFiles(dir, { ...many, "README.md": "# apps\n", "other/conf.json": "{}" }, "initial"));
     for (let i = 1; i <= 6; i++) shas.push(commitFiles(dir, { [`resources/history-${i}.json`]: JSON.stringify({ kind: "App", n: i }) }, `history ${i}`));
     tag(dir, "v1.0.0", shas[2], "release 1");
@@ -77,7 +79,10 @@ describe("IsomorphicGitClient over smart HTTP", () => {
     expect(listed.problems).toEqual([]);
     expect(listed.files.map((f) => f.path)).toEqual(lsTreeFiles(dir, commit, "resources").sort());
     expect(listed.treeOid).toBe(git(dir, ["rev-parse", `${commit}:resources`]));
-    const blobs = await client.readBlobs(src, listed.files.map((f) => f.oid));
+    const blobs = await client.readBlobs(
+      src,
+      listed.files.map((f) => f.oid),
+    );
     for (const f of listed.files) {
       expect(text(blobs, f.oid)).toBe(catBlob(dir, f.oid).toString("utf8"));
       expect(blobs.get(f.oid)!.length).toBe(f.size);
@@ -224,7 +229,10 @@ describe("listFiles safety and limits", () => {
       "deploy/linked": "symlink skipped; target not read",
       "deploy/vendor": "submodule skipped; its content is not fetched",
     });
-    const blobs = await client.readBlobs(src, listed.files.map((f) => f.oid));
+    const blobs = await client.readBlobs(
+      src,
+      listed.files.map((f) => f.oid),
+    );
     for (const content of blobs.values()) expect(Buffer.from(content).toString()).not.toMatch(/root:|Outside/);
   });
 
@@ -331,7 +339,10 @@ describe("local repositories", () => {
       const listed = await client.listFiles(src, commit, "/app", DEFAULT_READ_LIMITS);
       expect(listed.files.map((f) => f.path)).toEqual(["app/a.yaml", "app/b.json", "app/c.yml"]);
       expect(listed.problems).toEqual([{ path: "app/up.yaml", message: "symlink skipped; target not read" }]);
-      const blobs = await client.readBlobs(src, listed.files.map((f) => f.oid));
+      const blobs = await client.readBlobs(
+        src,
+        listed.files.map((f) => f.oid),
+      );
       expect(text(blobs, listed.files[2]!.oid)).toBe("c: 1\n");
       expect((await client.fetchRevision(src, { branch: "main", revision: "v1" })).commit).toBe(c1);
       expect((await client.fetchRevision(src, { branch: "main", revision: c2.slice(0, 7) })).commit).toBe(c2);
@@ -366,13 +377,20 @@ describe("fixture bundles", () => {
     expect(expected.length).toBeGreaterThan(0);
     const listed = await client.listFiles(src, commit, "/sock-shop/base", DEFAULT_READ_LIMITS);
     expect(listed.files.map((f) => f.path).sort()).toEqual(expected.sort());
-    const blobs = await client.readBlobs(src, listed.files.map((f) => f.oid));
+    const blobs = await client.readBlobs(
+      src,
+      listed.files.map((f) => f.oid),
+    );
     for (const f of listed.files) expect(text(blobs, f.oid)).toBe(catBlob(bare, f.oid).toString("utf8"));
 
     // roll back through the history: an early commit, fetched on demand
     const first = git(bare, ["rev-list", "--max-parents=0", "main"]);
     expect((await client.fetchRevision(src, { branch: "main", revision: first })).commit).toBe(first);
     const all = await client.listFiles(src, first, "/", DEFAULT_READ_LIMITS);
-    expect(all.files.map((f) => f.path).sort()).toEqual(lsTreeFiles(bare, first).filter((p) => /\.(json|ya?ml)$/i.test(p)).sort());
+    expect(all.files.map((f) => f.path).sort()).toEqual(
+      lsTreeFiles(bare, first)
+        .filter((p) => /\.(json|ya?ml)$/i.test(p))
+        .sort(),
+    );
   });
 });

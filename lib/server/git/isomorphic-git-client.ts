@@ -52,8 +52,7 @@ export interface IsomorphicGitClientOptions extends HttpTransportOptions {
 }
 
 type Repo =
-  | { kind: "http"; url: string; display: string; gitdir: string; auth?: RepoAuth }
-  | { kind: "local"; display: string; gitdir: string; auth?: RepoAuth };
+  { kind: "http"; url: string; display: string; gitdir: string; auth?: RepoAuth } | { kind: "local"; display: string; gitdir: string; auth?: RepoAuth };
 
 type HttpRepo = Extract<Repo, { kind: "http" }>;
 
@@ -123,7 +122,8 @@ export class IsomorphicGitClient implements GitClient {
       if (walk.found) return true;
       if (!walk.truncated) return false; // the whole history is in the store: not an ancestor
       const undecided = `could not tell whether commit ${commit.slice(0, 12)} is on branch ${branch} of ${repo.display}`;
-      if (walk.visited >= max) throw new GitError("LIMIT_EXCEEDED", `${undecided}: it is not among the ${max} newest commits of ${branch} (the most this check walks)`);
+      if (walk.visited >= max)
+        throw new GitError("LIMIT_EXCEEDED", `${undecided}: it is not among the ${max} newest commits of ${branch} (the most this check walks)`);
       if (repo.kind !== "http") throw new GitError("LIMIT_EXCEEDED", `${undecided}: the repository's history is incomplete (a shallow clone)`);
       const shallowBefore = readIfExists(path.join(repo.gitdir, "shallow"))?.toString("latin1") ?? "";
       await withRepoLock(repo.gitdir, () => this.fetchBranch(repo, transport!, branch, { depth: step, relative: true }));
@@ -178,9 +178,7 @@ export class IsomorphicGitClient implements GitClient {
       let entries = await this.firstParentLog(repo, (await branchOid()) ?? (await this.expandLocal(repo.gitdir, ref)), ref, depth);
       if (repo.kind === "http" && entries.length < depth && (await branchOid())) {
         // the store is shallow below here: deepen the branch by what is missing, once
-        await withRepoLock(repo.gitdir, () =>
-          this.fetchBranch(repo, transport!, ref, { depth: depth - entries.length, relative: true }),
-        );
+        await withRepoLock(repo.gitdir, () => this.fetchBranch(repo, transport!, ref, { depth: depth - entries.length, relative: true }));
         entries = await this.firstParentLog(repo, await branchOid(), ref, depth);
       }
       return entries;
@@ -291,12 +289,7 @@ export class IsomorphicGitClient implements GitClient {
     ];
   }
 
-  private async fetchBranch(
-    repo: HttpRepo,
-    transport: HttpTransport,
-    branch: string,
-    o: { depth?: number; relative?: boolean; want?: string },
-  ): Promise<void> {
+  private async fetchBranch(repo: HttpRepo, transport: HttpTransport, branch: string, o: { depth?: number; relative?: boolean; want?: string }): Promise<void> {
     const known = await resolveLocalRef(repo.gitdir, `refs/heads/${branch}`);
     if (!known && o.depth === undefined && o.want && !hasPacks(repo.gitdir)) {
       // the first fetch into an empty store: our own shallow fetch and indexer (shallow-fetch.ts)
@@ -612,7 +605,10 @@ function branchNotFound(branch: string, repo: Repo): GitError {
 }
 
 function notInStore(revision: string, repo: Repo): GitError {
-  return new GitError("REVISION_NOT_FOUND", `revision ${revision} is not in the local store of ${repo.display} (it was not fetched: fetching history was not allowed for this request)`);
+  return new GitError(
+    "REVISION_NOT_FOUND",
+    `revision ${revision} is not in the local store of ${repo.display} (it was not fetched: fetching history was not allowed for this request)`,
+  );
 }
 
 /**

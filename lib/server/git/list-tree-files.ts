@@ -89,10 +89,7 @@ async function visitEntry(
   }
   totals.total += size;
   if (totals.total > limits.maxTotalBytes) {
-    throw new GitError(
-      "LIMIT_EXCEEDED",
-      `files under ${shown} exceed the maxTotalBytes limit of ${formatBytes(limits.maxTotalBytes)} (at ${entryPath})`,
-    );
+    throw new GitError("LIMIT_EXCEEDED", `files under ${shown} exceed the maxTotalBytes limit of ${formatBytes(limits.maxTotalBytes)} (at ${entryPath})`);
   }
   files.push({ path: entryPath, oid: entry.oid, size });
 }

@@ -228,7 +228,10 @@ export async function indexPack(pack: Buffer, limits: PackLimits = {}): Promise<
       if (size <= L.inMemoryBytes) {
         const { data, used } = inflateExact(pos, size);
         pos += used;
-        hashOf(kind, size).update(data).digest().copy(oids, n * 20);
+        hashOf(kind, size)
+          .update(data)
+          .digest()
+          .copy(oids, n * 20);
         remember(n, data);
       } else {
         const h = hashOf(kind, size);
@@ -254,7 +257,10 @@ export async function indexPack(pack: Buffer, limits: PackLimits = {}): Promise<
         const out = applyDelta(base, delta);
         if (!out) throw corrupt("bad delta");
         types[n] = types[b]!;
-        hashOf(types[n]!, out.length).update(out).digest().copy(oids, n * 20);
+        hashOf(types[n]!, out.length)
+          .update(out)
+          .digest()
+          .copy(oids, n * 20);
         remember(n, out);
       } else pending.push(n);
     }
@@ -411,7 +417,10 @@ export async function indexPack(pack: Buffer, limits: PackLimits = {}): Promise<
     if (depth > MAX_CHAIN) throw corrupt("delta chain too deep");
     if (sizes[n]! <= L.inMemoryBytes) {
       const data = await materialize(n, depth);
-      hashOf(types[n]!, data.length).update(data).digest().copy(oids, n * 20);
+      hashOf(types[n]!, data.length)
+        .update(data)
+        .digest()
+        .copy(oids, n * 20);
       return;
     }
     const b = baseOf(n);

@@ -62,7 +62,10 @@ export class PackReader {
     const dir = path.join(this.gitdir, "objects", "pack");
     let names: string[];
     try {
-      names = fs.readdirSync(dir).filter((n) => n.endsWith(".idx")).sort();
+      names = fs
+        .readdirSync(dir)
+        .filter((n) => n.endsWith(".idx"))
+        .sort();
     } catch {
       names = [];
     }

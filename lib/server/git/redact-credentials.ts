@@ -11,11 +11,9 @@ const AUTH_HEADER = /(authorization\s*[:=]\s*)(basic|bearer|token)\s+[^\s,"']+/g
 export function redactCredentials(text: string, auth?: RepoAuth): string {
   let out = text.replace(URL_USERINFO, "$1***@").replace(AUTH_HEADER, "$1$2 ***");
   if (auth) {
-    const secrets = [
-      auth.password,
-      Buffer.from(`${auth.username}:${auth.password}`).toString("base64"),
-      encodeURIComponent(auth.password),
-    ].filter((s) => s.length >= 3);
+    const secrets = [auth.password, Buffer.from(`${auth.username}:${auth.password}`).toString("base64"), encodeURIComponent(auth.password)].filter(
+      (s) => s.length >= 3,
+    );
     for (const s of secrets) out = out.split(s).join("***");
   }
   return out;

@@ -15,14 +15,16 @@ export const LOCK_FILE_NAME = "syncline-fetch.lock";
 
 export async function withRepoLock<T>(storeDir: string, fn: () => Promise<T>, opts: { staleMs?: number; waitMs?: number } = {}): Promise<T> {
   const previous = chains.get(storeDir) ?? Promise.resolve();
-  const run = previous.catch(() => undefined).then(async () => {
-    const release = await acquireFileLock(storeDir, opts.staleMs ?? 10 * 60_000, opts.waitMs ?? 5 * 60_000);
-    try {
-      return await fn();
-    } finally {
-      release();
-    }
-  });
+  const run = previous
+    .catch(() => undefined)
+    .then(async () => {
+      const release = await acquireFileLock(storeDir, opts.staleMs ?? 10 * 60_000, opts.waitMs ?? 5 * 60_000);
+      try {
+        return await fn();
+      } finally {
+        release();
+      }
+    });
   chains.set(storeDir, run);
   try {
     return await run;

@@ -37,7 +37,12 @@ describe("indexPack", () => {
   it("refuses a pack whose checksum does not match", async () => {
     const gitdir = cloneBare(fixtureBundle("argocd-example-apps"), path.join(makeTempDir("syncline-idx-"), "r.git"));
     const packDir = path.join(gitdir, "objects", "pack");
-    const pack = fs.readFileSync(path.join(packDir, fs.readdirSync(packDir).find((n) => n.endsWith(".pack"))!));
+    const pack = fs.readFileSync(
+      path.join(
+        packDir,
+        fs.readdirSync(packDir).find((n) => n.endsWith(".pack"))!,
+      ),
+    );
     pack[100] = pack[100]! ^ 0xff;
     await expect(indexPack(pack)).rejects.toThrow(/checksum mismatch/);
   });
@@ -46,7 +51,14 @@ describe("indexPack", () => {
 describe("readUploadPackResult", () => {
   it("reads shallow lines, NAK and side-band data; an error band or ERR line is a GitError", () => {
     const data = Buffer.from("PACKdata");
-    const ok = Buffer.concat([pkt(`shallow ${"a".repeat(40)}\n`), Buffer.from("0000"), pkt("NAK\n"), pkt(Buffer.concat([Buffer.from([2]), Buffer.from("progress")])), pkt(Buffer.concat([Buffer.from([1]), data])), Buffer.from("0000")]);
+    const ok = Buffer.concat([
+      pkt(`shallow ${"a".repeat(40)}\n`),
+      Buffer.from("0000"),
+      pkt("NAK\n"),
+      pkt(Buffer.concat([Buffer.from([2]), Buffer.from("progress")])),
+      pkt(Buffer.concat([Buffer.from([1]), data])),
+      Buffer.from("0000"),
+    ]);
     expect(readUploadPackResult(ok)).toEqual({ pack: data, shallow: ["a".repeat(40)] });
     const band3 = Buffer.concat([pkt("NAK\n"), pkt(Buffer.concat([Buffer.from([3]), Buffer.from("disk full")]))]);
     expect(() => readUploadPackResult(band3)).toThrow(GitError);
@@ -65,7 +77,8 @@ describe("first fetch over smart HTTP (basic auth)", () => {
   it("takes the native path, leaves a store isomorphic-git fetches into, and reads the same files as git", async () => {
     const r = fx.repo("native");
     const files: Record<string, string> = {};
-    for (let i = 0; i < 300; i++) files[`res/f-${i % 4}/w-${i}.yaml`] = `kind: W\nmetadata:\n  name: w-${i}\nspec:\n  n: ${i}\n  shared: "${"x".repeat(200)}"\n`;
+    for (let i = 0; i < 300; i++)
+      files[`res/f-${i % 4}/w-${i}.yaml`] = `kind: W\nmetadata:\n  name: w-${i}\nspec:\n  n: ${i}\n  shared: "${"x".repeat(200)}"\n`;
     commitFiles(r.dir, { "README.md": "old history\n" }, "first");
     const head1 = commitFiles(r.dir, files, "300 files");
     const client = new IsomorphicGitClient({ cacheDir: fx.cacheDir });
@@ -80,7 +93,10 @@ describe("first fetch over smart HTTP (basic auth)", () => {
     git(store, ["fsck", "--no-dangling", "--connectivity-only"]);
     const listed = await client.listFiles(src, head1, "/res", DEFAULT_READ_LIMITS);
     expect(listed.files).toHaveLength(300);
-    const blobs = await client.readBlobs(src, listed.files.map((f) => f.oid));
+    const blobs = await client.readBlobs(
+      src,
+      listed.files.map((f) => f.oid),
+    );
     expect(Buffer.from(blobs.get(listed.files.find((f) => f.path === "res/f-1/w-9.yaml")!.oid)!).toString()).toBe(files["res/f-1/w-9.yaml"]);
 
     // the next fetch is isomorphic-git's incremental one, negotiating from what we wrote

@@ -100,7 +100,15 @@ describe("one form per address (issue 19 M5)", () => {
   const deny = { denyHosts: ["127.0.0.0/8"], lookup: async () => ["93.184.216.34"] };
 
   it("matches every IPv6 form of an IPv4 address as that address: mapped, translated, compatible, NAT64, 6to4", async () => {
-    for (const host of ["[::ffff:127.0.0.1]", "[::ffff:7f00:1]", "[::ffff:0:127.0.0.1]", "[::127.0.0.1]", "[64:ff9b::7f00:1]", "[64:ff9b:1::7f00:1]", "[2002:7f00:1::]"]) {
+    for (const host of [
+      "[::ffff:127.0.0.1]",
+      "[::ffff:7f00:1]",
+      "[::ffff:0:127.0.0.1]",
+      "[::127.0.0.1]",
+      "[64:ff9b::7f00:1]",
+      "[64:ff9b:1::7f00:1]",
+      "[2002:7f00:1::]",
+    ]) {
       const url = new URL(`http://${host}:8080/repo.git`);
       expect(refusal(() => classifyRepoURL(url.toString(), deny)).message, host).toMatch(/\(127\.0\.0\.1\) is in denyHosts/);
       expect((await rejection(vetHost(url, deny))).message, host).toMatch(/127\.0\.0\.1\) is in denyHosts/);
@@ -122,7 +130,13 @@ describe("one form per address (issue 19 M5)", () => {
   });
 
   it("NAT64 and mapped forms of metadata addresses, and Azure's 168.63.129.16, are metadata", async () => {
-    for (const url of ["http://[64:ff9b::a9fe:a9fe]/", "http://[64:ff9b::169.254.169.254]/", "http://[::ffff:a9fe:a9fe]/", "http://168.63.129.16/", "http://[::ffff:168.63.129.16]/"]) {
+    for (const url of [
+      "http://[64:ff9b::a9fe:a9fe]/",
+      "http://[64:ff9b::169.254.169.254]/",
+      "http://[::ffff:a9fe:a9fe]/",
+      "http://168.63.129.16/",
+      "http://[::ffff:168.63.129.16]/",
+    ]) {
       expect(refusal(() => classifyRepoURL(url)).message, url).toMatch(/link-local \/ cloud metadata address/);
     }
     const err = await rejection(vetHost(new URL("https://nat64.example/x"), { lookup: async () => ["64:ff9b::a9fe:a9fe"] }));
@@ -191,10 +205,14 @@ describe("HTTP transport guards", () => {
         res.end();
         return;
       }
-      const proxied = http.request(`${target.origin}${target.pathname}${req.url!.replace(/^\/new/, "")}`, { method: req.method, headers: req.headers }, (up) => {
-        res.writeHead(up.statusCode!, up.headers);
-        up.pipe(res);
-      });
+      const proxied = http.request(
+        `${target.origin}${target.pathname}${req.url!.replace(/^\/new/, "")}`,
+        { method: req.method, headers: req.headers },
+        (up) => {
+          res.writeHead(up.statusCode!, up.headers);
+          up.pipe(res);
+        },
+      );
       req.pipe(proxied);
     });
     expect(await client.resolveBranchHead({ repoURL: `${sameHost}/old` }, "main")).toMatch(/^[0-9a-f]{40}$/);

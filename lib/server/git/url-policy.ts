@@ -102,7 +102,12 @@ export async function vetHost(url: URL, opts: UrlPolicyOptions = {}): Promise<st
   if (addresses.length === 0) throw new GitError("NETWORK", `cannot resolve host ${host}`);
   for (const addr of addresses) {
     if (isMetadataAddress(addr)) {
-      refuseHost(url, net.isIP(host) ? `${shown(addr)} is a link-local / cloud metadata address` : `${host} resolves to ${shown(addr)}, a link-local / cloud metadata address`);
+      refuseHost(
+        url,
+        net.isIP(host)
+          ? `${shown(addr)} is a link-local / cloud metadata address`
+          : `${host} resolves to ${shown(addr)}, a link-local / cloud metadata address`,
+      );
     }
     if (opts.denyHosts?.length && matchesAny(addr, opts.denyHosts)) refuseHost(url, `${shown(addr)} is in denyHosts`);
   }
@@ -128,7 +133,10 @@ export function pinnedLookup(addresses: string[]): net.LookupFunction {
 
 /** "a,b , c" → ["a","b","c"]; undefined when empty (the SYNCLINE_ALLOW_HOSTS / DENY_HOSTS form). */
 export function parseHostList(v: string | undefined): string[] | undefined {
-  const xs = v?.split(",").map((s) => s.trim()).filter(Boolean);
+  const xs = v
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   return xs && xs.length > 0 ? xs : undefined;
 }
 

@@ -16,7 +16,10 @@ export const syncInputSchema = z.object({
 
 export const rollbackInputSchema = z
   .object({
-    commit: z.string().regex(/^[0-9a-fA-F]{4,40}$/, "a commit SHA").optional(),
+    commit: z
+      .string()
+      .regex(/^[0-9a-fA-F]{4,40}$/, "a commit SHA")
+      .optional(),
     runId: z.string().uuid().optional(),
   })
   .refine((v) => v.commit || v.runId, { message: "give commit or runId" });
@@ -24,13 +27,7 @@ export const rollbackInputSchema = z
 export const tokenInputSchema = z.object({
   name: z.string().min(1).max(100),
   role: z.enum(roles).optional().describe("at most the caller's role; default: the caller's role"),
-  expiresInDays: z
-    .number()
-    .int()
-    .min(1)
-    .max(3650)
-    .optional()
-    .describe("lifetime in days; default 90, at most SYNCLINE_TOKEN_MAX_DAYS (365 unless set)"),
+  expiresInDays: z.number().int().min(1).max(3650).optional().describe("lifetime in days; default 90, at most SYNCLINE_TOKEN_MAX_DAYS (365 unless set)"),
 });
 
 export const userUpdateSchema = z

@@ -41,7 +41,12 @@ export async function inOneErrorShape(res: Response): Promise<Response> {
     /* empty or not JSON */
   }
   const code = typeof parsed.code === "string" && /^[A-Z0-9_]{1,64}$/.test(parsed.code) ? parsed.code : res.status >= 500 ? "INTERNAL" : "BAD_REQUEST";
-  const message = typeof parsed.message === "string" && parsed.message !== "" ? parsed.message.slice(0, 300) : res.status >= 500 ? "internal error; see the server log" : res.statusText || "request refused";
+  const message =
+    typeof parsed.message === "string" && parsed.message !== ""
+      ? parsed.message.slice(0, 300)
+      : res.status >= 500
+        ? "internal error; see the server log"
+        : res.statusText || "request refused";
   const headers = new Headers(res.headers);
   headers.delete("content-length");
   headers.set("content-type", "application/json");

@@ -16,10 +16,18 @@ describe("openapi document", () => {
   });
 
   it("documents every /api/v1 route with the one error shape", () => {
-    for (const p of ["/api/v1/definitions", "/api/v1/definitions/{name}/sync", "/api/v1/runs/{id}", "/api/v1/resources/{kind}/{namespace}/{name}", "/api/v1/tokens"]) {
+    for (const p of [
+      "/api/v1/definitions",
+      "/api/v1/definitions/{name}/sync",
+      "/api/v1/runs/{id}",
+      "/api/v1/resources/{kind}/{namespace}/{name}",
+      "/api/v1/tokens",
+    ]) {
       expect(doc.paths).toHaveProperty([p]);
     }
-    expect(JSON.stringify(doc)).not.toMatch(/"\$ref":"#\/components\/schemas\/(?!Error|DefinitionInput|ResourceInput|SyncInput|RollbackInput|TokenInput|UserInput|SecretInput)/);
+    expect(JSON.stringify(doc)).not.toMatch(
+      /"\$ref":"#\/components\/schemas\/(?!Error|DefinitionInput|ResourceInput|SyncInput|RollbackInput|TokenInput|UserInput|SecretInput)/,
+    );
   });
 });
 
@@ -54,7 +62,10 @@ function apiRoutes(): { file: string; path: string; methods: string[] }[] {
   return (fs.readdirSync(apiDir, { recursive: true }) as string[])
     .filter((f) => path.basename(f) === "route.ts")
     .map((f) => {
-      const segments = path.dirname(f).split(path.sep).filter((s) => !/^\(.*\)$/.test(s));
+      const segments = path
+        .dirname(f)
+        .split(path.sep)
+        .filter((s) => !/^\(.*\)$/.test(s));
       const urlPath = "/api/" + segments.map((s) => s.replace(/^\[(.+)\]$/, "{$1}")).join("/");
       return { file: path.join("app", "api", f), path: urlPath, methods: exportedMethods(path.join(apiDir, f)) };
     })

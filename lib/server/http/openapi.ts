@@ -32,7 +32,10 @@ const errorSchema = {
 };
 
 const errors = {
-  "400": { description: "invalid request: every bad field listed in details", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+  "400": {
+    description: "invalid request: every bad field listed in details",
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  },
   "401": { description: "no or invalid credentials", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
   "403": { description: "role too low, or a cross-origin cookie request", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
   "404": { description: "not found", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
@@ -97,13 +100,19 @@ export function buildOpenApi(serverUrl?: string) {
       "/api/v1/openapi.json": { get: { summary: "this document", security: [], responses: { "200": { description: "the OpenAPI 3.1 document" } } } },
       "/api/v1/definitions": {
         get: { summary: "list definitions", responses: ok("definitions with defaults and status") },
-        post: { summary: "add a ResourceDefinition (admin)", requestBody: body("DefinitionInput"), responses: { ...ok("created", "201"), "409": { description: "exists" } } },
+        post: {
+          summary: "add a ResourceDefinition (admin)",
+          requestBody: body("DefinitionInput"),
+          responses: { ...ok("created", "201"), "409": { description: "exists" } },
+        },
       },
       "/api/v1/definitions/{name}": {
         parameters: [nameParam],
         get: {
           summary: "get a definition",
-          responses: ok("the definition; status has headCommit (the branch head), syncedCommit (applied) and appliedOffBranch (\"applied commit is not on <branch>\" or null)"),
+          responses: ok(
+            'the definition; status has headCommit (the branch head), syncedCommit (applied) and appliedOffBranch ("applied commit is not on <branch>" or null)',
+          ),
         },
         put: { summary: "replace a definition (admin)", requestBody: body("DefinitionInput"), responses: ok("updated") },
         delete: { summary: "delete a definition and its resources (admin)", responses: ok("deleted", "204") },
@@ -127,7 +136,10 @@ export function buildOpenApi(serverUrl?: string) {
         get: {
           summary:
             "the plan against a revision (default: branch head), without recording a run. Fetching a revision not yet in the server's store (and deepening history for it) needs the operator role",
-          responses: { ...ok("the plan with per-resource diffs"), "403": { description: "role too low: a viewer's revision is not in the store yet (nothing was fetched)" } },
+          responses: {
+            ...ok("the plan with per-resource diffs"),
+            "403": { description: "role too low: a viewer's revision is not in the store yet (nothing was fetched)" },
+          },
         },
       },
       "/api/v1/definitions/{name}/runs": { parameters: [nameParam], get: { summary: "run history", responses: ok("runs, newest first") } },
@@ -136,7 +148,11 @@ export function buildOpenApi(serverUrl?: string) {
         post: {
           summary: "sync to an earlier applied commit (or one on the branch) and pin there (operator; any other commit: admin)",
           requestBody: body("RollbackInput"),
-          responses: { ...ok("the run"), "202": { description: "running" }, "403": { description: "role too low, or the commit is neither on the branch nor applied before" } },
+          responses: {
+            ...ok("the run"),
+            "202": { description: "running" },
+            "403": { description: "role too low, or the commit is neither on the branch nor applied before" },
+          },
         },
       },
       "/api/v1/definitions/{name}/resume": { parameters: [nameParam], post: { summary: "remove the rollback pin (operator)", responses: ok("unpinned") } },
@@ -145,18 +161,31 @@ export function buildOpenApi(serverUrl?: string) {
         post: {
           summary:
             "refresh now: branch head, status and drift; an automated definition also syncs a new commit, as on its interval (operator). Coalesced per definition: a request joins one in flight or gets the answer of one from the last 10 s",
-          responses: { ...ok("the refresh result (kind, head, drifted, error, sync)"), "202": { description: "queued: another replica holds the definition and refreshes it" } },
+          responses: {
+            ...ok("the refresh result (kind, head, drifted, error, sync)"),
+            "202": { description: "queued: another replica holds the definition and refreshes it" },
+          },
         },
       },
       "/api/v1/definitions/{name}/suspend": {
         parameters: [nameParam],
         get: { summary: "whether automation is suspended, why, until when and by whom", responses: ok("the suspension") },
-        post: { summary: "suspend auto-sync with a reason and an optional expiry; refreshes continue (operator)", requestBody: inlineBody(suspendInputSchema), responses: ok("the suspension") },
+        post: {
+          summary: "suspend auto-sync with a reason and an optional expiry; refreshes continue (operator)",
+          requestBody: inlineBody(suspendInputSchema),
+          responses: ok("the suspension"),
+        },
       },
-      "/api/v1/definitions/{name}/unsuspend": { parameters: [nameParam], post: { summary: "resume auto-sync (operator)", responses: ok("the suspension, now off") } },
+      "/api/v1/definitions/{name}/unsuspend": {
+        parameters: [nameParam],
+        post: { summary: "resume auto-sync (operator)", responses: ok("the suspension, now off") },
+      },
       "/api/v1/definitions/{name}/webhook": {
         parameters: [nameParam],
-        get: { summary: "the webhook URL per provider, the header each signs with, and the name of the signing secret (never its value)", responses: ok("webhook info") },
+        get: {
+          summary: "the webhook URL per provider, the header each signs with, and the name of the signing secret (never its value)",
+          responses: ok("webhook info"),
+        },
       },
       "/api/v1/runs/{id}": {
         parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
@@ -168,12 +197,26 @@ export function buildOpenApi(serverUrl?: string) {
           parameters: ["kind", "namespace", "labelSelector", "cursor", "limit"].map((n) => ({ name: n, in: "query", schema: { type: "string" } })),
           responses: ok("a page of resources in the seed's shape, with status.gitSync"),
         },
-        post: { summary: "create a resource (operator)", requestBody: body("ResourceInput"), responses: { ...ok("created", "201"), "422": { description: "spec does not match the schema: a JSON pointer per error" } } },
+        post: {
+          summary: "create a resource (operator)",
+          requestBody: body("ResourceInput"),
+          responses: { ...ok("created", "201"), "422": { description: "spec does not match the schema: a JSON pointer per error" } },
+        },
       },
       "/api/v1/resources/{kind}/{namespace}/{name}": {
-        parameters: ["kind", "namespace", "name"].map((n) => ({ name: n, in: "path", required: true, schema: { type: "string" }, description: n === "namespace" ? "'_' for Cluster-scoped" : undefined })),
+        parameters: ["kind", "namespace", "name"].map((n) => ({
+          name: n,
+          in: "path",
+          required: true,
+          schema: { type: "string" },
+          description: n === "namespace" ? "'_' for Cluster-scoped" : undefined,
+        })),
         get: { summary: "get a resource", responses: ok("the resource") },
-        put: { summary: "replace a resource (operator); on a Git-managed one this creates drift, audited", requestBody: body("ResourceInput"), responses: { ...ok("updated"), "422": { description: "spec invalid" } } },
+        put: {
+          summary: "replace a resource (operator); on a Git-managed one this creates drift, audited",
+          requestBody: body("ResourceInput"),
+          responses: { ...ok("updated"), "422": { description: "spec invalid" } },
+        },
         delete: { summary: "delete a resource (operator)", responses: ok("deleted", "204") },
       },
       "/api/v1/tokens": {
@@ -217,14 +260,20 @@ export function buildOpenApi(serverUrl?: string) {
         patch: {
           summary: "rename, change the role of, disable or enable a user (admin; each change audited)",
           requestBody: inlineBody(userUpdateSchema),
-          responses: { ...ok("the fields that changed (disabling also reports sessionsEnded)"), "409": { description: "the last enabled admin cannot be demoted or disabled" } },
+          responses: {
+            ...ok("the fields that changed (disabling also reports sessionsEnded)"),
+            "409": { description: "the last enabled admin cannot be demoted or disabled" },
+          },
         },
         delete: {
           summary: "delete a user with their sessions and API tokens (admin)",
           responses: { ...ok("deleted", "204"), "409": { description: "the last enabled admin cannot be deleted" } },
         },
       },
-      "/api/v1/users/{id}/sessions": { parameters: [idParam], delete: { summary: "sign a user out everywhere (admin; audited); API tokens are revoked separately", responses: ok("sessions ended") } },
+      "/api/v1/users/{id}/sessions": {
+        parameters: [idParam],
+        delete: { summary: "sign a user out everywhere (admin; audited); API tokens are revoked separately", responses: ok("sessions ended") },
+      },
       "/api/v1/audit": { get: { summary: "audit log (admin)", responses: ok("events, newest first") } },
     },
   };

@@ -38,7 +38,11 @@ async function send(url: string, body: unknown): Promise<void> {
   const target = new URL(url);
   let addresses: string[];
   try {
-    addresses = await vetHost(target, { allowHosts: parseHostList(env.SYNCLINE_ALLOW_HOSTS), denyHosts: parseHostList(env.SYNCLINE_DENY_HOSTS), lookup: lookupForTests });
+    addresses = await vetHost(target, {
+      allowHosts: parseHostList(env.SYNCLINE_ALLOW_HOSTS),
+      denyHosts: parseHostList(env.SYNCLINE_DENY_HOSTS),
+      lookup: lookupForTests,
+    });
   } catch (err) {
     if (isGitError(err, "URL_REFUSED")) throw new Error(err.message.replace(/^repository URL/, "notification URL"));
     throw err;

@@ -39,9 +39,26 @@ export function subscribeNotifications(): void {
   subscribeOnce("notifications:runs", "run-finished", async ({ run, definition }) => {
     if (run.dryRun) return;
     if (run.phase === "Failed") {
-      await notify({ event: "run.failed", definition, runId: run.id, phase: run.phase, trigger: run.trigger, commit: run.resolvedCommit, error: run.error, summary: `sync failed (${run.trigger})` });
+      await notify({
+        event: "run.failed",
+        definition,
+        runId: run.id,
+        phase: run.phase,
+        trigger: run.trigger,
+        commit: run.resolvedCommit,
+        error: run.error,
+        summary: `sync failed (${run.trigger})`,
+      });
     } else if (run.phase === "Succeeded" && (await findDefinitionById(run.definitionId))?.production) {
-      await notify({ event: "sync.succeeded", definition, runId: run.id, phase: run.phase, trigger: run.trigger, commit: run.resolvedCommit, summary: `production sync succeeded (${run.trigger})` });
+      await notify({
+        event: "sync.succeeded",
+        definition,
+        runId: run.id,
+        phase: run.phase,
+        trigger: run.trigger,
+        commit: run.resolvedCommit,
+        summary: `production sync succeeded (${run.trigger})`,
+      });
     }
   });
 }

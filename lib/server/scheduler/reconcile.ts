@@ -38,7 +38,13 @@ export async function reconcile(row: DefinitionRow, reason: ReconcileReason, cfg
 
   const refresh = await refreshDefinition(row, { skipPlanOnNewCommit: blockedBy === null });
   if (refresh.newlyDrifted) {
-    void notify({ event: "drift.detected", definition: row.name, drifted: refresh.drifted, commit: refresh.head, summary: `${refresh.drifted} resource(s) changed outside Git` });
+    void notify({
+      event: "drift.detected",
+      definition: row.name,
+      drifted: refresh.drifted,
+      commit: refresh.head,
+      summary: `${refresh.drifted} resource(s) changed outside Git`,
+    });
   }
   if (refresh.kind === "error" || !refresh.head) return { definition: row.name, refresh, sync: { skipped: `refresh failed: ${refresh.error}` } };
   if (blockedBy) return { definition: row.name, refresh, sync: { skipped: blockedBy } };

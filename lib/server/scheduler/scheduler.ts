@@ -71,12 +71,26 @@ export function schedulerRunning(): boolean {
 export async function startScheduler(): Promise<void> {
   if (schedulerRunning()) return;
   const cfg = schedulerConfig();
-  const s: SchedulerState = { cfg, stopped: false, pending: new Map(), running: new Set(), ticking: false, again: false, lastHousekeeping: 0, delivering: false };
+  const s: SchedulerState = {
+    cfg,
+    stopped: false,
+    pending: new Map(),
+    running: new Set(),
+    ticking: false,
+    again: false,
+    lastHousekeeping: 0,
+    delivering: false,
+  };
   setProcessSingleton(STATE, s);
   await tryAcquireLease(processLeaseKey(), PROCESS_ID, cfg.leaseTtlMs);
-  s.processLeaseTimer = setInterval(() => {
-    void tryAcquireLease(processLeaseKey(), PROCESS_ID, cfg.leaseTtlMs).catch((err) => logger.warn({ err: (err as Error).message }, "process lease renewal failed"));
-  }, Math.max(200, Math.floor(cfg.leaseTtlMs / 3)));
+  s.processLeaseTimer = setInterval(
+    () => {
+      void tryAcquireLease(processLeaseKey(), PROCESS_ID, cfg.leaseTtlMs).catch((err) =>
+        logger.warn({ err: (err as Error).message }, "process lease renewal failed"),
+      );
+    },
+    Math.max(200, Math.floor(cfg.leaseTtlMs / 3)),
+  );
   s.processLeaseTimer.unref();
   installRunHooks();
   setDeliveryKick(() => void deliverNotifications(s));
@@ -151,7 +165,13 @@ async function tick(s: SchedulerState): Promise<void> {
 
 function dueInput(row: DefinitionRow) {
   const def = rowToDefinition(row);
-  return { id: row.id, intervalS: def.spec.gitops?.interval ?? 300, lastRefreshAt: row.lastRefreshAt, autoRetryAt: row.autoRetryAt, autoFailedCommit: row.autoFailedCommit };
+  return {
+    id: row.id,
+    intervalS: def.spec.gitops?.interval ?? 300,
+    lastRefreshAt: row.lastRefreshAt,
+    autoRetryAt: row.autoRetryAt,
+    autoFailedCommit: row.autoFailedCommit,
+  };
 }
 
 /** Claims the definition's lease and reconciles; without the lease, a requested refresh stays pending. */
@@ -224,6 +244,15 @@ async function deliverNotifications(s: SchedulerState): Promise<void> {
 
 /** For the refresh API: reconcile one definition now under its lease (null when another replica holds it). */
 export async function reconcileNow(id: string): Promise<ReconcileResult | null> {
-  const s = current() ?? { cfg: schedulerConfig(), stopped: true, pending: new Map(), running: new Set(), ticking: false, again: false, lastHousekeeping: 0, delivering: false };
+  const s = current() ?? {
+    cfg: schedulerConfig(),
+    stopped: true,
+    pending: new Map(),
+    running: new Set(),
+    ticking: false,
+    again: false,
+    lastHousekeeping: 0,
+    delivering: false,
+  };
   return work(s, id, "manual");
 }

@@ -6,7 +6,10 @@ import { getAuditActions, queryAuditEvents, type AuditFilter } from "@/lib/serve
 
 export const EXPORT_MAX = 50_000;
 
-const isoDate = z.string().max(64).refine((v) => !Number.isNaN(Date.parse(v)), "must be a date-time such as 2025-01-31T12:00:00Z");
+const isoDate = z
+  .string()
+  .max(64)
+  .refine((v) => !Number.isNaN(Date.parse(v)), "must be a date-time such as 2025-01-31T12:00:00Z");
 
 const filterSchema = z.object({
   action: z.string().max(200).optional(),
@@ -25,12 +28,32 @@ export type { AuditEventView };
 export function parseAuditQuery(params: URLSearchParams): AuditFilter & { limit?: number; cursor?: string } {
   const raw: Record<string, string> = {};
   for (const [k, v] of params) if (v !== "") raw[k] = v;
-  const q = filterSchema.parse({ action: raw.action, actor: raw.actor, target: raw.target, result: raw.result, since: raw.since, until: raw.until, limit: raw.limit, cursor: raw.cursor });
+  const q = filterSchema.parse({
+    action: raw.action,
+    actor: raw.actor,
+    target: raw.target,
+    result: raw.result,
+    since: raw.since,
+    until: raw.until,
+    limit: raw.limit,
+    cursor: raw.cursor,
+  });
   return { ...q, since: q.since ? new Date(q.since) : undefined, until: q.until ? new Date(q.until) : undefined };
 }
 
 function view(r: Awaited<ReturnType<typeof queryAuditEvents>>["items"][number]): AuditEventView {
-  return { id: r.id, at: r.at.toISOString(), actor: r.actor, actorType: r.actorType, actorId: r.actorId, tokenId: r.tokenId, action: r.action, target: r.target, result: r.result, details: r.details };
+  return {
+    id: r.id,
+    at: r.at.toISOString(),
+    actor: r.actor,
+    actorType: r.actorType,
+    actorId: r.actorId,
+    tokenId: r.tokenId,
+    action: r.action,
+    target: r.target,
+    result: r.result,
+    details: r.details,
+  };
 }
 
 export async function listAuditEvents(f: AuditFilter & { limit?: number; cursor?: string }) {
@@ -38,7 +61,9 @@ export async function listAuditEvents(f: AuditFilter & { limit?: number; cursor?
   return { items: page.items.map(view), nextCursor: page.nextCursor };
 }
 
-export async function exportAuditEvents(f: AuditFilter): Promise<{ exportedAt: string; filter: Record<string, string | null>; truncated: boolean; count: number; events: AuditEventView[] }> {
+export async function exportAuditEvents(
+  f: AuditFilter,
+): Promise<{ exportedAt: string; filter: Record<string, string | null>; truncated: boolean; count: number; events: AuditEventView[] }> {
   const events: AuditEventView[] = [];
   let cursor: string | undefined;
   let truncated = false;

@@ -70,7 +70,11 @@ export async function seedDemoIfEmpty(dataDir: string, admin: Principal): Promis
   await addDefinition(
     {
       metadata: { name: "deployments-staging.example.io" },
-      spec: { ...base, gitops: { repoURL: repoDir, branch: "main", path: "/staging", interval: 60 }, syncPolicy: { automated: true, prune: true, selfHeal: true } },
+      spec: {
+        ...base,
+        gitops: { repoURL: repoDir, branch: "main", path: "/staging", interval: 60 },
+        syncPolicy: { automated: true, prune: true, selfHeal: true },
+      },
     },
     admin,
   );

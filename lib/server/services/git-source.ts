@@ -18,7 +18,10 @@ import { localRepoPolicy } from "@/lib/server/services/local-repos";
 const KEY = "git-client";
 
 function hostList(v: string | undefined): string[] | undefined {
-  const xs = v?.split(",").map((s) => s.trim()).filter(Boolean);
+  const xs = v
+    ?.split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   return xs && xs.length > 0 ? xs : undefined;
 }
 

@@ -16,7 +16,10 @@ export const channelInputSchema = z.strictObject({
   kind: z.enum(["generic", "slack"]).default("generic"),
   url: z.string().max(2048),
   definition: z.string().max(253).nullable().optional(),
-  events: z.array(z.enum(notificationEvents as [string, ...string[]])).min(1).default([...notificationEvents]),
+  events: z
+    .array(z.enum(notificationEvents as [string, ...string[]]))
+    .min(1)
+    .default([...notificationEvents]),
 });
 
 export interface ChannelView {
@@ -31,7 +34,16 @@ export interface ChannelView {
 }
 
 function view(r: Awaited<ReturnType<typeof getChannels>>[number]): ChannelView {
-  return { id: r.id, name: r.name, kind: r.kind, url: r.urlHint, definition: r.definition, events: r.events as string[], enabled: r.enabled, createdAt: r.createdAt.toISOString() };
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    url: r.urlHint,
+    definition: r.definition,
+    events: r.events as string[],
+    enabled: r.enabled,
+    createdAt: r.createdAt.toISOString(),
+  };
 }
 
 export async function addChannel(input: unknown, who: Principal): Promise<ChannelView> {
@@ -46,7 +58,14 @@ export async function addChannel(input: unknown, who: Principal): Promise<Channe
   if (bad) throw new AppError("VALIDATION_FAILED", bad, [{ path: "url", message: bad }]);
   if (c.definition && !(await findDefinition(c.definition))) throw notFound(`definition ${c.definition}`);
   try {
-    const row = await createChannel({ name: c.name, kind: c.kind, urlCiphertext: encryptSecret(c.url), urlHint: redactNotificationUrl(c.url), definition: c.definition ?? null, events: c.events });
+    const row = await createChannel({
+      name: c.name,
+      kind: c.kind,
+      urlCiphertext: encryptSecret(c.url),
+      urlHint: redactNotificationUrl(c.url),
+      definition: c.definition ?? null,
+      events: c.events,
+    });
     await audit(who, "notification.create", c.name, "ok", { kind: c.kind, definition: c.definition ?? null, events: c.events, url: row.urlHint });
     return view(row);
   } catch (err) {

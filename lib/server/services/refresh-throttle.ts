@@ -18,7 +18,11 @@ interface Slot {
 const slots = processSingleton("refresh-throttle", () => new Map<string, Slot>());
 
 /** `how`: fresh (this call ran it), joined (an in-flight one), reused (a recent answer). */
-export async function coalescedRefresh<T>(key: string, run: () => Promise<T>, reuseMs = REFRESH_REUSE_MS): Promise<{ value: T; how: "fresh" | "joined" | "reused" }> {
+export async function coalescedRefresh<T>(
+  key: string,
+  run: () => Promise<T>,
+  reuseMs = REFRESH_REUSE_MS,
+): Promise<{ value: T; how: "fresh" | "joined" | "reused" }> {
   let slot = slots.get(key);
   if (!slot) slots.set(key, (slot = {}));
   if (slot.inFlight) return { value: (await slot.inFlight) as T, how: "joined" };

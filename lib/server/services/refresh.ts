@@ -56,8 +56,7 @@ export async function refreshDefinition(
   try {
     head = await getGitClient().resolveBranchHead(await repoSourceFor(gitops), gitops.branch);
     const drifted = await countDrifted(row.id);
-    const generationCurrent =
-      row.refreshedGeneration === row.generation || (prev?.commit === row.syncedCommit && row.syncedGeneration === row.generation);
+    const generationCurrent = row.refreshedGeneration === row.generation || (prev?.commit === row.syncedCommit && row.syncedGeneration === row.generation);
     if (!opts.full && prev && prev.commit === head && row.headCommit === head && drifted === 0 && prev.drifted === 0 && generationCurrent) {
       if ((await countLiveResources(row.id)) === storedCount(prev)) {
         await touchRefresh(row.id, head);
@@ -74,7 +73,15 @@ export async function refreshDefinition(
     const summary = await recordSyncStatus(row.id, plan, state.commit, { applied: false });
     await setRefreshedGeneration(row.id, row.generation);
     counted("full");
-    return { ...base, kind: "full", head: state.commit, drifted: summary.drifted, newlyDrifted: summary.drifted > 0 && (prev?.drifted ?? 0) === 0, summary, ...(opts.withPlan ? { planned: { plan, state } } : {}) };
+    return {
+      ...base,
+      kind: "full",
+      head: state.commit,
+      drifted: summary.drifted,
+      newlyDrifted: summary.drifted > 0 && (prev?.drifted ?? 0) === 0,
+      summary,
+      ...(opts.withPlan ? { planned: { plan, state } } : {}),
+    };
   } catch (err) {
     const raw = err instanceof AppError || err instanceof GitError ? err.message : `unexpected error: ${(err as Error).message}`;
     const message = redactText(redactUrl(raw), await knownSecretValues(gitops.secretName ? [gitops.secretName] : []).catch(() => []));

@@ -105,7 +105,9 @@ async function parseInput(body: unknown, defRow: DefinitionRow) {
     throw new AppError("VALIDATION_FAILED", `metadata.namespace is required: ${doc.kind} is Namespaced`, [{ path: "metadata.namespace", message: "required" }]);
   }
   if (def.spec.scope === "Cluster" && ns) {
-    throw new AppError("VALIDATION_FAILED", `metadata.namespace must be absent: ${doc.kind} is Cluster-scoped`, [{ path: "metadata.namespace", message: "not allowed" }]);
+    throw new AppError("VALIDATION_FAILED", `metadata.namespace must be absent: ${doc.kind} is Cluster-scoped`, [
+      { path: "metadata.namespace", message: "not allowed" },
+    ]);
   }
   const v = compileSpecValidator(def.spec.schema);
   if (!v.ok) throw new AppError("INTERNAL", `the definition's schema does not compile: ${v.errors.join("; ")}`);
@@ -113,7 +115,11 @@ async function parseInput(body: unknown, defRow: DefinitionRow) {
   // off the event loop with a time budget when the spec is large (an operator's hostile PUT)
   const [errors = []] = await validateSpecs(def.spec.schema, [spec]);
   if (errors.length > 0) {
-    throw new AppError("SPEC_INVALID", `spec does not match the ${def.metadata.name} schema: ${errors.map((e) => `${e.pointer} ${e.message}`).join("; ")}`, errors);
+    throw new AppError(
+      "SPEC_INVALID",
+      `spec does not match the ${def.metadata.name} schema: ${errors.map((e) => `${e.pointer} ${e.message}`).join("; ")}`,
+      errors,
+    );
   }
   return {
     key: { kind: doc.kind, namespace: ns, name: doc.metadata.name },
@@ -149,7 +155,9 @@ export async function replaceResource(key: ResourceKey, body: unknown, who: Prin
   // a spec read from this API comes back with masked secrets: keep the stored value where the mask is unchanged
   r.spec = unmaskSecrets(r.spec, existing.spec, key, await secretPathsOf(existing.definitionId)) as typeof r.spec;
   if (r.key.name !== key.name || r.key.namespace !== key.namespace) {
-    throw new AppError("VALIDATION_FAILED", "metadata.name and metadata.namespace must match the URL", [{ path: "metadata", message: "does not match the URL" }]);
+    throw new AppError("VALIDATION_FAILED", "metadata.name and metadata.namespace must match the URL", [
+      { path: "metadata", message: "does not match the URL" },
+    ]);
   }
   const hash = contentHash({ spec: r.spec, labels: r.labels, annotations: r.annotations });
   const specChanged = hash !== existing.liveSpecHash;

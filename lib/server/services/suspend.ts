@@ -48,7 +48,8 @@ export async function suspendDefinition(name: string, input: unknown, who: Princ
     throw new AppError("VALIDATION_FAILED", details.map((d) => `${d.path}: ${d.message}`).join("; "), details);
   }
   const until = parsed.data.until ? new Date(parsed.data.until) : null;
-  if (until && until.getTime() <= Date.now()) throw new AppError("VALIDATION_FAILED", "until must be in the future", [{ path: "until", message: "must be in the future" }]);
+  if (until && until.getTime() <= Date.now())
+    throw new AppError("VALIDATION_FAILED", "until must be in the future", [{ path: "until", message: "must be in the future" }]);
   const updated = await setSuspension(row.id, { reason: parsed.data.reason, until, by: who.username });
   await audit(who, "definition.suspend", name, "ok", { reason: parsed.data.reason, until: until?.toISOString() ?? null });
   return suspensionView(updated);

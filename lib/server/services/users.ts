@@ -37,13 +37,16 @@ export async function createUser(input: { username: string; password: string; ro
   if (input.password.length < 8) throw new AppError("VALIDATION_FAILED", "password: at least 8 characters");
   if (await findUserByUsername(username)) throw new AppError("CONFLICT", `user ${username} already exists`);
   const ctx = await (await getAuth()).$context;
-  const user = await ctx.internalAdapter.createUser({
-    email: `${username}@users.syncline.local`,
-    name: input.name ?? username,
-    username,
-    displayUsername: username,
-    role: input.role,
-  }, { method: "admin" });
+  const user = await ctx.internalAdapter.createUser(
+    {
+      email: `${username}@users.syncline.local`,
+      name: input.name ?? username,
+      username,
+      displayUsername: username,
+      role: input.role,
+    },
+    { method: "admin" },
+  );
   await ctx.internalAdapter.linkAccount({
     providerId: "credential",
     accountId: user.id,

@@ -12,7 +12,11 @@ import type { Definition } from "@/lib/engine/types";
 import { compileSpecValidator, rememberSpecErrors, specsToValidate } from "@/lib/engine/validate";
 import { validateSpecs } from "./validate-specs";
 
-export async function prevalidateSource<F extends { path: string }>(files: readonly F[], parse: (file: F) => ParseResult, definition: Definition): Promise<void> {
+export async function prevalidateSource<F extends { path: string }>(
+  files: readonly F[],
+  parse: (file: F) => ParseResult,
+  definition: Definition,
+): Promise<void> {
   const compiled = compileSpecValidator(definition.spec.schema);
   if (!compiled.ok) return; // the pipeline reports it
   const parsed = files.map((f) => ({ path: f.path, docs: parse(f).docs }));

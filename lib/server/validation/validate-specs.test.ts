@@ -43,6 +43,9 @@ describe("validateSpecs (worker thread with a time budget)", () => {
   it("small batches stay in-thread; the size count stops at the limit", async () => {
     expect(fitsInThread([{ a: "x".repeat(100) }], 1000)).toBe(true);
     expect(fitsInThread([{ a: "x".repeat(2000) }], 1000)).toBe(false);
-    expect(await validateSpecs({ type: "object", properties: { a: { type: "integer" } } }, [{ a: 1 }, { a: "b" }])).toEqual([[], [{ pointer: "/spec/a", message: "must be integer" }]]);
+    expect(await validateSpecs({ type: "object", properties: { a: { type: "integer" } } }, [{ a: 1 }, { a: "b" }])).toEqual([
+      [],
+      [{ pointer: "/spec/a", message: "must be integer" }],
+    ]);
   });
 });

@@ -26,11 +26,27 @@ function preview<C>(header: PlanHeader, changed: readonly C[], show: (c: C) => S
 }
 
 export function toPlanPreview(d: DiffView): PlanPreview {
-  const header = { commit: d.commit, commitMessage: d.commitMessage, branch: d.branch, branchHead: d.branchHead, counts: d.counts, pruneWithheld: d.pruneWithheld, fileProblems: d.fileProblems };
+  const header = {
+    commit: d.commit,
+    commitMessage: d.commitMessage,
+    branch: d.branch,
+    branchHead: d.branchHead,
+    counts: d.counts,
+    pruneWithheld: d.pruneWithheld,
+    fileProblems: d.fileProblems,
+  };
   return preview(
     header,
     d.changes.filter((c) => c.action !== "unchanged"),
-    (c) => ({ kind: c.kind, namespace: c.namespace, name: c.name, action: c.action, liveYaml: c.liveYaml ?? "", desiredYaml: c.desiredYaml ?? "", error: c.error }),
+    (c) => ({
+      kind: c.kind,
+      namespace: c.namespace,
+      name: c.name,
+      action: c.action,
+      liveYaml: c.liveYaml ?? "",
+      desiredYaml: c.desiredYaml ?? "",
+      error: c.error,
+    }),
   );
 }
 

@@ -54,7 +54,15 @@ export async function resourceDetailView(definition: string, namespace: string, 
         }
       : null,
     git: change
-      ? { yaml: change.desiredYaml ?? "", action: change.action, status: change.status, error: change.error, commit, sourcePath: change.sourcePath, sourceLine: change.sourceLine }
+      ? {
+          yaml: change.desiredYaml ?? "",
+          action: change.action,
+          status: change.status,
+          error: change.error,
+          commit,
+          sourcePath: change.sourcePath,
+          sourceLine: change.sourceLine,
+        }
       : commit
         ? { yaml: "", action: "absent", status: "Orphaned", error: null, commit, sourcePath: null, sourceLine: null }
         : null,

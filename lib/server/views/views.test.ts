@@ -87,7 +87,11 @@ describe("server views", () => {
 
   it("shows the stored side through the planner's document view, secrets masked", async () => {
     // drift b in the store: its live side differs from Git, so the plan renders it
-    await replaceResource({ kind: "App", namespace: "prod", name: "b" }, { metadata: { name: "b", namespace: "prod" }, spec: { replicas: 5, db: { password: "drifted-secret" } } }, admin);
+    await replaceResource(
+      { kind: "App", namespace: "prod", name: "b" },
+      { metadata: { name: "b", namespace: "prod" }, spec: { replicas: 5, db: { password: "drifted-secret" } } },
+      admin,
+    );
     const row = (await findResource({ kind: "App", namespace: "prod", name: "b" }))!;
     const shown = liveResourceYaml(row, NAME, ["/db/password"]);
     expect(shown).toContain("<secret:");

@@ -39,14 +39,17 @@ function decode(bytes: Buffer, contentType: string | null): unknown {
 
 export async function handleWebhook(providerName: string, req: Request): Promise<Response> {
   if (!providers.includes(providerName as Provider)) {
-    return answer(providerName, "unknown-provider", 404, { code: "NOT_FOUND", message: `unknown webhook provider ${providerName}; use one of ${providers.join(", ")}` });
+    return answer(providerName, "unknown-provider", 404, {
+      code: "NOT_FOUND",
+      message: `unknown webhook provider ${providerName}; use one of ${providers.join(", ")}`,
+    });
   }
   const provider = providerName as Provider;
   const spec = providerSpecs[provider];
   const sigHeader = req.headers.get(spec.signature.header);
   if (!sigHeader) return unauthorized(provider, `missing ${spec.signature.header} header`);
   const secrets = await candidateSecrets();
-  if (secrets.length === 0) return unauthorized(provider, "no webhook secret is configured (create a secret of type webhook named \"webhook\")");
+  if (secrets.length === 0) return unauthorized(provider, 'no webhook secret is configured (create a secret of type webhook named "webhook")');
 
   let matched: string[] = [];
   if (spec.signature.type === "token") {
@@ -54,7 +57,8 @@ export async function handleWebhook(providerName: string, req: Request): Promise
     if (matched.length === 0) return unauthorized(provider);
   }
   const body = await readCappedBody(req, getEnv().SYNCLINE_WEBHOOK_MAX_BYTES);
-  if (!body.ok) return answer(provider, "too-large", 413, { code: "PAYLOAD_TOO_LARGE", message: `webhook body over ${getEnv().SYNCLINE_WEBHOOK_MAX_BYTES} bytes` });
+  if (!body.ok)
+    return answer(provider, "too-large", 413, { code: "PAYLOAD_TOO_LARGE", message: `webhook body over ${getEnv().SYNCLINE_WEBHOOK_MAX_BYTES} bytes` });
   if (spec.signature.type === "hmac") {
     matched = matchHmac(sigHeader, spec.signature.prefix, body.bytes, secrets);
     if (matched.length === 0) return unauthorized(provider);

@@ -21,11 +21,15 @@ export function normalizeRepoUrl(raw: string): string | null {
       return null;
     }
     if (!u.hostname) return null;
-    const defaultPort = (u.protocol === "https:" && u.port === "443") || (u.protocol === "http:" && u.port === "80") || (u.protocol === "ssh:" && u.port === "22");
+    const defaultPort =
+      (u.protocol === "https:" && u.port === "443") || (u.protocol === "http:" && u.port === "80") || (u.protocol === "ssh:" && u.port === "22");
     host = u.hostname + (u.port && !defaultPort ? `:${u.port}` : "");
     path = u.pathname;
   }
-  path = path.replace(/\/+$/, "").replace(/\.git$/i, "").replace(/^\/+/, "");
+  path = path
+    .replace(/\/+$/, "")
+    .replace(/\.git$/i, "")
+    .replace(/^\/+/, "");
   if (!path) return null;
   return `${host}/${path}`.toLowerCase();
 }

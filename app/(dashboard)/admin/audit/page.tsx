@@ -7,7 +7,11 @@ export const dynamic = "force-dynamic";
 export default async function AuditPage() {
   const me = await requirePagePrincipal();
   if (me.role !== "admin") {
-    return <p role="alert" className="text-sm text-red-600">The audit log is for admins.</p>;
+    return (
+      <p role="alert" className="text-sm text-red-600">
+        The audit log is for admins.
+      </p>
+    );
   }
   const [initial, actions] = await Promise.all([listAuditEvents({ limit: 100 }), getAuditActions()]);
   return (

@@ -5,6 +5,4 @@ export const dynamic = "force-dynamic";
 
 export const GET = route({ role: "viewer" }, async () => ({ items: await listDefinitionViews() }));
 
-export const POST = route({ role: "admin" }, async ({ req, principal }) =>
-  Response.json(await addDefinition(await readJson(req), principal), { status: 201 }),
-);
+export const POST = route({ role: "admin" }, async ({ req, principal }) => Response.json(await addDefinition(await readJson(req), principal), { status: 201 }));

@@ -29,7 +29,11 @@ export async function computeDiff(
   const def = rowToDefinition(row);
   if (!def.spec.gitops) throw new AppError("BAD_REQUEST", `definition ${name} has no gitops section`);
   try {
-    const { state, plan } = await computePlan(row, def, { revision: opts.revision ?? row.pinnedRevision ?? undefined, prune: opts.prune, fetchMissing: fetchMissingFor(opts) });
+    const { state, plan } = await computePlan(row, def, {
+      revision: opts.revision ?? row.pinnedRevision ?? undefined,
+      prune: opts.prune,
+      fetchMissing: fetchMissingFor(opts),
+    });
     return {
       definition: name,
       revision: opts.revision ?? null,
@@ -46,9 +50,21 @@ export async function computeDiff(
         // Unchanged resources are listed without text unless asked: rendering 10,000 equal
         // YAML pairs is most of a large diff's cost, and views collapse them anyway.
         const want = opts.yamlForUnchanged;
-        const render = c.action !== "unchanged" || want === true || (typeof want === "object" && want.namespace === c.key.namespace && want.name === c.key.name);
+        const render =
+          c.action !== "unchanged" || want === true || (typeof want === "object" && want.namespace === c.key.namespace && want.name === c.key.name);
         if (!render) {
-          return { ...c.key, action: c.action, diff: [], liveYaml: null, desiredYaml: null, error: c.error ?? null, sourcePath: c.sourcePath ?? null, sourceLine: c.sourceLine ?? null, status: c.status, drifted: c.drifted };
+          return {
+            ...c.key,
+            action: c.action,
+            diff: [],
+            liveYaml: null,
+            desiredYaml: null,
+            error: c.error ?? null,
+            sourcePath: c.sourcePath ?? null,
+            sourceLine: c.sourceLine ?? null,
+            status: c.status,
+            drifted: c.drifted,
+          };
         }
         const { key, ...rest } = toRecord(c);
         return { ...key, ...rest, status: c.status, drifted: c.drifted };

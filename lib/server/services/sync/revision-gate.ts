@@ -44,7 +44,9 @@ export async function gateRevision(row: DefinitionRow, def: Definition, revision
   if (onBranch) return { commit, branchHead, onBranch };
   const privileged = who === "system" || roleAtLeast(who.role, "admin") || gitops.allowAnyRevision === true;
   if (privileged || (await wasCommitApplied(row.id, commit))) return { commit, branchHead, onBranch: false };
-  const why = undecided ?? `commit ${commit.slice(0, 12)} is not on branch ${gitops.branch}${branchHead ? ` (not reachable from its head ${branchHead.slice(0, 12)})` : ""}`;
+  const why =
+    undecided ??
+    `commit ${commit.slice(0, 12)} is not on branch ${gitops.branch}${branchHead ? ` (not reachable from its head ${branchHead.slice(0, 12)})` : ""}`;
   throw new AppError(
     "FORBIDDEN",
     `revision ${revision} refused: ${why} and was never applied to ${def.metadata.name}. Only an admin can sync a revision that is not on ${gitops.branch}, ` +

@@ -56,7 +56,11 @@ export async function startSync(req: SyncRequest): Promise<{ run: RunRow; done: 
         if (isGitError(err)) logger.debug({ definition: req.definition, err: err.message }, "revision check before the run failed");
         else throw err;
       } else {
-        if (req.who !== "system") await audit(req.who, req.trigger === "rollback" ? "sync.rollback" : "sync.start", req.definition, "denied", { revision: req.revision, reason: err.message });
+        if (req.who !== "system")
+          await audit(req.who, req.trigger === "rollback" ? "sync.rollback" : "sync.start", req.definition, "denied", {
+            revision: req.revision,
+            reason: err.message,
+          });
         throw err;
       }
     }
@@ -111,7 +115,8 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
   try {
     // A pinned definition stays on its pin until a person resumes it.
     let revision = req.revision ?? row.pinnedRevision ?? undefined;
-    if (!req.revision && row.pinnedRevision) say(`definition is pinned to ${row.pinnedRevision}; syncing that commit (Resume to follow ${def.spec.gitops!.branch} again)`);
+    if (!req.revision && row.pinnedRevision)
+      say(`definition is pinned to ${row.pinnedRevision}; syncing that commit (Resume to follow ${def.spec.gitops!.branch} again)`);
 
     if (!revision && !req.dryRun && (await isNothingToDo(row, def, req))) {
       say(`no changes: ${row.syncedCommit} is applied and nothing drifted`);
@@ -131,7 +136,10 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
     // A vanished folder is far more often a mistake (a rename, a bad merge) than an intent:
     // the run fails and the store keeps what it has, instead of recording a "successful" empty sync.
     if (state.pathMissing) {
-      throw new AppError("SOURCE_ERROR", `gitops path ${def.spec.gitops!.path} does not exist at commit ${state.commit.slice(0, 7)} (prune withheld: nothing was changed or pruned)`);
+      throw new AppError(
+        "SOURCE_ERROR",
+        `gitops path ${def.spec.gitops!.path} does not exist at commit ${state.commit.slice(0, 7)} (prune withheld: nothing was changed or pruned)`,
+      );
     }
     // unchanged resources are not recorded
     const records = plan.changes.filter((c) => c.action !== "unchanged").map((c) => toRecord(c, { compactCreates: true }));

@@ -86,7 +86,12 @@ describe("sync service against a real Git server", () => {
     expect(run.dryRun).toBe(true);
     expect((await listResources({ kind: "Deployment" })).items).toHaveLength(0);
     const full = await getRunWithChanges(run.id);
-    expect(full.changes.filter((c) => c.action === "create").map((c) => c.name).sort()).toEqual(["a", "b"]);
+    expect(
+      full.changes
+        .filter((c) => c.action === "create")
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(["a", "b"]);
     const created = full.changes.find((c) => c.action === "create" && c.name === "a");
     expect(created?.desiredYaml).toContain("replicas: 1");
     // a recorded create keeps only its document; the diff read back is the plan's
@@ -118,7 +123,10 @@ describe("sync service against a real Git server", () => {
     commits.push(
       commitFiles(
         repo.dir,
-        { "resources/a.json": deployment("prod", "a", 5), "resources/multi.yaml": "kind: Deployment\nmetadata: {name: b, namespace: prod}\nspec: {image: 'b:1', replicas: -1.5}\n" },
+        {
+          "resources/a.json": deployment("prod", "a", 5),
+          "resources/multi.yaml": "kind: Deployment\nmetadata: {name: b, namespace: prod}\nspec: {image: 'b:1', replicas: -1.5}\n",
+        },
         "scale a, break b",
       ),
     );
@@ -138,7 +146,11 @@ describe("sync service against a real Git server", () => {
   });
 
   it("an out-of-band change shows as drift and a sync reverts it", async () => {
-    await replaceResource({ kind: "Deployment", namespace: "prod", name: "a" }, { metadata: { name: "a", namespace: "prod" }, spec: { image: "hacked:1", replicas: 5 } }, admin);
+    await replaceResource(
+      { kind: "Deployment", namespace: "prod", name: "a" },
+      { metadata: { name: "a", namespace: "prod" }, spec: { image: "hacked:1", replicas: 5 } },
+      admin,
+    );
     const a = await getResourceView({ kind: "Deployment", namespace: "prod", name: "a" });
     expect(a.status.drifted).toBe(true);
     const d = await computeDiff(NAME);
@@ -187,7 +199,16 @@ describe("sync service against a real Git server", () => {
   });
 
   it("rollback to an earlier commit restores its spec and pins; resume clears the pin", async () => {
-    commits.push(commitFiles(repo.dir, { "resources/a.json": deployment("prod", "a", 9), "resources/multi.yaml": "kind: Deployment\nmetadata: {name: b, namespace: prod}\nspec: {image: 'b:2', replicas: 2}\n" }, "restore"));
+    commits.push(
+      commitFiles(
+        repo.dir,
+        {
+          "resources/a.json": deployment("prod", "a", 9),
+          "resources/multi.yaml": "kind: Deployment\nmetadata: {name: b, namespace: prod}\nspec: {image: 'b:2', replicas: 2}\n",
+        },
+        "restore",
+      ),
+    );
     expect((await sync()).phase).toBe("Succeeded");
     expect((await getResourceView({ kind: "Deployment", namespace: "prod", name: "a" })).spec).toEqual({ image: "app:1", replicas: 9 });
 

@@ -6,9 +6,7 @@ type P = { name: string };
 
 export const GET = route<P>({ role: "viewer" }, ({ params }) => getDefinitionView(params.name));
 
-export const PUT = route<P>({ role: "admin" }, async ({ req, params, principal }) =>
-  replaceDefinition(params.name, await readJson(req), principal),
-);
+export const PUT = route<P>({ role: "admin" }, async ({ req, params, principal }) => replaceDefinition(params.name, await readJson(req), principal));
 
 export const DELETE = route<P>({ role: "admin" }, async ({ params, principal }) => {
   await removeDefinition(params.name, principal);
