@@ -1,6 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { createHash } from "node:crypto";
-import { contentHash, stableStringify, toCanonicalYaml } from "./canonical";
+import { parse as parseYaml } from "yaml";
+import { contentHash, LARGE_DOCUMENT_CHARS, stableStringify, toCanonicalYaml } from "./canonical";
 
 describe("stableStringify", () => {
   it("sorts keys at every depth and keeps array order", () => {
@@ -67,5 +68,16 @@ describe("toCanonicalYaml", () => {
 
   it("quotes strings that would read as other types", () => {
     expect(toCanonicalYaml({ a: "012", b: "true", c: "1.10" })).toBe('a: "012"\nb: "true"\nc: "1.10"\n');
+  });
+
+  it("renders a document over the size limit as indented JSON with sorted keys, which reads back as the same YAML value", () => {
+    const big = { spec: { tags: Array.from({ length: 20_000 }, (_, i) => ({ z: i, a: `t${i}` })) }, kind: "Widget" };
+    const text = toCanonicalYaml(big);
+    expect(text.length).toBeGreaterThan(LARGE_DOCUMENT_CHARS);
+    expect(text.startsWith('{\n  "kind": "Widget",\n  "spec"')).toBe(true);
+    expect(text).toContain('"a": "t0",\n        "z": 0');
+    expect(parseYaml(text)).toEqual(big);
+    // under the limit it stays block YAML
+    expect(toCanonicalYaml({ spec: { tags: big.spec.tags.slice(0, 10) } })).toMatch(/^spec:\n  tags:\n    - a: t0\n/);
   });
 });

@@ -75,6 +75,9 @@ export function nonEmptyMap<T>(m: Record<string, T> | null | undefined): Record<
   return isPlainObject(m) && Object.keys(m).length > 0 ? m : undefined;
 }
 
+/** Above this size (indented JSON characters) a document's text view is JSON, not block YAML. */
+export const LARGE_DOCUMENT_CHARS = 64 * 1024;
+
 /**
  * YAML with sorted keys for side-by-side views. No anchors/aliases (shared
  * objects are written out in full) and no line folding, so equal content always
@@ -82,6 +85,11 @@ export function nonEmptyMap<T>(m: Record<string, T> | null | undefined): Record<
  */
 export function toCanonicalYaml(doc: unknown): string {
   if (doc === undefined) return "";
+  // A large document is shown as indented JSON with sorted keys (JSON is YAML 1.2): the YAML
+  // library renders a 20,000-item document in ~0.2 s of one synchronous call, which held the
+  // server's event loop for every such change (issue 19 H2); native JSON takes ~10 ms.
+  const json = JSON.stringify(doc, sortKeys, 2) ?? "null";
+  if (json.length > LARGE_DOCUMENT_CHARS) return `${json}\n`;
   return stringify(doc, {
     sortMapEntries: true,
     aliasDuplicateObjects: false,

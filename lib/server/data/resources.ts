@@ -1,5 +1,6 @@
 /** Query functions for Resource rows. */
 import "server-only";
+import crypto from "node:crypto";
 import { Prisma, type Resource } from "@prisma/client";
 import { getDb, getRawSql, type Db } from "@/lib/server/db";
 import type { ResourceKey } from "@/lib/engine/types";
@@ -201,28 +202,61 @@ export type NewResourceRow = Omit<Prisma.ResourceUncheckedCreateInput, "spec" | 
   annotations: Record<string, string>;
 };
 
+/*
+ * Content writes go through the raw channel with the document as one jsonb parameter: Prisma's
+ * query compiler copies every argument into its Wasm heap, which for a 20,000-item spec held the
+ * event loop for ~0.3 s (issue 19 H2); the row is then read back through Prisma.
+ */
 export async function createResourceRow(data: NewResourceRow): Promise<ResourceRow> {
-  return stamped(await (await getDb()).resource.create({ data: { ...data, spec: data.spec as Prisma.InputJsonValue }, include: STAMPS }));
+  const id = crypto.randomUUID();
+  await (
+    await getRawSql()
+  ).query(
+    `INSERT INTO "Resource" ("id", "definitionId", "kind", "namespace", "name", "labels", "annotations", "spec", "generation", "managedBy",
+       "lastSyncTime", "lastCommitSHA", "followsDefinition", "syncError", "appliedSpecHash", "liveSpecHash", "syncStatus", "sourcePath", "sourceLine", "updatedAt")
+     VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb, $8::jsonb, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, now())`,
+    [
+      id,
+      data.definitionId,
+      data.kind,
+      data.namespace ?? "",
+      data.name,
+      JSON.stringify(data.labels),
+      JSON.stringify(data.annotations),
+      JSON.stringify(data.spec),
+      data.generation ?? 1,
+      data.managedBy ?? null,
+      data.lastSyncTime ? new Date(data.lastSyncTime).toISOString() : null,
+      data.lastCommitSHA ?? null,
+      data.followsDefinition ?? false,
+      data.syncError ?? null,
+      data.appliedSpecHash ?? null,
+      data.liveSpecHash,
+      data.syncStatus ?? "Unknown",
+      data.sourcePath ?? null,
+      data.sourceLine ?? null,
+    ],
+  );
+  return readWritten(id);
 }
 
 export async function updateResourceContent(
   id: string,
   c: { spec: unknown; labels: Record<string, string>; annotations: Record<string, string>; liveSpecHash: string; bumpGeneration: boolean; syncStatus?: string },
 ): Promise<ResourceRow> {
-  const r = await (
-    await getDb()
-  ).resource.update({
-    where: { id },
-    include: STAMPS,
-    data: {
-      spec: c.spec as Prisma.InputJsonValue,
-      labels: c.labels,
-      annotations: c.annotations,
-      liveSpecHash: c.liveSpecHash,
-      ...(c.syncStatus ? { syncStatus: c.syncStatus } : {}),
-      ...(c.bumpGeneration ? { generation: { increment: 1 } } : {}),
-    },
-  });
+  await (
+    await getRawSql()
+  ).query(
+    `UPDATE "Resource" SET "spec" = $2::jsonb, "labels" = $3::jsonb, "annotations" = $4::jsonb, "liveSpecHash" = $5,
+       "syncStatus" = COALESCE($6, "syncStatus"), "generation" = "generation" + $7, "updatedAt" = now() WHERE "id" = $1`,
+    [id, JSON.stringify(c.spec), JSON.stringify(c.labels), JSON.stringify(c.annotations), c.liveSpecHash, c.syncStatus ?? null, c.bumpGeneration ? 1 : 0],
+  );
+  return readWritten(id);
+}
+
+async function readWritten(id: string): Promise<ResourceRow> {
+  const r = await (await getDb()).resource.findUnique({ where: { id }, include: STAMPS });
+  if (!r) throw new Error(`resource ${id} vanished while it was written`);
   return stamped(r);
 }
 
