@@ -109,6 +109,9 @@ function parseJsonText(text: string, maxDepth: number, problem: MakeProblem): Pa
   }
   const shape = checkValueShape(value, maxDepth);
   if (shape) return { docs: [], problems: [problem(shape)] };
+  // JSON spells U+0000 only as the escape \u0000 (a raw control character is a syntax error), so
+  // text without it needs no walk of the value (~50 ms on a 240 KB document)
+  const nulProblemOf = text.includes("\\u0000") ? nulProblem : () => undefined;
 
   const startLine = positionAt(text, text.search(/\S/)).line;
   if (isPlainObject(value) && value.kind === "List" && Array.isArray(value.items)) {
@@ -118,13 +121,13 @@ function parseJsonText(text: string, maxDepth: number, problem: MakeProblem): Pa
     const problems: FileProblem[] = [];
     items.forEach((item, index) => {
       const line = itemLines[index] ?? startLine;
-      const nul = nulProblem(item);
+      const nul = nulProblemOf(item);
       if (nul === undefined) docs.push({ value: item, line, index });
       else if (problems.length < MAX_PROBLEMS_PER_FILE) problems.push(problem(`items.${index}: ${nul}`, { line, column: 1 }));
     });
     return { docs, problems };
   }
-  const nul = nulProblem(value);
+  const nul = nulProblemOf(value);
   if (nul !== undefined) return { docs: [], problems: [problem(nul, { line: startLine, column: 1 })] };
   return { docs: [{ value, line: startLine, index: 0 }], problems: [] };
 }

@@ -13,6 +13,7 @@ import type { ParseResult } from "./parse";
 import { keysNeedingContent, planSync, type PlanInput } from "./plan";
 import { describeKey, resourceKeyString } from "./resource-key";
 import type { SpecMask } from "./redact";
+import { yieldToEventLoop } from "./time-slice";
 import type { Definition, DesiredResource, FileProblem, LiveResource, Plan } from "./types";
 import { compileSpecValidator, validateDesired } from "./validate";
 
@@ -78,6 +79,7 @@ export function desiredFromSource<F extends { path: string }>(
 export async function planFromSource<F extends { path: string }>(input: PlanFromSourceInput<F>): Promise<SourcePlan> {
   const kind = input.definition.spec.names.kind;
   const { desired, fileProblems, otherKinds } = desiredFromSource(input);
+  await yieldToEventLoop(); // each stage is synchronous: let the server answer between them
   let live = [...input.live];
   if (input.loadContent) {
     const need = keysNeedingContent(kind, desired, live);
@@ -86,6 +88,7 @@ export async function planFromSource<F extends { path: string }>(input: PlanFrom
       live = live.map((l) => full.get(resourceKeyString(l.key)) ?? l);
     }
   }
+  await yieldToEventLoop();
   const plan = planSync({
     kind,
     desired,

@@ -10,6 +10,7 @@ import { collectDesired } from "@/lib/engine/collect";
 import type { ParseResult } from "@/lib/engine/parse";
 import type { Definition } from "@/lib/engine/types";
 import { compileSpecValidator, rememberSpecErrors, specsToValidate } from "@/lib/engine/validate";
+import { mapInSlices, yieldToEventLoop } from "@/lib/engine/time-slice";
 import { validateSpecs } from "./validate-specs";
 
 export async function prevalidateSource<F extends { path: string }>(
@@ -19,7 +20,9 @@ export async function prevalidateSource<F extends { path: string }>(
 ): Promise<void> {
   const compiled = compileSpecValidator(definition.spec.schema);
   if (!compiled.ok) return; // the pipeline reports it
-  const parsed = files.map((f) => ({ path: f.path, docs: parse(f).docs }));
+  // parsing is the first (uncached) read of changed files: in slices, so the server keeps answering
+  const parsed = await mapInSlices(files, (f) => ({ path: f.path, docs: parse(f).docs }));
+  await yieldToEventLoop();
   const { desired } = collectDesired(parsed, { kind: definition.spec.names.kind, scope: definition.spec.scope });
   const pending = specsToValidate(desired, compiled.validate);
   if (pending.length === 0) return;

@@ -6,6 +6,7 @@
  * (runtime/events.ts): metrics, notifications, backoff and memory release subscribe there.
  */
 import "server-only";
+import { mapInSlices, yieldToEventLoop } from "@/lib/engine/time-slice";
 import { buildWrites } from "@/lib/engine/writes";
 import type { Definition, RunTrigger } from "@/lib/engine/types";
 import { findDefinition, rowToDefinition, setDefinitionPin, type DefinitionRow } from "@/lib/server/data/definitions";
@@ -142,7 +143,12 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
       );
     }
     // unchanged resources are not recorded
-    const records = plan.changes.filter((c) => c.action !== "unchanged").map((c) => toRecord(c, { compactCreates: true }));
+    // rendering records (YAML sides) is synchronous work per change: in slices
+    await yieldToEventLoop();
+    const records = await mapInSlices(
+      plan.changes.filter((c) => c.action !== "unchanged"),
+      (c) => toRecord(c, { compactCreates: true }),
+    );
     for (const p of plan.fileProblems.slice(0, 200)) say(`file problem: ${p.path}${p.line ? `:${p.line}${p.column ? `:${p.column}` : ""}` : ""}: ${p.message}`);
     const counts = countsOf(plan);
     const total = plan.changes.length;
