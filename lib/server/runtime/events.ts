@@ -12,6 +12,8 @@ import { processSingleton } from "@/lib/server/runtime/singletons";
 export interface RuntimeEvents {
   /** a run of this process reached its final phase (the row as stored) */
   "run-finished": { run: RunRow; definition: string; /** resources the run planned (0 when it ended early) */ planned: number };
+  /** a run has its plan and is about to record and apply it; parsedFiles: files read anew (not from the cache) */
+  "run-planned": { runId: string; parsedFiles: number };
   /** a refresh ended: cheap (nothing changed), full (re-planned), new-commit or error */
   "refresh-finished": { definition: string; result: "cheap" | "full" | "new-commit" | "error" };
   /** a remote Git operation ended (errorCode set when it failed) */

@@ -133,6 +133,7 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
       if (!gate.onBranch) say(`commit ${gate.commit} is not on branch ${def.spec.gitops!.branch}: applied without becoming its head`);
     }
     const { state, plan, rows } = await computePlan(row, def, { revision, prune: req.prune, atomic: req.trigger === "rollback" }, say);
+    publish("run-planned", { runId: run.id, parsedFiles: state.parsedFiles });
     planned = plan.changes.length;
     // A vanished folder is far more often a mistake (a rename, a bad merge) than an intent:
     // the run fails and the store keeps what it has, instead of recording a "successful" empty sync.
