@@ -40,7 +40,13 @@ if (!only || only === "static") {
 if (!only || only === "unit" || only === "e2e") {
   step("build (next build, skipped when up to date)", process.execPath, [path.join(root, "scripts", "build-if-stale.mjs")]);
 }
-if (!only || only === "unit") step("unit and integration tests (vitest)", bin("vitest"), ["run"]);
+// The event-loop stall cases (issue 19 H2) measure latency: they run alone, after the rest, so
+// other test files' servers and Git processes do not share the two cores with them.
+const alone = ["test/hardening/validation-stall.test.ts"];
+if (!only || only === "unit") {
+  step("unit and integration tests (vitest)", bin("vitest"), ["run", ...alone.flatMap((f) => ["--exclude", f])]);
+  step("latency cases, alone (vitest)", bin("vitest"), ["run", ...alone]);
+}
 if (!only || only === "e2e") {
   ensureChromium();
   step("end-to-end tests (playwright, chromium)", bin("playwright"), ["test"]);
