@@ -26,6 +26,8 @@ export function diffFields(oldDoc: unknown, newDoc: unknown): FieldChange[] {
   const changes = microdiff(copy ? cloneJson(left, { nullProto: true }) : left, copy ? cloneJson(right, { nullProto: true }) : right, {
     cyclesFix: false,
   });
+  // values go out as copies of ordinary objects: the structured clone is native (the sides hold only JSON values)
+  const plain = copy ? plainCopy : (v: unknown) => (typeof v === "object" && v !== null ? structuredClone(v) : v);
   return changes.map((c): FieldChange => {
     const path = toPointer(c.path);
     switch (c.type) {
@@ -73,7 +75,7 @@ function emptyLike(v: Container): Container {
 }
 
 /** Back to ordinary objects, so callers never see null-prototype values. */
-function plain(v: unknown): unknown {
+function plainCopy(v: unknown): unknown {
   return cloneJson(v);
 }
 
