@@ -26,8 +26,6 @@ export function diffFields(oldDoc: unknown, newDoc: unknown): FieldChange[] {
   const changes = microdiff(copy ? cloneJson(left, { nullProto: true }) : left, copy ? cloneJson(right, { nullProto: true }) : right, {
     cyclesFix: false,
   });
-  // values go out as copies of ordinary objects: the structured clone is native (the sides hold only JSON values)
-  const plain = copy ? plainCopy : (v: unknown) => (typeof v === "object" && v !== null ? structuredClone(v) : v);
   return changes.map((c): FieldChange => {
     const path = toPointer(c.path);
     switch (c.type) {
@@ -75,7 +73,7 @@ function emptyLike(v: Container): Container {
 }
 
 /** Back to ordinary objects, so callers never see null-prototype values. */
-function plainCopy(v: unknown): unknown {
+function plain(v: unknown): unknown {
   return cloneJson(v);
 }
 

@@ -10,7 +10,6 @@ import { validateSpecs } from "@/lib/server/validation/validate-specs";
 import { contentHash } from "@/lib/engine/canonical";
 import { findOwnKeyPath, getOwn, isPlainObject, setOwn } from "@/lib/engine/plain-object";
 import { isDrifted } from "@/lib/engine/status";
-import { hasOwnKeyDeep } from "@/lib/engine/collect";
 import { yieldToEventLoop } from "@/lib/engine/time-slice";
 import { parseLabelSelector } from "@/lib/engine/label-selector";
 import type { ResourceKey } from "@/lib/engine/types";
@@ -97,7 +96,7 @@ async function parseInput(body: unknown, defRow: DefinitionRow) {
   // the event loop a turn: yield between them so the server keeps answering (issue 19 H2).
   await yieldToEventLoop();
   // the store's JSON layer silently drops "__proto__" keys: refuse them rather than store less than was sent
-  const protoAt = hasOwnKeyDeep(body, "__proto__") ? findOwnKeyPath(body, "__proto__", "")?.slice(1) : undefined;
+  const protoAt = findOwnKeyPath(body, "__proto__", "")?.slice(1);
   if (protoAt) throw new AppError("VALIDATION_FAILED", `${protoAt}: the key "__proto__" is not allowed`, [{ path: protoAt, message: "not allowed" }]);
   const parsed = resourceInputSchema.safeParse(body);
   if (!parsed.success) {
