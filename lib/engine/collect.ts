@@ -107,7 +107,8 @@ function toDesired(
     [getOwn(metadata, "labels"), "metadata.labels"],
     [getOwn(metadata, "annotations"), "metadata.annotations"],
   ] as const) {
-    const at = findOwnKeyPath(value, "__proto__", where);
+    // the walk that names the path builds a string per value: only when there is something to name
+    const at = hasOwnKeyDeep(value, "__proto__") ? findOwnKeyPath(value, "__proto__", where) : undefined;
     if (at) errors.push(`${at.slice(0, 200)}: the key "__proto__" is not allowed (it cannot be stored as data)`);
   }
 
@@ -164,4 +165,23 @@ function markDuplicates(desired: DesiredResource[]): void {
 function cmpSource(a: DesiredResource, b: DesiredResource): number {
   if (a.sourcePath !== b.sourcePath) return a.sourcePath < b.sourcePath ? -1 : 1;
   return a.sourceLine - b.sourceLine;
+}
+
+/** true when some object in `v` (at any depth) has the own key `key`; no allocation per value. */
+export function hasOwnKeyDeep(v: unknown, key: string): boolean {
+  const stack: unknown[] = [v];
+  while (stack.length > 0) {
+    const x = stack.pop();
+    if (typeof x !== "object" || x === null) continue;
+    if (Array.isArray(x)) {
+      for (const item of x) if (typeof item === "object" && item !== null) stack.push(item);
+      continue;
+    }
+    if (Object.prototype.hasOwnProperty.call(x, key)) return true;
+    for (const k of Object.keys(x)) {
+      const item = (x as Record<string, unknown>)[k];
+      if (typeof item === "object" && item !== null) stack.push(item);
+    }
+  }
+  return false;
 }

@@ -18,6 +18,8 @@ export interface JsonScanResult {
 
 interface Frame {
   kind: "object" | "array";
+  /** an object's first key; the set of keys is made at the second (most objects of a large document have one or two) */
+  firstKey?: string;
   keys?: Set<string>;
   expectKey: boolean;
   expectValue: boolean;
@@ -46,8 +48,12 @@ export function scanJson(text: string, maxDepth: number): JsonScanResult {
       const end = stringEnd(text, i);
       if (top && top.kind === "object" && top.expectKey) {
         const key = decodeKey(text.slice(i, end));
-        if (top.keys?.has(key)) result.duplicateKeys.push({ key, offset: i });
-        else top.keys?.add(key);
+        if (top.keys) {
+          if (top.keys.has(key)) result.duplicateKeys.push({ key, offset: i });
+          else top.keys.add(key);
+        } else if (top.firstKey === undefined) top.firstKey = key;
+        else if (top.firstKey === key) result.duplicateKeys.push({ key, offset: i });
+        else top.keys = new Set([top.firstKey, key]);
         top.lastKey = key;
         top.expectKey = false;
       }
@@ -62,9 +68,7 @@ export function scanJson(text: string, maxDepth: number): JsonScanResult {
       const isItems = c === 0x5b && stack.length === 1 && top?.kind === "object" && top.lastKey === "items";
       if (isItems) itemOffsets = [];
       stack.push(
-        c === 0x7b
-          ? { kind: "object", keys: new Set(), expectKey: true, expectValue: false, isItems: false }
-          : { kind: "array", expectKey: false, expectValue: true, isItems },
+        c === 0x7b ? { kind: "object", expectKey: true, expectValue: false, isItems: false } : { kind: "array", expectKey: false, expectValue: true, isItems },
       );
       i++;
       continue;

@@ -20,9 +20,10 @@ function re2(pattern: string, flags = ""): RE2JS {
   return RE2JS.compile(RE2JS.translateRegExp(pattern), f);
 }
 
+/** Compiled on first use: compiling all of ajv-formats' expressions took ~20 ms, and a schema uses few of them. */
 function re2Test(re: RegExp): StringCheck {
-  const compiled = re2(re.source, re.flags);
-  return (s) => compiled.test(s);
+  let compiled: RE2JS | undefined;
+  return (s) => (compiled ??= re2(re.source, re.flags)).test(s);
 }
 
 // ajv-formats 3.0.1 `duration` without `(?!$)` (something follows "P") and `(?=\d)` (a digit follows "T")
@@ -69,9 +70,19 @@ const byte: StringCheck = (s) => BYTE.test(s);
 
 const replaced: Record<string, StringCheck> = { duration, hostname, url, uri, byte };
 
-/** Every format ajv-formats' full set knows, each safe to run on hostile strings. */
-export function safeFormats(): Record<string, FormatDefinition<string> | FormatDefinition<number> | true> {
-  const out: Record<string, FormatDefinition<string> | FormatDefinition<number> | true> = {};
+type FormatTable = Record<string, FormatDefinition<string> | FormatDefinition<number> | true>;
+let table: FormatTable | undefined;
+
+/**
+ * Every format ajv-formats' full set knows, each safe to run on hostile strings. One table per
+ * process (its checks are pure): building it for every schema compile held the event loop.
+ */
+export function safeFormats(): FormatTable {
+  return (table ??= buildFormats());
+}
+
+function buildFormats(): FormatTable {
+  const out: FormatTable = {};
   for (const [name, def] of Object.entries(fullFormats)) {
     const own = replaced[name];
     if (own) out[name] = { type: "string", validate: own };

@@ -54,13 +54,32 @@ export function compileSpecValidator(schema: Record<string, unknown> | undefined
   return result;
 }
 
+const ajvOptions = () => ({ allErrors: true, strict: false, code: { regExp: re2Engine }, formats: safeFormats() });
+
+/**
+ * One instance that only checks schemas against the meta-schema: a fresh Ajv compiles the
+ * meta-schema again (~20-30 ms of one synchronous call per schema compile, issue 19 H2);
+ * checking never adds the schema, so a shared instance cannot clash on `$id`.
+ */
+let metaAjv: Ajv | undefined;
+
+/** ajv's own message for a schema the meta-schema refuses ("schema is invalid: …"), or undefined. */
+function metaSchemaError(schema: Record<string, unknown>): string | undefined {
+  const ajv = (metaAjv ??= new Ajv(ajvOptions()));
+  if (ajv.validateSchema(schema) === true) return undefined;
+  return `schema is invalid: ${ajv.errorsText(ajv.errors)}`;
+}
+
 function compileUncached(schema: Record<string, unknown>): CompileResult {
   // One Ajv per schema: schemas may reuse the same $id, which one shared instance would refuse.
-  const ajv = new Ajv({ allErrors: true, strict: false, code: { regExp: re2Engine }, formats: safeFormats() });
+  // The meta-schema check is done once by the shared checker above instead of by each instance.
+  const ajv = new Ajv({ ...ajvOptions(), validateSchema: false });
   ajv.removeKeyword("uniqueItems");
   ajv.addKeyword({ keyword: "uniqueItems", type: "array", schemaType: "boolean", errors: true, validate: uniqueItems });
   let fn: ValidateFunction;
   try {
+    const invalid = metaSchemaError(schema);
+    if (invalid !== undefined) throw new Error(invalid);
     fn = ajv.compile(schema);
   } catch (e) {
     return { ok: false, errors: [`invalid schema: ${e instanceof Error ? e.message : String(e)}`.slice(0, 500)] };

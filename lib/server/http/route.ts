@@ -151,7 +151,9 @@ export function parseJsonBody(text: string): unknown {
     }
     throw new AppError("BAD_REQUEST", `malformed JSON${where}: ${(err as Error).message.slice(0, 200)}`);
   }
-  const nul = findNulPath(value, "");
+  // JSON can carry U+0000 only as the escape "\u0000" (a raw control character is a syntax
+  // error): without one in the text, the walk (~10 ms on a 20,000-item body) finds nothing
+  const nul = /\\u0000/i.test(text) ? findNulPath(value, "") : undefined;
   if (nul !== undefined) {
     const field = nul.replace(/^\./, "") || "(body)";
     throw new AppError("VALIDATION_FAILED", `${field}: contains U+0000 (NUL), which cannot be stored`, [{ path: field, message: "contains U+0000 (NUL)" }]);

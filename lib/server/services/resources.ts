@@ -10,6 +10,8 @@ import { validateSpecs } from "@/lib/server/validation/validate-specs";
 import { contentHash } from "@/lib/engine/canonical";
 import { findOwnKeyPath, getOwn, isPlainObject, setOwn } from "@/lib/engine/plain-object";
 import { isDrifted } from "@/lib/engine/status";
+import { hasOwnKeyDeep } from "@/lib/engine/collect";
+import { yieldToEventLoop } from "@/lib/engine/time-slice";
 import { parseLabelSelector } from "@/lib/engine/label-selector";
 import type { ResourceKey } from "@/lib/engine/types";
 import { findDefinitionById, findDefinitionByKind, rowToDefinition, type DefinitionRow } from "@/lib/server/data/definitions";
@@ -90,8 +92,12 @@ async function definitionFor(kind: string): Promise<DefinitionRow> {
 }
 
 async function parseInput(body: unknown, defRow: DefinitionRow) {
+  // A large body's stages (JSON scan and parse, the checks here, hashing, the write, reading it
+  // back) are each synchronous for tens of ms, and awaiting the embedded store does not give
+  // the event loop a turn: yield between them so the server keeps answering (issue 19 H2).
+  await yieldToEventLoop();
   // the store's JSON layer silently drops "__proto__" keys: refuse them rather than store less than was sent
-  const protoAt = findOwnKeyPath(body, "__proto__", "")?.slice(1);
+  const protoAt = hasOwnKeyDeep(body, "__proto__") ? findOwnKeyPath(body, "__proto__", "")?.slice(1) : undefined;
   if (protoAt) throw new AppError("VALIDATION_FAILED", `${protoAt}: the key "__proto__" is not allowed`, [{ path: protoAt, message: "not allowed" }]);
   const parsed = resourceInputSchema.safeParse(body);
   if (!parsed.success) {
@@ -114,6 +120,7 @@ async function parseInput(body: unknown, defRow: DefinitionRow) {
   const spec = doc.spec ?? {};
   // off the event loop with a time budget when the spec is large (an operator's hostile PUT)
   const [errors = []] = await validateSpecs(def.spec.schema, [spec]);
+  await yieldToEventLoop();
   if (errors.length > 0) {
     throw new AppError(
       "SPEC_INVALID",
@@ -135,6 +142,7 @@ export async function createResource(body: unknown, who: Principal): Promise<Res
   const defRow = await definitionFor(kind);
   const r = await parseInput(body, defRow);
   if (await findResource(r.key)) throw new AppError("CONFLICT", `${keyLabel(r.key)} already exists`);
+  await yieldToEventLoop();
   const row = await createResourceRow({
     definitionId: defRow.id,
     ...r.key,
@@ -159,8 +167,10 @@ export async function replaceResource(key: ResourceKey, body: unknown, who: Prin
       { path: "metadata", message: "does not match the URL" },
     ]);
   }
+  await yieldToEventLoop();
   const hash = contentHash({ spec: r.spec, labels: r.labels, annotations: r.annotations });
   const specChanged = hash !== existing.liveSpecHash;
+  await yieldToEventLoop();
   const row = await updateResourceContent(existing.id, {
     labels: r.labels,
     annotations: r.annotations,
@@ -170,6 +180,7 @@ export async function replaceResource(key: ResourceKey, body: unknown, who: Prin
     // a Git-managed resource changed here is out of sync with Git until the next sync (or back in line)
     ...(existing.appliedSpecHash ? { syncStatus: hash === existing.appliedSpecHash ? "Synced" : "OutOfSync" } : {}),
   });
+  await yieldToEventLoop();
   await audit(who, "resource.update", keyLabel(key), "ok", {
     gitManaged: existing.managedBy !== null,
     drifted: isDrifted({ appliedSpecHash: existing.appliedSpecHash, liveSpecHash: hash }),

@@ -18,8 +18,12 @@ export async function prevalidateSource<F extends { path: string }>(
   parse: (file: F) => ParseResult,
   definition: Definition,
 ): Promise<void> {
+  // compiling (the first time in this bundle: ajv's meta-schema too) and parsing a large file
+  // are each a synchronous stretch of tens of ms: the event loop gets a turn between them
+  await yieldToEventLoop();
   const compiled = compileSpecValidator(definition.spec.schema);
   if (!compiled.ok) return; // the pipeline reports it
+  await yieldToEventLoop();
   // parsing is the first (uncached) read of changed files: in slices, so the server keeps answering
   const parsed = await mapInSlices(files, (f) => ({ path: f.path, docs: parse(f).docs }));
   await yieldToEventLoop();
