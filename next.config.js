@@ -40,5 +40,6 @@ const nextConfig = {
   typedRoutes: false,
   // `npm test` runs tsc and ESLint over everything (tests included); the build need not repeat it.
   typescript: { ignoreBuildErrors: true },
+  ...(process.env.SYNCLINE_NO_MINIFY ? { experimental: { serverMinification: false } } : {}),
 };
 export default nextConfig;

@@ -48,4 +48,14 @@ describe("diffFields", () => {
     expect(Object.getPrototypeOf(added)).toBe(Object.prototype);
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
+
+  it("finds such keys deep in compared objects, and lists a key only one side has whole", () => {
+    const deep = (v: unknown) => JSON.parse(`{"spec": {"a": [{"b": {"constructor": ${JSON.stringify(v)}}}]}}`) as unknown;
+    expect(diffFields(deep(1), deep(2))).toEqual([{ path: "/spec/a/0/b/constructor", op: "modified", old: 1, new: 2 }]);
+    expect(diffFields({ spec: { a: [{ b: {} }] } }, deep("c"))).toEqual([{ path: "/spec/a/0/b/constructor", op: "added", new: "c" }]);
+    // a value only the new side has is one change, whatever it holds
+    const created = deep("c") as { spec: unknown };
+    const changes = diffFields({ metadata: {} }, { metadata: {}, spec: created.spec });
+    expect(changes).toEqual([{ path: "/spec", op: "added", new: created.spec }]);
+  });
 });

@@ -21,13 +21,14 @@ export function diffFields(oldDoc: unknown, newDoc: unknown): FieldChange[] {
     return [rootChange(left, right)];
   }
   // Copying both sides cost ~40 ms of one synchronous call on a 20,000-item document (issue 19
-  // H2); only a document with a key Object.prototype also has needs the copies.
-  const copy = hasInheritedNameKey(left) || hasInheritedNameKey(right);
+  // H2); only a document with a key Object.prototype also has, where microdiff compares keys, needs the copies.
+  const copy = inheritedNameKeyWhereCompared(left, right);
   const changes = microdiff(copy ? cloneJson(left, { nullProto: true }) : left, copy ? cloneJson(right, { nullProto: true }) : right, {
     cyclesFix: false,
   });
-  // values go out as copies of ordinary objects: the structured clone is native (the sides hold only JSON values)
-  const plain = copy ? plainCopy : (v: unknown) => (typeof v === "object" && v !== null ? structuredClone(v) : v);
+  // values go out as ordinary objects: copies only when the sides were copied into null-prototype ones
+  // (otherwise they are the sides' own values: a 20,000-item create is one reference, not a clone)
+  const plain = copy ? plainCopy : (v: unknown) => v;
   return changes.map((c): FieldChange => {
     const path = toPointer(c.path);
     switch (c.type) {
@@ -41,23 +42,33 @@ export function diffFields(oldDoc: unknown, newDoc: unknown): FieldChange[] {
   });
 }
 
-/** true when some object in `v` has an own key that `key in {}` also sees ("__proto__", "constructor", …). */
-function hasInheritedNameKey(v: unknown): boolean {
-  const stack: unknown[] = [v];
+/**
+ * true when an object microdiff compares key by key (both sides hold an object of the same shape
+ * at that path) has an own key that `key in {}` also sees ("__proto__", "constructor", …). Values
+ * only one side has are reported whole, so they are not walked: a create's spec costs nothing.
+ */
+function inheritedNameKeyWhereCompared(left: Container, right: Container): boolean {
+  const stack: [Container, Container][] = [[left, right]];
   while (stack.length > 0) {
-    const x = stack.pop();
-    if (typeof x !== "object" || x === null) continue;
-    if (Array.isArray(x)) {
-      for (const item of x) if (typeof item === "object" && item !== null) stack.push(item);
+    const [a, b] = stack.pop()!;
+    if (Array.isArray(a)) {
+      const bs = b as unknown[];
+      for (let i = 0; i < Math.min(a.length, bs.length); i++) pushPair(stack, a[i], bs[i]);
       continue;
     }
-    for (const k of Object.keys(x)) {
+    const ra = a as Record<string, unknown>;
+    const rb = b as Record<string, unknown>;
+    for (const k of Object.keys(ra)) {
       if (k in Object.prototype) return true;
-      const item = (x as Record<string, unknown>)[k];
-      if (typeof item === "object" && item !== null) stack.push(item);
+      if (Object.hasOwn(rb, k)) pushPair(stack, ra[k], rb[k]);
     }
+    for (const k of Object.keys(rb)) if (k in Object.prototype) return true;
   }
   return false;
+}
+
+function pushPair(stack: [Container, Container][], a: unknown, b: unknown): void {
+  if (isContainer(a) && isContainer(b) && Array.isArray(a) === Array.isArray(b)) stack.push([a, b]);
 }
 
 function rootChange(left: unknown, right: unknown): FieldChange {

@@ -61,13 +61,24 @@ const ajvOptions = () => ({ allErrors: true, strict: false, code: { regExp: re2E
  * meta-schema again (~20-30 ms of one synchronous call per schema compile, issue 19 H2);
  * checking never adds the schema, so a shared instance cannot clash on `$id`.
  */
-let metaAjv: Ajv | undefined;
+const META = Symbol.for("syncline.validate.meta-schema-checker");
+/**
+ * Next loads this module once per bundle (route handlers, server actions, instrumentation):
+ * the checker is kept on globalThis, so the meta-schema is compiled once per process, not once
+ * per bundle inside some request (~20-40 ms of one synchronous call, issue 19 H2).
+ */
+const shared = globalThis as unknown as { [META]?: Ajv };
 
 /** ajv's own message for a schema the meta-schema refuses ("schema is invalid: …"), or undefined. */
 function metaSchemaError(schema: Record<string, unknown>): string | undefined {
-  const ajv = (metaAjv ??= new Ajv(ajvOptions()));
+  const ajv = (shared[META] ??= new Ajv(ajvOptions()));
   if (ajv.validateSchema(schema) === true) return undefined;
   return `schema is invalid: ${ajv.errorsText(ajv.errors)}`;
+}
+
+/** Compiles the meta-schema checker now (the server calls it at start, off any request's path). */
+export function warmSchemaChecks(): void {
+  metaSchemaError({ type: "object" });
 }
 
 function compileUncached(schema: Record<string, unknown>): CompileResult {

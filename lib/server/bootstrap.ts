@@ -18,6 +18,7 @@ import { subscribeMetrics } from "@/lib/server/metrics/subscribe";
 import { subscribeNotifications } from "@/lib/server/notifications/notify";
 import { subscribeMemoryRelease } from "@/lib/server/memory";
 import { processSingleton } from "@/lib/server/runtime/singletons";
+import { warmSchemaChecks } from "@/lib/engine/validate";
 
 export function bootstrap(): Promise<void> {
   return processSingleton("booted", run);
@@ -48,6 +49,8 @@ async function run(): Promise<void> {
   subscribeNotifications();
   subscribeMemoryRelease();
   installRunHooks();
+  // the first schema compile would otherwise also compile ajv's meta-schema inside a request
+  setImmediate(warmSchemaChecks);
   if (env.SYNCLINE_SCHEDULER !== "0") await startScheduler();
   const url = env.SYNCLINE_PUBLIC_URL ?? `http://localhost:${env.PORT}`;
   const lines = ["", `  Syncline is running at ${url}`, `  store: ${kind === "pglite" ? `embedded PGlite in ${env.dataDir}` : "PostgreSQL"}`];

@@ -55,6 +55,28 @@ const pgliteBulkSerializers = {
 
 const globalForDb = processSingleton("db", () => ({}) as { __synclineDb?: Promise<DbHandle> });
 
+/**
+ * The embedded store is one connection: a bulk transaction (a 10,000-resource sync, a run's
+ * change records) holds it, and any other query waits. The health check reads this instead of
+ * queueing behind a writer that is making progress (see lib/server/data/health.ts).
+ */
+const storeActivity = processSingleton("store-activity", () => ({ openTransactions: 0, lastProgressAt: 0 }));
+
+/** true while a raw transaction holds the embedded store and one of its statements finished within `withinMs` */
+export function storeBusyWithProgress(withinMs: number): boolean {
+  return storeActivity.openTransactions > 0 && performance.now() - storeActivity.lastProgressAt <= withinMs;
+}
+
+async function tracked<T>(fn: () => Promise<T>): Promise<T> {
+  storeActivity.openTransactions++;
+  storeActivity.lastProgressAt = performance.now();
+  try {
+    return await fn();
+  } finally {
+    storeActivity.openTransactions--;
+  }
+}
+
 async function openPglite(dataDir: string): Promise<DbHandle> {
   const release = lockDataDir(dataDir);
   try {
@@ -72,7 +94,16 @@ async function openPglite(dataDir: string): Promise<DbHandle> {
     const options = { serializers: pgliteBulkSerializers };
     const raw: RawSql = {
       query: async (sql, params) => (await pg.query(sql, params, options)).rows as never[],
-      transaction: (fn) => pg.transaction((tx) => fn(async (sql, params) => (await tx.query(sql, params, options)).rows as never[])),
+      transaction: (fn) =>
+        tracked(() =>
+          pg.transaction((tx) =>
+            fn(async (sql, params) => {
+              const rows = (await tx.query(sql, params, options)).rows as never[];
+              storeActivity.lastProgressAt = performance.now();
+              return rows;
+            }),
+          ),
+        ),
     };
     return {
       prisma,

@@ -64,22 +64,34 @@ export async function startAppServer(opts: { env?: Record<string, string>; dataD
   let child!: ChildProcess;
   const url = `http://127.0.0.1:${port}`;
   const launch = async () => {
-    child = spawn(process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-      cwd: root,
-      env: {
-        ...process.env,
-        NODE_ENV: "production",
-        PORT: String(port),
-        SYNCLINE_DATA_DIR: dataDir,
-        SYNCLINE_ADMIN_PASSWORD: adminPassword,
-        SYNCLINE_DEMO: "0",
-        SYNCLINE_PUBLIC_URL: url,
-        NEXT_TELEMETRY_DISABLED: "1",
-        DATABASE_URL: "",
-        ...opts.env,
+    child = spawn(
+      process.execPath,
+      [
+        ...(process.env.SYNCLINE_TEST_SERVER_NODE_ARGS ? process.env.SYNCLINE_TEST_SERVER_NODE_ARGS.split(" ") : []),
+        path.join(root, "node_modules", "next", "dist", "bin", "next"),
+        "start",
+        "-p",
+        String(port),
+        "-H",
+        "127.0.0.1",
+      ],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          NODE_ENV: "production",
+          PORT: String(port),
+          SYNCLINE_DATA_DIR: dataDir,
+          SYNCLINE_ADMIN_PASSWORD: adminPassword,
+          SYNCLINE_DEMO: "0",
+          SYNCLINE_PUBLIC_URL: url,
+          NEXT_TELEMETRY_DISABLED: "1",
+          DATABASE_URL: "",
+          ...opts.env,
+        },
+        stdio: ["ignore", "pipe", "pipe"],
       },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    );
     child.stdout!.on("data", (d) => (log += d));
     child.stderr!.on("data", (d) => (log += d));
     await waitHealthy(url, child, () => log);

@@ -8,6 +8,7 @@ import crypto from "node:crypto";
 import { Prisma, type SyncRun, type SyncRunChange } from "@prisma/client";
 import { getDb, getRawSql, type RawQuery } from "@/lib/server/db";
 import { STAMP_SQL } from "@/lib/server/data/resources";
+import { yieldToEventLoop } from "@/lib/engine/time-slice";
 import type { ChangeAction, FieldChange, ResourceKey, RunPhase, RunTrigger } from "@/lib/engine/types";
 import type { ResourceWrite, ResourceWrites } from "@/lib/engine/writes";
 
@@ -103,6 +104,8 @@ const UTC = (n: number) => `($${n}::timestamptz AT TIME ZONE 'UTC')`;
  */
 async function writeChanges(q: RawQuery, runId: string, changes: ChangeRecord[]): Promise<void> {
   for (const part of chunks(changes, 1_000)) {
+    // a turn for the event loop between statements: serializing a part and the store's insert are synchronous
+    await yieldToEventLoop();
     const rows = part.map((c) => ({
       id: crypto.randomUUID(),
       kind: c.key.kind,

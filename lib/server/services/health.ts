@@ -2,11 +2,12 @@
 import "server-only";
 import { pingDatabase } from "@/lib/server/data/health";
 
-export type Health = { status: "ok"; database: string } | { status: "error"; message: string };
+export type Health = { status: "ok"; database: string; busy?: true } | { status: "error"; message: string };
 
 export async function checkHealth(): Promise<Health> {
   try {
-    return { status: "ok", database: await pingDatabase() };
+    const store = await pingDatabase();
+    return { status: "ok", database: store.kind, ...(store.busy ? { busy: true as const } : {}) };
   } catch (err) {
     return { status: "error", message: (err as Error).message };
   }

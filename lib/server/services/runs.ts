@@ -37,9 +37,9 @@ export function toRunView(r: RunRow, definition: string): RunView {
   };
 }
 
-/** A stored create: its document as compact JSON, and no diff (sync/record-change.ts toRecord). */
+/** A stored create (or invalid document with nothing live): its document as compact JSON, and no diff (sync/record-change.ts toRecord). */
 function compactCreate(c: RunChangeRow): ResourceDoc | undefined {
-  if (c.action !== "create" || !c.desiredYaml?.startsWith("{")) return undefined;
+  if (!(c.action === "create" || (c.action === "invalid" && !c.liveYaml)) || !c.desiredYaml?.startsWith("{")) return undefined;
   try {
     return JSON.parse(c.desiredYaml) as ResourceDoc;
   } catch {

@@ -13,7 +13,9 @@ export function toRecord(c: PlannedChange, opts: { compactCreates?: boolean } = 
   // a first sync of 10,000 resources would otherwise spend seconds rendering text nobody reads yet.
   // Its diff (every field added) is derived from that document when read (runs.ts toChangeView),
   // rather than stored as a second copy of every spec.
-  const shown = opts.compactCreates && c.action === "create" ? c.shownDoc : undefined;
+  // An invalid document with nothing live is stored the same way: its diff is also every field added.
+  const createLike = c.action === "create" || (c.action === "invalid" && !c.liveYaml);
+  const shown = opts.compactCreates && createLike ? c.shownDoc : undefined;
   const createJson = shown ? stableStringify(shown) : undefined;
   return {
     key: c.key,
