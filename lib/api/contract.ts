@@ -103,6 +103,8 @@ export interface DiffChangeView extends RunChangeView {
 
 export interface DiffView {
   definition: string;
+  /** the definition's kind */
+  kind: string;
   revision: string | null;
   commit: string;
   commitMessage: string;

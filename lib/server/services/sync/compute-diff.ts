@@ -36,6 +36,7 @@ export async function computeDiff(
     });
     return {
       definition: name,
+      kind: def.spec.names.kind,
       revision: opts.revision ?? null,
       commit: state.commit,
       commitMessage: state.commitInfo.message,
