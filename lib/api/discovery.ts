@@ -45,7 +45,8 @@ export function problemKind(message: string): string {
 }
 
 export function discover(kind: string, diff: Pick<DiffView, "otherKinds" | "fileProblems" | "changes"> & Partial<Pick<DiffView, "excludedFiles">>): Discovery {
-  const ours = diff.changes.filter((c) => c.action !== "delete").length;
+  // documents of our kind: those planned, and those without a usable key (file problems "Kind: …")
+  const ours = diff.changes.filter((c) => c.action !== "delete").length + diff.fileProblems.filter((p) => p.message.startsWith(`${kind}: `)).length;
   const kinds: DiscoveryKind[] = Object.entries(diff.otherKinds).map(([k, count]) => ({ kind: k, count, ours: false }));
   if (ours > 0) kinds.push({ kind, count: ours, ours: true });
   kinds.sort((a, b) => b.count - a.count || (a.kind < b.kind ? -1 : 1));
