@@ -6,7 +6,8 @@ describe("SourceFilter (gitops.include / exclude, .sourceignore)", () => {
     const f = new SourceFilter({ path: "/deploy" });
     expect(f.check("deploy/a.yaml")).toBeNull();
     expect(f.check("deploy/.hidden/b.yml")).toBeNull();
-    expect(f.check("deploy/c.JSON")).toEqual({ source: "include", pattern: "" });
+    expect(f.check("deploy/c.JSON")).toBeNull(); // as before include existed: any case
+    expect(new SourceFilter({ path: "/", include: ["**/*.yaml"] }).check("c.YAML")).toMatchObject({ source: "include" });
     expect(f.check("deploy/README.md")).toEqual({ source: "include", pattern: "" });
   });
 

@@ -71,7 +71,11 @@ export class SourceFilter {
   constructor(opts: { path: string; include?: readonly string[]; exclude?: readonly string[] }) {
     this.base = opts.path.split("/").filter(Boolean).join("/");
     const compile = (glob: string) => ({ glob, match: picomatch(glob, GLOB_OPTIONS) });
-    this.include = (opts.include && opts.include.length > 0 ? opts.include : DEFAULT_INCLUDE).map(compile);
+    // the default is the extension rule files were always read by (any case: "A.YAML" too)
+    this.include =
+      opts.include && opts.include.length > 0
+        ? opts.include.map(compile)
+        : [{ glob: DEFAULT_INCLUDE[0], match: (p: string) => SourceFilter.isResourceFile(p) }];
     this.exclude = (opts.exclude ?? []).map(compile);
   }
 
@@ -100,7 +104,12 @@ export class SourceFilter {
     let verdict: ExclusionReason | null = null;
     for (const f of this.ignoreFiles) {
       if (f.dir !== "" && !repoPath.startsWith(`${f.dir}/`)) continue;
-      const r = f.matcher.test(f.dir === "" ? repoPath : repoPath.slice(f.dir.length + 1));
+      let r: ReturnType<Ignore["test"]>;
+      try {
+        r = f.matcher.test(f.dir === "" ? repoPath : repoPath.slice(f.dir.length + 1));
+      } catch {
+        continue; // a name the ignore package refuses (a crafted tree's ".."): no rule applies to it
+      }
       if (r.ignored) {
         const pattern = r.rule?.pattern ?? "";
         const idx = f.lines.findIndex((l) => l.trim() === pattern.trim());
