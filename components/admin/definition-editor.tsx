@@ -94,7 +94,7 @@ export function DefinitionEditor({ name, initialJson }: { name: string | null; i
         </Alert>
       ) : null}
       {saved ? <Alert kind="success">Saved {saved}.</Alert> : null}
-      <GitopsSourceFields json={json} onChange={setJson} />
+      <GitopsSourceFields json={json} initialJson={name ? initialJson : undefined} onChange={setJson} />
       <div className="overflow-hidden rounded-lg border border-slate-200 dark:border-slate-800" data-testid="definition-editor">
         <CodeEditor value={json} onChange={setJson} language="json" height="60vh" markers={markers} ariaLabel="Definition JSON" />
       </div>

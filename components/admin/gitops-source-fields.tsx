@@ -24,9 +24,12 @@ function readGitops(json: string): { doc: Json; gitops: Json } | null {
 
 const lines = (v: unknown) => (Array.isArray(v) ? v.map(String).join("\n") : "");
 
-export function GitopsSourceFields({ json, onChange }: { json: string; onChange: (json: string) => void }) {
+export function GitopsSourceFields({ json, initialJson, onChange }: { json: string; initialJson?: string; onChange: (json: string) => void }) {
   const id = useId();
   const parsed = readGitops(json);
+  const before = initialJson ? readGitops(initialJson) : null;
+  const nsOf = (g: Json | undefined) => `${typeof g?.targetNamespace === "string" ? g.targetNamespace : ""}|${g?.forceNamespace === true}`;
+  const nsChanged = before !== null && parsed !== null && nsOf(before.gitops) !== nsOf(parsed.gitops);
   if (!parsed) {
     return (
       <p className="text-sm text-slate-500" data-testid="gitops-fields-unavailable">
@@ -93,6 +96,12 @@ export function GitopsSourceFields({ json, onChange }: { json: string; onChange:
           />
         </div>
       </div>
+      {nsChanged ? (
+        <p className="text-amber-800 sm:col-span-2 dark:text-amber-300" data-testid="namespace-change-note">
+          Changing the target namespace changes the resources&apos; keys: the next sync creates them in the new namespace and deletes (with prune) or orphans
+          them in the old one. Review the definition&apos;s diff before syncing.
+        </p>
+      ) : null}
       <p className="text-slate-500 sm:col-span-2">
         Globs are relative to the path; .sourceignore files (gitignore syntax) at the repository root and under the path are honoured too.
       </p>
