@@ -51,6 +51,10 @@ export function printPlan(out: Out, c: Palette, d: DiffView): void {
   for (const p of d.fileProblems) out.line(c.red(`  ! file    ${place(p)}: ${p.message}`));
   const others = Object.entries(d.otherKinds);
   if (others.length) out.line(c.dim(`  (ignored: ${others.map(([k, n]) => `${n} ${k}`).join(", ")} — other kinds)`));
+  const ex = d.excludedFiles;
+  const left = ex ? ex.exclude + ex.sourceignore + ex.include : 0;
+  if (left) out.line(c.dim(`  (${left} files left out by gitops.include / exclude / .sourceignore, not read)`));
+  if (d.movedNamespace) out.line(c.dim(`  (${d.movedNamespace} documents moved to the target namespace by gitops.forceNamespace)`));
   if (d.pruneWithheld) out.line(c.yellow(`  prune withheld: ${d.pruneWithheld}`));
   out.line(countsLine(d));
 }

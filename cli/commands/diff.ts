@@ -12,6 +12,7 @@ import { outputOption, printData, type Out } from "../output";
 import { changeLine, countsLine, differs, DIFFERING, planHeadline } from "../plan-summary";
 import { place, resourceLabel } from "../text-format";
 import { diffLines, unifiedHunks } from "../unified-diff";
+import { discover } from "@/lib/api/discovery";
 
 export function diffCommand(): Command {
   return new Command("diff")
@@ -62,7 +63,21 @@ function printDiff(out: Out, c: Palette, d: DiffView): void {
   }
   for (const p of d.fileProblems) out.line(c.red(`! file ${place(p)}: ${p.message}`));
   if (d.pruneWithheld) out.line(c.yellow(`prune withheld: ${d.pruneWithheld}`));
+  printDiscovery(out, c, d);
   out.line(differs(d) ? countsLine(d) : c.green(`In sync: ${countsLine(d)}`));
+}
+
+/** Nothing of the definition's kind would be in the store: say what the path holds instead (issue 20). */
+function printDiscovery(out: Out, c: Palette, d: DiffView): void {
+  const n = (k: string) => d.counts[k] ?? 0;
+  if (n("create") + n("update") + n("unchanged") > 0) return;
+  const found = discover(d.kind, d);
+  out.line(c.bold(`Nothing of kind ${d.kind} to sync. Found under the path:`));
+  out.line(found.kinds.length ? `  kinds: ${found.kinds.map((k) => `${k.kind} × ${k.count}`).join(", ")}` : "  kinds: no documents");
+  for (const p of found.problems) out.line(c.yellow(`  ${p.count} × ${p.example}  (first: ${p.first})`));
+  if (found.problemKinds > found.problems.length) out.line(`  … ${found.problemKinds - found.problems.length} more kinds of file problem`);
+  if (found.excludedFiles) out.line(`  ${found.excludedFiles} files left out by include / exclude / .sourceignore`);
+  if (found.hint) out.line(c.bold(`  hint: ${found.hint}`));
 }
 
 function printResourceDiff(out: Out, c: Palette, ch: DiffChangeView): void {

@@ -8,6 +8,7 @@ import { CodeEditor } from "@/components/editor/lazy-editors";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { GitopsSourceFields } from "@/components/admin/gitops-source-fields";
 
 interface FieldError {
   path: string;
@@ -93,6 +94,7 @@ export function DefinitionEditor({ name, initialJson }: { name: string | null; i
         </Alert>
       ) : null}
       {saved ? <Alert kind="success">Saved {saved}.</Alert> : null}
+      <GitopsSourceFields json={json} initialJson={name ? initialJson : undefined} onChange={setJson} />
       <div className="overflow-hidden rounded-lg border border-slate-200 dark:border-slate-800" data-testid="definition-editor">
         <CodeEditor value={json} onChange={setJson} language="json" height="60vh" markers={markers} ariaLabel="Definition JSON" />
       </div>

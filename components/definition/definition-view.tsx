@@ -10,6 +10,7 @@ import { ActionBar } from "@/components/definition/action-bar";
 import { PinBanner } from "@/components/definition/pin-banner";
 import { ResourcesTable } from "@/components/definition/resources-table";
 import { LastRun } from "@/components/overview/last-run";
+import { FileSearch, SourceSettings, WhyNothingSyncs } from "@/components/definition/source-panel";
 
 export function DefinitionView({ summary: d, role, query, page, rollbackTargets, suspension, webhook }: DefinitionPageData & { role: string }) {
   const base = `/definitions/${encodeURIComponent(d.name)}`;
@@ -47,6 +48,7 @@ export function DefinitionView({ summary: d, role, query, page, rollbackTargets,
           <dd className="font-mono">{d.kind}</dd>
           <dt className="text-slate-500">Source</dt>
           <dd className="break-all font-mono">{d.gitops ? `${d.gitops.repoURL} @ ${d.gitops.branch} ${d.gitops.path}` : "no gitops section"}</dd>
+          {d.gitops ? <SourceSettings gitops={d.gitops} /> : null}
           <dt className="text-slate-500">Applied commit</dt>
           <dd data-testid="synced-commit">
             <CopySha sha={d.syncedCommit} />
@@ -85,7 +87,9 @@ export function DefinitionView({ summary: d, role, query, page, rollbackTargets,
         rollbackTargets={rollbackTargets.filter((t) => t.commit !== d.syncedCommit)}
         currentCommit={d.syncedCommit}
       />
+      {d.gitops && d.total === 0 && !d.activeRun ? <WhyNothingSyncs name={d.name} kind={d.kind} /> : null}
       <ResourcesTable definition={d.name} rows={page.rows} total={page.total} query={query} nextCursor={page.nextCursor} />
+      {d.gitops ? <FileSearch name={d.name} /> : null}
       {webhook ? (
         <details className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
           <summary className="cursor-pointer text-sm font-medium">Webhook: push to sync at once</summary>

@@ -103,6 +103,8 @@ export interface DiffChangeView extends RunChangeView {
 
 export interface DiffView {
   definition: string;
+  /** the definition's kind */
+  kind: string;
   revision: string | null;
   commit: string;
   commitMessage: string;
@@ -114,7 +116,31 @@ export interface DiffView {
   pruneWithheld: string | null;
   fileProblems: FileProblem[];
   otherKinds: Record<string, number>;
+  /** files left out by gitops.exclude / .sourceignore and resource files matching no gitops.include glob (never read) */
+  excludedFiles: { exclude: number; sourceignore: number; include: number };
+  /** documents moved to gitops.targetNamespace by forceNamespace */
+  movedNamespace: number;
   changes: DiffChangeView[];
+}
+
+/** why a file under a definition's path is or is not read (GET /definitions/{name}/source-files?q=) */
+export interface SourceFileMatch {
+  /** repository path */
+  path: string;
+  status: "read" | "excluded";
+  reason?: { source: "include" | "exclude" | "sourceignore"; pattern: string; file?: string; line?: number };
+  /** the reason in words: `gitops.exclude "helm/**"`, `apps/.sourceignore:3 "templates/"` */
+  because?: string;
+}
+
+export interface SourceFilesView {
+  definition: string;
+  commit: string;
+  path: string;
+  query: string;
+  matches: SourceFileMatch[];
+  /** more files matched than are listed */
+  truncated: boolean;
 }
 
 export interface AuditEventView {

@@ -19,7 +19,15 @@ export interface PlanPreview extends PlanHeader {
 export interface DefinitionSummary {
   name: string;
   kind: string;
-  gitops: { repoURL: string; branch: string; path: string } | null;
+  gitops: {
+    repoURL: string;
+    branch: string;
+    path: string;
+    targetNamespace?: string;
+    forceNamespace?: boolean;
+    include?: string[];
+    exclude?: string[];
+  } | null;
   automated: boolean;
   production: boolean;
   pinnedRevision: string | null;

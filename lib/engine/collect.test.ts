@@ -16,6 +16,31 @@ const dep = (name: unknown, extra: Record<string, unknown> = {}, metadata: Recor
 });
 
 describe("collectDesired", () => {
+  it("gitops.targetNamespace: a document without metadata.namespace gets it, one with its own keeps it (issue 20)", () => {
+    const files = [{ path: "a.yaml", docs: [doc(dep("web", {}, { namespace: undefined }), 1), doc(dep("api"), 5), doc(dep("db", {}, { namespace: 7 }), 9)] }];
+    const r = collectDesired(files, { ...NS, targetNamespace: "shop" });
+    expect(r.desired.map((d) => `${d.key.namespace}/${d.key.name}:${d.doc.metadata.namespace}`)).toEqual(["prod/api:prod", "shop/web:shop"]);
+    expect(r.problems.map((p) => `${p.line}: ${p.message}`)).toEqual(["9: Deployment: metadata.namespace must be a string"]);
+    expect(r.movedNamespace).toBe(0);
+  });
+
+  it("gitops.forceNamespace: every document goes to the target namespace and the moved ones are counted", () => {
+    const files = [
+      { path: "a.yaml", docs: [doc(dep("web", {}, { namespace: undefined }), 1), doc(dep("api"), 5), doc(dep("db", {}, { namespace: "shop" }), 9)] },
+    ];
+    const r = collectDesired(files, { ...NS, targetNamespace: "shop", forceNamespace: true });
+    expect(r.desired.map((d) => `${d.key.namespace}/${d.key.name}`)).toEqual(["shop/api", "shop/db", "shop/web"]);
+    expect(r.problems).toEqual([]);
+    expect(r.movedNamespace).toBe(1); // only "api" said another namespace
+    // Cluster-scoped definitions ignore both: a namespace in the document is still an error
+    const c = collectDesired(files, { ...CLUSTER, targetNamespace: "shop", forceNamespace: true });
+    expect(c.desired.map((d) => [d.key.namespace, d.error ?? ""])).toEqual([
+      ["", "a.yaml:5: metadata.namespace must not be set: Deployment is Cluster-scoped"],
+      ["", "a.yaml:9: metadata.namespace must not be set: Deployment is Cluster-scoped"],
+      ["", ""],
+    ]);
+  });
+
   it("keeps our kind from parsed fixtures and counts other kinds", () => {
     const files = [
       { path: "multi.yaml", docs: parseSourceFile({ path: "multi.yaml", content: multiDoc }).docs },
@@ -88,7 +113,7 @@ describe("collectDesired", () => {
     expect(r.problems.map((p) => `${p.line}: ${p.message}`)).toEqual([
       "1: Deployment: metadata must be an object with a name",
       "5: Deployment: metadata.name must be a string",
-      "9: Deployment: metadata.namespace is required for the Namespaced kind Deployment",
+      "9: Deployment: metadata.namespace is required for the Namespaced kind Deployment (set spec.gitops.targetNamespace)",
       `12: Deployment: metadata.name "a/b" must not contain '/'`,
       `13: Deployment: metadata.name "a..b" must not contain '..'`,
       `14: Deployment: metadata.name "Web" must consist of lowercase letters, digits, '-' and '.', and start and end with a letter or digit`,

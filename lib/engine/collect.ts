@@ -6,7 +6,7 @@
  * can only be a file problem. Keys defined twice are an error on every copy:
  * silently picking one would depend on file order.
  */
-import type { DesiredResource, FileProblem, ResourceDoc, ResourceKey, Scope } from "./types";
+import type { DefinitionSpec, DesiredResource, FileProblem, ResourceDoc, ResourceKey, Scope } from "./types";
 import type { ParsedDoc } from "./parse";
 import { checkDnsLabel, checkDnsSubdomain } from "./names";
 import { getOwn, isPlainObject, setOwn, findOwnKeyPath, type PlainObject } from "./plain-object";
@@ -16,12 +16,29 @@ export interface CollectResult {
   desired: DesiredResource[];
   otherKinds: Record<string, number>;
   problems: FileProblem[];
+  /** documents whose own metadata.namespace was replaced by the target namespace (forceNamespace) */
+  movedNamespace: number;
+}
+
+/** The definition as collection sees it; the namespace fields are gitops.targetNamespace / forceNamespace. */
+export interface CollectDef {
+  kind: string;
+  scope: Scope;
+  targetNamespace?: string;
+  forceNamespace?: boolean;
+}
+
+export const TARGET_NAMESPACE_HINT = "set spec.gitops.targetNamespace";
+
+export function collectDefOf(spec: DefinitionSpec): CollectDef {
+  return { kind: spec.names.kind, scope: spec.scope, targetNamespace: spec.gitops?.targetNamespace, forceNamespace: spec.gitops?.forceNamespace };
 }
 
 export const NO_KIND = "(none)";
 
-export function collectDesired(files: { path: string; docs: ParsedDoc[] }[], def: { kind: string; scope: Scope }): CollectResult {
+export function collectDesired(files: { path: string; docs: ParsedDoc[] }[], def: CollectDef): CollectResult {
   const desired: DesiredResource[] = [];
+  let movedNamespace = 0;
   const otherKinds: Record<string, number> = Object.create(null) as Record<string, number>;
   const problems: FileProblem[] = [];
 
@@ -36,16 +53,19 @@ export function collectDesired(files: { path: string; docs: ParsedDoc[] }[], def
       }
       const result = toDesiredMemo(value, def, file.path, parsed.line);
       if ("problem" in result) problems.push(result.problem);
-      else desired.push({ ...result.desired }); // a fresh record: later steps set error on it
+      else {
+        desired.push({ ...result.desired }); // a fresh record: later steps set error on it
+        if (result.moved) movedNamespace++;
+      }
     }
   }
 
   markDuplicates(desired);
   desired.sort((a, b) => compareKeys(a.key, b.key) || cmpSource(a, b));
-  return { desired, otherKinds: { ...otherKinds }, problems };
+  return { desired, otherKinds: { ...otherKinds }, problems, movedNamespace };
 }
 
-type Collected = { desired: DesiredResource } | { problem: FileProblem };
+type Collected = { desired: DesiredResource; moved?: boolean } | { problem: FileProblem };
 
 /**
  * toDesired results by parsed value. Parsed values come from the parse cache (by blob SHA) and
@@ -54,8 +74,9 @@ type Collected = { desired: DesiredResource } | { problem: FileProblem };
  */
 const collected = new WeakMap<PlainObject, Map<string, Collected>>();
 
-function toDesiredMemo(value: PlainObject, def: { kind: string; scope: Scope }, path: string, line: number): Collected {
-  const key = `${def.kind}\0${def.scope}\0${path}\0${line}`;
+function toDesiredMemo(value: PlainObject, def: CollectDef, path: string, line: number): Collected {
+  const ns = def.scope === "Namespaced" ? `${def.targetNamespace ?? ""}\0${def.forceNamespace && def.targetNamespace ? 1 : 0}` : "";
+  const key = `${def.kind}\0${def.scope}\0${ns}\0${path}\0${line}`;
   let byDef = collected.get(value);
   let result = byDef?.get(key);
   if (!result) {
@@ -66,12 +87,7 @@ function toDesiredMemo(value: PlainObject, def: { kind: string; scope: Scope }, 
   return result;
 }
 
-function toDesired(
-  value: PlainObject,
-  def: { kind: string; scope: Scope },
-  path: string,
-  line: number,
-): { desired: DesiredResource } | { problem: FileProblem } {
+function toDesired(value: PlainObject, def: CollectDef, path: string, line: number): Collected {
   const fail = (message: string) => ({ problem: { path, line, message: `${def.kind}: ${message}` } });
   const metadata = getOwn(value, "metadata");
   if (!isPlainObject(metadata)) return fail("metadata must be an object with a name");
@@ -83,12 +99,21 @@ function toDesired(
   const errors: string[] = [];
   const rawNamespace = getOwn(metadata, "namespace");
   let namespace = "";
-  if (def.scope === "Namespaced") {
-    if (rawNamespace === undefined) return fail(`metadata.namespace is required for the Namespaced kind ${def.kind}`);
-    if (typeof rawNamespace !== "string") return fail("metadata.namespace must be a string");
-    const nsError = checkDnsLabel(rawNamespace, "metadata.namespace");
-    if (nsError) return fail(nsError);
-    namespace = rawNamespace;
+  let moved = false;
+  if (def.scope === "Namespaced" && def.forceNamespace && def.targetNamespace) {
+    // Flux's force: every document goes to the target namespace, whatever it says
+    namespace = def.targetNamespace;
+    moved = rawNamespace !== undefined && rawNamespace !== namespace;
+  } else if (def.scope === "Namespaced") {
+    if (rawNamespace === undefined) {
+      if (!def.targetNamespace) return fail(`metadata.namespace is required for the Namespaced kind ${def.kind} (${TARGET_NAMESPACE_HINT})`);
+      namespace = def.targetNamespace;
+    } else {
+      if (typeof rawNamespace !== "string") return fail("metadata.namespace must be a string");
+      const nsError = checkDnsLabel(rawNamespace, "metadata.namespace");
+      if (nsError) return fail(nsError);
+      namespace = rawNamespace;
+    }
   } else if (rawNamespace !== undefined) {
     errors.push(`metadata.namespace must not be set: ${def.kind} is Cluster-scoped`);
   }
@@ -121,7 +146,7 @@ function toDesired(
   const doc: ResourceDoc = { kind: def.kind, metadata: docMetadata, spec };
   const desired: DesiredResource = { key, doc, sourcePath: path, sourceLine: line };
   if (errors.length > 0) desired.error = `${path}:${line}: ${errors.join("; ")}`;
-  return { desired };
+  return moved ? { desired, moved } : { desired };
 }
 
 function stringMap(v: unknown, what: string, errors: string[]): Record<string, string> | undefined {

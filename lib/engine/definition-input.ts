@@ -12,6 +12,7 @@ import { normalizeGitopsPath } from "./gitops-path";
 import { checkRepoUrl } from "./repo-url";
 import { checkDnsLabel, checkDnsSubdomain } from "./names";
 import { compileSpecValidator } from "./validate";
+import { checkGlob, MAX_GLOBS } from "./source-filter";
 
 const dnsSubdomain = (what: string) =>
   z.string().superRefine((v, ctx) => {
@@ -51,36 +52,59 @@ const branchName = z
 
 const stringMap = z.record(z.string(), z.string());
 
-export const gitopsInputSchema = z.strictObject({
-  repoURL: z.string().superRefine((v, ctx) => {
-    const e = checkRepoUrl(v);
-    if (e) ctx.addIssue({ code: "custom", message: e });
-  }),
-  branch: branchName.default("main"),
-  path: z
-    .string()
-    .default("/")
-    .transform((v, ctx) => {
-      const r = normalizeGitopsPath(v);
-      if (r.ok) return r.path;
-      ctx.addIssue({ code: "custom", message: r.reason });
-      return z.NEVER;
+const globList = z
+  .array(
+    z.string().superRefine((v, ctx) => {
+      const e = checkGlob(v);
+      if (e) ctx.addIssue({ code: "custom", message: e });
     }),
-  secretName: dnsSubdomain("secretName").optional(),
-  /** the webhook secret (a named secret of type "webhook") pushes for this definition are signed with; default: the secret named "webhook" */
-  webhookSecretName: dnsSubdomain("webhookSecretName").optional(),
-  interval: z
-    .number()
-    .int("interval must be a whole number of seconds")
-    .min(10, "interval must be at least 10 seconds")
-    .max(86400, "interval must be at most 86400 seconds (one day)")
-    .default(300),
-  /**
-   * let operators sync any revision (a pull-request commit fetched by SHA, another branch);
-   * off: only commits on `branch` or applied before, other revisions are admin-only (issue 19 M1)
-   */
-  allowAnyRevision: z.boolean("allowAnyRevision must be true or false").optional(),
-});
+  )
+  .max(MAX_GLOBS, `at most ${MAX_GLOBS} globs`);
+
+export const gitopsInputSchema = z
+  .strictObject({
+    repoURL: z.string().superRefine((v, ctx) => {
+      const e = checkRepoUrl(v);
+      if (e) ctx.addIssue({ code: "custom", message: e });
+    }),
+    branch: branchName.default("main"),
+    path: z
+      .string()
+      .default("/")
+      .transform((v, ctx) => {
+        const r = normalizeGitopsPath(v);
+        if (r.ok) return r.path;
+        ctx.addIssue({ code: "custom", message: r.reason });
+        return z.NEVER;
+      }),
+    secretName: dnsSubdomain("secretName").optional(),
+    /** the webhook secret (a named secret of type "webhook") pushes for this definition are signed with; default: the secret named "webhook" */
+    webhookSecretName: dnsSubdomain("webhookSecretName").optional(),
+    interval: z
+      .number()
+      .int("interval must be a whole number of seconds")
+      .min(10, "interval must be at least 10 seconds")
+      .max(86400, "interval must be at most 86400 seconds (one day)")
+      .default(300),
+    /**
+     * let operators sync any revision (a pull-request commit fetched by SHA, another branch);
+     * off: only commits on `branch` or applied before, other revisions are admin-only (issue 19 M1)
+     */
+    allowAnyRevision: z.boolean("allowAnyRevision must be true or false").optional(),
+    /** Flux's targetNamespace: documents of a Namespaced kind without metadata.namespace go there */
+    targetNamespace: dnsLabel("targetNamespace").optional(),
+    /** every document goes to targetNamespace, whatever it says (Flux semantics) */
+    forceNamespace: z.boolean("forceNamespace must be true or false").optional(),
+    /** globs relative to path (picomatch); default ["**\/*.{json,yaml,yml}"] */
+    include: globList.optional(),
+    /** globs relative to path of files never read, e.g. ["helm-chart/**", "**\/kustomization.yaml"] */
+    exclude: globList.optional(),
+  })
+  .superRefine((g, ctx) => {
+    if (g.forceNamespace && !g.targetNamespace) {
+      ctx.addIssue({ code: "custom", path: ["forceNamespace"], message: "forceNamespace needs targetNamespace (the namespace every document is put in)" });
+    }
+  });
 
 export const syncPolicyInputSchema = z.strictObject({
   automated: z.boolean().default(false),

@@ -8,7 +8,7 @@
  * full content only for the keys the planner says it needs (`keysNeedingContent`). Masking
  * (`mask`) is part of the planning input, applied to both sides before the one diff.
  */
-import { collectDesired } from "./collect";
+import { collectDefOf, collectDesired } from "./collect";
 import type { ParseResult } from "./parse";
 import { keysNeedingContent, planSync, type PlanInput } from "./plan";
 import { describeKey, resourceKeyString } from "./resource-key";
@@ -54,7 +54,7 @@ export interface SourcePlan {
 /** parse → collect → validate: what Git says the definition's resources are. */
 export function desiredFromSource<F extends { path: string }>(
   input: Pick<PlanFromSourceInput<F>, "files" | "definition" | "parse" | "listingProblems" | "heldElsewhere">,
-): { desired: DesiredResource[]; fileProblems: FileProblem[]; otherKinds: Record<string, number> } {
+): { desired: DesiredResource[]; fileProblems: FileProblem[]; otherKinds: Record<string, number>; movedNamespace: number } {
   const { spec } = input.definition;
   const fileProblems: FileProblem[] = [...(input.listingProblems ?? [])];
   const parsed: { path: string; docs: ParseResult["docs"] }[] = [];
@@ -64,7 +64,7 @@ export function desiredFromSource<F extends { path: string }>(
     // a parse result may be shared by files with equal content: problems name this file
     for (const p of r.problems) fileProblems.push(p.path === f.path ? p : { ...p, path: f.path });
   }
-  const collected = collectDesired(parsed, { kind: spec.names.kind, scope: spec.scope });
+  const collected = collectDesired(parsed, collectDefOf(spec));
   const compiled = compileSpecValidator(spec.schema);
   if (!compiled.ok) throw new SchemaCompileError(compiled.errors);
   const held = input.heldElsewhere;
@@ -72,13 +72,13 @@ export function desiredFromSource<F extends { path: string }>(
     const owner = held?.get(resourceKeyString(d.key));
     return owner && !d.error ? { ...d, error: `${d.sourcePath}:${d.sourceLine}: ${describeKey(d.key)} already belongs to definition ${owner}` } : d;
   });
-  return { desired, fileProblems: [...fileProblems, ...collected.problems], otherKinds: collected.otherKinds };
+  return { desired, fileProblems: [...fileProblems, ...collected.problems], otherKinds: collected.otherKinds, movedNamespace: collected.movedNamespace };
 }
 
 /** The whole composition: source files and live resources in, the plan out. */
 export async function planFromSource<F extends { path: string }>(input: PlanFromSourceInput<F>): Promise<SourcePlan> {
   const kind = input.definition.spec.names.kind;
-  const { desired, fileProblems, otherKinds } = desiredFromSource(input);
+  const { desired, fileProblems, otherKinds, movedNamespace } = desiredFromSource(input);
   await yieldToEventLoop(); // each stage is synchronous: let the server answer between them
   let live = [...input.live];
   if (input.loadContent) {
@@ -101,5 +101,6 @@ export async function planFromSource<F extends { path: string }>(input: PlanFrom
     managedBy: input.managedBy,
     mask: input.mask,
   });
+  if (movedNamespace > 0) plan.movedNamespace = movedNamespace;
   return { plan, live };
 }

@@ -17,6 +17,14 @@ export interface GitOpsSpec {
   interval: number; // seconds, default 300
   /** operators may sync revisions that are not on `branch` (default: admins only) */
   allowAnyRevision?: boolean;
+  /** Flux's name: the namespace a document of a Namespaced kind without metadata.namespace gets */
+  targetNamespace?: string;
+  /** with targetNamespace: every document goes there, whatever it says (Flux semantics) */
+  forceNamespace?: boolean;
+  /** globs relative to `path` of the files to read; default ["**\/*.{json,yaml,yml}"] */
+  include?: string[];
+  /** globs relative to `path` of files never read (Argo CD's directory.exclude) */
+  exclude?: string[];
 }
 
 export interface SyncPolicy {
@@ -150,6 +158,8 @@ export interface Plan {
   fileProblems: FileProblem[];
   /** documents of other kinds found under the path, by kind */
   otherKinds: Record<string, number>;
+  /** documents of our kind whose own metadata.namespace was replaced (gitops.forceNamespace) */
+  movedNamespace?: number;
   /** true when atomic policy and any invalid → nothing may be applied */
   blocked: boolean;
   /** why prune was withheld, when it was requested but not safe */

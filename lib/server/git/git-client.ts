@@ -5,6 +5,7 @@
  * stable code; messages never carry credentials.
  */
 import type { FileProblem } from "../../engine/types";
+import type { ExclusionReason } from "../../engine/source-filter";
 
 export interface RepoAuth {
   username: string;
@@ -51,6 +52,21 @@ export interface ListFilesResult {
   pathMissing: boolean;
   /** oid of the tree at `path`, to skip work when it did not change; null when missing */
   treeOid: string | null;
+  /** with a filter: files left out and why (the first MAX_RECORDED_EXCLUSIONS; the counts are exact) */
+  excluded?: { path: string; reason: ExclusionReason }[];
+  /** with a filter: files left out by gitops.exclude / .sourceignore, and resource files matching no gitops.include glob */
+  excludedCounts?: { exclude: number; sourceignore: number; include: number };
+}
+
+export const MAX_RECORDED_EXCLUSIONS = 20_000;
+
+/**
+ * What a listing keeps (lib/engine/source-filter.ts SourceFilter): the listing hands it each
+ * `.sourceignore` it meets (a folder's before the folder's entries) and asks about each file.
+ */
+export interface ListFilter {
+  addIgnoreFile(dir: string, text: string): void;
+  check(path: string): ExclusionReason | null;
 }
 
 export interface RevisionTarget {
@@ -79,8 +95,8 @@ export interface GitClient {
    * shallow store as needed, within a bound (LIMIT_EXCEEDED past it).
    */
   fetchRevision(src: RepoSource, target: RevisionTarget): Promise<FetchedRevision>;
-  /** list *.json|*.yaml|*.yml blobs under `path` (gitops path like "/resources" or "/") at `commit`, without checkout */
-  listFiles(src: RepoSource, commit: string, path: string, limits: ReadLimits): Promise<ListFilesResult>;
+  /** list *.json|*.yaml|*.yml blobs (or what `filter` keeps, with `.sourceignore` files honoured) under `path` (gitops path like "/resources" or "/") at `commit`, without checkout */
+  listFiles(src: RepoSource, commit: string, path: string, limits: ReadLimits, filter?: ListFilter): Promise<ListFilesResult>;
   readBlobs(src: RepoSource, oids: string[]): Promise<Map<string, Uint8Array>>;
   commitInfo(src: RepoSource, commit: string): Promise<CommitInfo>;
   /** up to `depth` commits from `ref`, newest first (deepens a shallow store when needed) */

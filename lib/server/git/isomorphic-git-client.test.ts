@@ -12,6 +12,7 @@ import { fixtureBundle } from "../../../test/support/fixture-repos";
 import { DEFAULT_READ_LIMITS, GitError, type RepoSource } from "./git-client";
 import { IsomorphicGitClient } from "./isomorphic-git-client";
 import { LOCK_FILE_NAME } from "./repo-lock";
+import { SourceFilter } from "../../engine/source-filter";
 
 async function codeOf(p: Promise<unknown>): Promise<GitError> {
   try {
@@ -251,6 +252,18 @@ describe("listFiles safety and limits", () => {
     const tooBig = await codeOf(client.listFiles(src, commit, "/deploy", { ...DEFAULT_READ_LIMITS, maxTotalBytes: 4096 }));
     expect(tooBig.code).toBe("LIMIT_EXCEEDED");
     expect(tooBig.message).toMatch(/maxTotalBytes limit of 4096 bytes/);
+  });
+
+  it("with a filter (issue 20): excluded files are counted with their reason, never listed, and do not count against maxFiles", async () => {
+    await client.fetchRevision(src, { branch: "main" });
+    const filter = new SourceFilter({ path: "/deploy", exclude: ["big.yaml", "*.yaml"] });
+    const listed = await client.listFiles(src, commit, "/deploy", { ...DEFAULT_READ_LIMITS, maxFiles: 2, maxFileBytes: 1000 }, filter);
+    expect(listed.files.map((f) => f.path)).toEqual(["deploy/UPPER.YML", "deploy/data.JSON"]);
+    // a symlink or submodule left out by exclude is not reported; one no glob selects still is
+    expect(listed.problems.map((p) => p.path).sort()).toEqual(["deploy/linked", "deploy/vendor"]);
+    expect(listed.excludedCounts).toEqual({ exclude: 4, sourceignore: 0, include: 0 });
+    expect(listed.excluded).toContainEqual({ path: "deploy/big.yaml", reason: { source: "exclude", pattern: "big.yaml" } });
+    expect(listed.excluded).toContainEqual({ path: "deploy/passwd.yaml", reason: { source: "exclude", pattern: "*.yaml" } });
   });
 });
 

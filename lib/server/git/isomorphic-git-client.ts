@@ -22,6 +22,7 @@ import {
   type FetchedRevision,
   type GitClient,
   type ListFilesResult,
+  type ListFilter,
   type ReadLimits,
   type RepoAuth,
   type RepoSource,
@@ -133,14 +134,14 @@ export class IsomorphicGitClient implements GitClient {
     }
   }
 
-  async listFiles(src: RepoSource, commit: string, gitopsPath: string, limits: ReadLimits): Promise<ListFilesResult> {
+  async listFiles(src: RepoSource, commit: string, gitopsPath: string, limits: ReadLimits, filter?: ListFilter): Promise<ListFilesResult> {
     return this.run(src, async (repo) => {
       const objects = this.objectSource(repo);
       try {
         const c = await objects.read(commit, "commit");
         const tree = /^tree ([0-9a-f]{40})/m.exec(c.data.toString("latin1"))?.[1];
         if (!tree) throw new GitError("INTERNAL", `commit ${commit} has no tree`);
-        return await listTreeFiles(objects, tree, gitopsPath, limits);
+        return await listTreeFiles(objects, tree, gitopsPath, limits, filter);
       } finally {
         objects.release();
       }

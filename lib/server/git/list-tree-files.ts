@@ -3,9 +3,12 @@
  * symlink in the repo can never make us read outside it: symlinks and submodules are reported
  * and skipped, never followed. Sizes come from object headers, so an oversized file is
  * reported without being read, and the count / total limits stop the walk early.
+ * With a filter (gitops.include / exclude, .sourceignore), a file it leaves out is counted and
+ * recorded with its reason, never read, and does not count against the limits.
  */
 import type { FileProblem } from "../../engine/types";
-import { GitError, type ListFilesResult, type ReadLimits, type TreeFile } from "./git-client";
+import { GitError, MAX_RECORDED_EXCLUSIONS, type ListFilesResult, type ListFilter, type ReadLimits, type TreeFile } from "./git-client";
+import { MAX_SOURCE_IGNORE_BYTES, SOURCE_IGNORE_FILE, SourceFilter } from "../../engine/source-filter";
 import type { GitObject, GitObjectType } from "./pack-reader";
 
 export interface ObjectSource {
@@ -21,12 +24,46 @@ interface TreeEntry {
 
 const RESOURCE_FILE = /\.(json|ya?ml)$/i;
 
-export async function listTreeFiles(objects: ObjectSource, rootTree: string, gitopsPath: string, limits: ReadLimits): Promise<ListFilesResult> {
+/** the walk's shared state */
+interface Walk {
+  limits: ReadLimits;
+  files: TreeFile[];
+  problems: FileProblem[];
+  total: number;
+  shown: string;
+  filter?: ListFilter;
+  excluded: { path: string; reason: NonNullable<ReturnType<ListFilter["check"]>> }[];
+  excludedCounts: { exclude: number; sourceignore: number; include: number };
+}
+
+export async function listTreeFiles(
+  objects: ObjectSource,
+  rootTree: string,
+  gitopsPath: string,
+  limits: ReadLimits,
+  filter?: ListFilter,
+): Promise<ListFilesResult> {
   const segments = normalisePath(gitopsPath);
-  const shown = `/${segments.join("/")}`;
+  const walk: Walk = {
+    limits,
+    files: [],
+    problems: [],
+    total: 0,
+    shown: `/${segments.join("/")}`,
+    filter,
+    excluded: [],
+    excludedCounts: { exclude: 0, sourceignore: 0, include: 0 },
+  };
+  const result = (treeOid: string | null): ListFilesResult => {
+    walk.files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const base = { files: walk.files, problems: walk.problems, pathMissing: false, treeOid };
+    return filter ? { ...base, excluded: walk.excluded, excludedCounts: walk.excludedCounts } : base;
+  };
   let treeOid = rootTree;
   for (let i = 0; i < segments.length; i++) {
-    const entry = parseTree((await objects.read(treeOid, "tree")).data).find((e) => e.name === segments[i]);
+    const entries = parseTree((await objects.read(treeOid, "tree")).data);
+    await readIgnoreFile(objects, entries, segments.slice(0, i).join("/"), walk);
+    const entry = entries.find((e) => e.name === segments[i]);
     if (!entry) return missing();
     if (entry.mode === "40000") {
       treeOid = entry.oid;
@@ -35,38 +72,54 @@ export async function listTreeFiles(objects: ObjectSource, rootTree: string, git
     const filePath = segments.slice(0, i + 1).join("/");
     if (i < segments.length - 1) return missing();
     // the path names a single file: list just that one
-    const problems: FileProblem[] = [];
-    const files: TreeFile[] = [];
-    await visitEntry(objects, entry, filePath, limits, files, problems, { total: 0 }, shown);
-    return { files, problems, pathMissing: false, treeOid: null };
+    await visitEntry(objects, entry, filePath, walk);
+    return result(null);
   }
 
-  const files: TreeFile[] = [];
-  const problems: FileProblem[] = [];
-  const totals = { total: 0 };
   const queue: Array<{ oid: string; prefix: string }> = [{ oid: treeOid, prefix: segments.join("/") }];
   while (queue.length > 0) {
     const { oid, prefix } = queue.shift()!;
-    for (const entry of parseTree((await objects.read(oid, "tree")).data)) {
+    const entries = parseTree((await objects.read(oid, "tree")).data);
+    await readIgnoreFile(objects, entries, prefix, walk);
+    for (const entry of entries) {
       const entryPath = prefix ? `${prefix}/${entry.name}` : entry.name;
       if (entry.mode === "40000") queue.push({ oid: entry.oid, prefix: entryPath });
-      else await visitEntry(objects, entry, entryPath, limits, files, problems, totals, shown);
+      else await visitEntry(objects, entry, entryPath, walk);
     }
   }
-  files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { files, problems, pathMissing: false, treeOid };
+  return result(treeOid);
 }
 
-async function visitEntry(
-  objects: ObjectSource,
-  entry: TreeEntry,
-  entryPath: string,
-  limits: ReadLimits,
-  files: TreeFile[],
-  problems: FileProblem[],
-  totals: { total: number },
-  shown: string,
-): Promise<void> {
+/** hands a folder's .sourceignore (a regular file, bounded) to the filter before the folder's entries */
+async function readIgnoreFile(objects: ObjectSource, entries: TreeEntry[], dir: string, walk: Walk): Promise<void> {
+  if (!walk.filter) return;
+  const entry = entries.find((e) => e.name === SOURCE_IGNORE_FILE);
+  if (!entry || (entry.mode !== "100644" && entry.mode !== "100755")) return;
+  const path = dir ? `${dir}/${entry.name}` : entry.name;
+  const size = await objects.size(entry.oid);
+  if (size > MAX_SOURCE_IGNORE_BYTES) {
+    walk.problems.push({ path, message: `${SOURCE_IGNORE_FILE} not used: ${formatBytes(size)} is over the limit of ${formatBytes(MAX_SOURCE_IGNORE_BYTES)}` });
+    return;
+  }
+  walk.filter.addIgnoreFile(dir, (await objects.read(entry.oid, "blob")).data.toString("utf8"));
+}
+
+async function visitEntry(objects: ObjectSource, entry: TreeEntry, entryPath: string, walk: Walk): Promise<void> {
+  const { limits, files, problems, shown, filter } = walk;
+  const special = entry.mode === "120000" || entry.mode === "160000";
+  if (filter) {
+    if (entry.name === SOURCE_IGNORE_FILE) return;
+    const reason = filter.check(entryPath);
+    // a file the default would not read (README.md, a chart's .tpl) is not counted as excluded;
+    // a symlink or submodule left out only by the include globs is still reported, as before
+    const plainMiss = reason?.source === "include" && !SourceFilter.isResourceFile(entry.name);
+    if (reason && !plainMiss) {
+      walk.excludedCounts[reason.source]++;
+      if (walk.excluded.length < MAX_RECORDED_EXCLUSIONS) walk.excluded.push({ path: entryPath, reason });
+      return;
+    }
+    if (reason && !special) return;
+  }
   if (entry.mode === "120000") {
     problems.push({ path: entryPath, message: "symlink skipped; target not read" });
     return;
@@ -75,7 +128,7 @@ async function visitEntry(
     problems.push({ path: entryPath, message: "submodule skipped; its content is not fetched" });
     return;
   }
-  if (!RESOURCE_FILE.test(entry.name)) return;
+  if (!filter && !RESOURCE_FILE.test(entry.name)) return;
   if (files.length + 1 > limits.maxFiles) {
     throw new GitError("LIMIT_EXCEEDED", `more than ${limits.maxFiles} files under ${shown} (maxFiles limit is ${limits.maxFiles})`);
   }
@@ -87,8 +140,8 @@ async function visitEntry(
     });
     return;
   }
-  totals.total += size;
-  if (totals.total > limits.maxTotalBytes) {
+  walk.total += size;
+  if (walk.total > limits.maxTotalBytes) {
     throw new GitError("LIMIT_EXCEEDED", `files under ${shown} exceed the maxTotalBytes limit of ${formatBytes(limits.maxTotalBytes)} (at ${entryPath})`);
   }
   files.push({ path: entryPath, oid: entry.oid, size });

@@ -137,9 +137,22 @@ export function buildOpenApi(serverUrl?: string) {
           summary:
             "the plan against a revision (default: branch head), without recording a run. Fetching a revision not yet in the server's store (and deepening history for it) needs the operator role",
           responses: {
-            ...ok("the plan with per-resource diffs"),
+            ...ok(
+              "the plan with per-resource diffs, fileProblems, otherKinds (documents of other kinds by kind), excludedFiles {exclude, sourceignore, include} (files left out, never read) and movedNamespace (documents moved by gitops.forceNamespace)",
+            ),
             "403": { description: "role too low: a viewer's revision is not in the store yet (nothing was fetched)" },
           },
+        },
+      },
+      "/api/v1/definitions/{name}/source-files": {
+        parameters: [
+          nameParam,
+          { name: "q", in: "query", required: true, schema: { type: "string", maxLength: 512 }, description: "a file path or part of one" },
+        ],
+        get: {
+          summary:
+            "why a file under the definition's path is or is not read at its branch head (or pin): each matching file (up to 50) with status read | excluded and, when excluded, the reason: the gitops.exclude glob, the .sourceignore file and line, or no gitops.include glob",
+          responses: ok("{definition, commit, path, query, matches: [{path, status, reason?: {source, pattern, file?, line?}, because?}], truncated}"),
         },
       },
       "/api/v1/definitions/{name}/runs": { parameters: [nameParam], get: { summary: "run history", responses: ok("runs, newest first") } },

@@ -43,7 +43,7 @@ function timedGitClient(inner: GitClient): GitClient {
   return {
     resolveBranchHead: (src, branch) => timed("resolve-head", () => inner.resolveBranchHead(src, branch)),
     fetchRevision: (src, target) => timed("fetch", () => inner.fetchRevision(src, target)),
-    listFiles: (src, commit, p, limits) => inner.listFiles(src, commit, p, limits),
+    listFiles: (src, commit, p, limits, filter) => inner.listFiles(src, commit, p, limits, filter),
     readBlobs: (src, oids) => inner.readBlobs(src, oids),
     commitInfo: (src, commit) => inner.commitInfo(src, commit),
     log: (src, ref, depth) => timed("log", () => inner.log(src, ref, depth)),

@@ -6,7 +6,7 @@
  * pass costs lookups, not work.
  */
 import "server-only";
-import { collectDesired } from "@/lib/engine/collect";
+import { collectDefOf, collectDesired } from "@/lib/engine/collect";
 import type { ParseResult } from "@/lib/engine/parse";
 import type { Definition } from "@/lib/engine/types";
 import { compileSpecValidator, rememberSpecErrors, specsToValidate } from "@/lib/engine/validate";
@@ -27,7 +27,7 @@ export async function prevalidateSource<F extends { path: string }>(
   // parsing is the first (uncached) read of changed files: in slices, so the server keeps answering
   const parsed = await mapInSlices(files, (f) => ({ path: f.path, docs: parse(f).docs }));
   await yieldToEventLoop();
-  const { desired } = collectDesired(parsed, { kind: definition.spec.names.kind, scope: definition.spec.scope });
+  const { desired } = collectDesired(parsed, collectDefOf(definition.spec));
   const pending = specsToValidate(desired, compiled.validate);
   if (pending.length === 0) return;
   rememberSpecErrors(compiled.validate, pending, await validateSpecs(definition.spec.schema, pending));

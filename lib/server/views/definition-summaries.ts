@@ -11,6 +11,7 @@ import { toRunView } from "@/lib/server/services/runs";
 import { redactUrl } from "@/lib/engine/redact";
 import { appliedOffBranchNotice, definitionStatusOf } from "@/lib/engine/status";
 import type { DefinitionSummary } from "@/lib/api/views";
+import type { GitOpsSpec } from "@/lib/engine/types";
 
 export async function summarizeDefinitions(rows: DefinitionRow[]): Promise<DefinitionSummary[]> {
   const ids = rows.map((r) => r.id);
@@ -46,7 +47,7 @@ export async function summarizeDefinitions(rows: DefinitionRow[]): Promise<Defin
     return {
       name: row.name,
       kind: def.spec.names.kind,
-      gitops: def.spec.gitops ? { repoURL: redactUrl(def.spec.gitops.repoURL), branch: def.spec.gitops.branch, path: def.spec.gitops.path } : null,
+      gitops: def.spec.gitops ? gitopsSummary(def.spec.gitops) : null,
       automated: def.spec.syncPolicy.automated,
       production: def.spec.production ?? false,
       pinnedRevision: row.pinnedRevision,
@@ -67,4 +68,17 @@ export async function summarizeDefinitions(rows: DefinitionRow[]): Promise<Defin
 
 export async function listDefinitionSummaries(): Promise<DefinitionSummary[]> {
   return summarizeDefinitions(await getDefinitions());
+}
+
+/** what the pages show of the gitops section: the URL without credentials, the namespace and file selection fields */
+function gitopsSummary(g: GitOpsSpec): NonNullable<DefinitionSummary["gitops"]> {
+  return {
+    repoURL: redactUrl(g.repoURL),
+    branch: g.branch,
+    path: g.path,
+    ...(g.targetNamespace ? { targetNamespace: g.targetNamespace } : {}),
+    ...(g.forceNamespace ? { forceNamespace: true } : {}),
+    ...(g.include?.length ? { include: g.include } : {}),
+    ...(g.exclude?.length ? { exclude: g.exclude } : {}),
+  };
 }

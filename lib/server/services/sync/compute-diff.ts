@@ -36,6 +36,7 @@ export async function computeDiff(
     });
     return {
       definition: name,
+      kind: def.spec.names.kind,
       revision: opts.revision ?? null,
       commit: state.commit,
       commitMessage: state.commitInfo.message,
@@ -46,6 +47,8 @@ export async function computeDiff(
       pruneWithheld: plan.pruneWithheld ?? null,
       fileProblems: plan.fileProblems,
       otherKinds: plan.otherKinds,
+      excludedFiles: state.excludedCounts,
+      movedNamespace: plan.movedNamespace ?? 0,
       changes: plan.changes.map((c) => {
         // Unchanged resources are listed without text unless asked: rendering 10,000 equal
         // YAML pairs is most of a large diff's cost, and views collapse them anyway.

@@ -26,7 +26,7 @@ export const MANAGED_BY = "syncline";
 export type LiveRow = ResourceRow | ResourceHead;
 
 export interface PlanResult {
-  state: Omit<SourceFiles, "files" | "parse" | "parsedFiles" | "listingProblems"> & { parsedFiles: number };
+  state: Omit<SourceFiles, "files" | "parse" | "parsedFiles" | "listingProblems" | "excluded"> & { parsedFiles: number };
   plan: Plan;
   /** the stored rows the plan was made against, by resourceKeyString (for the writes) */
   rows: Map<string, LiveRow>;
@@ -88,9 +88,12 @@ export async function computePlan(
       `${plan.counts.unchanged} unchanged, ${plan.counts.invalid} invalid, ${plan.counts.skipped} skipped; ` +
       `${plan.fileProblems.length} file problems`,
   );
+  if (plan.movedNamespace) {
+    log(`moved ${plan.movedNamespace} documents to namespace ${gitops.targetNamespace} (gitops.forceNamespace; their own metadata.namespace is not used)`);
+  }
   if (plan.pruneWithheld) log(plan.pruneWithheld);
-  const { commit, commitInfo, branchHead, pathMissing } = source;
-  return { state: { commit, commitInfo, branchHead, pathMissing, parsedFiles }, plan, rows };
+  const { commit, commitInfo, branchHead, pathMissing, excludedCounts } = source;
+  return { state: { commit, commitInfo, branchHead, pathMissing, parsedFiles, excludedCounts }, plan, rows };
 }
 
 function keyOf(r: { kind: string; namespace: string; name: string }): string {

@@ -12,6 +12,7 @@ import { AppError } from "@/lib/server/errors";
 import { normalizeGitopsPath } from "@/lib/engine/gitops-path";
 import { quoteForMessage } from "@/lib/engine/names";
 import { processSingleton } from "@/lib/server/runtime/singletons";
+import { checkGlob, SourceFilter, type ExclusionReason } from "@/lib/engine/source-filter";
 
 export interface SourceFiles {
   commit: string;
@@ -20,6 +21,9 @@ export interface SourceFiles {
   files: TreeFile[];
   listingProblems: FileProblem[];
   pathMissing: boolean;
+  /** files under the path left out by gitops.include / exclude or a .sourceignore, with the reason (never read) */
+  excluded: { path: string; reason: ExclusionReason }[];
+  excludedCounts: { exclude: number; sourceignore: number; include: number };
   /** parses a listed file, from the cache when its blob was parsed before */
   parse: (file: TreeFile) => ParseResult;
   /** files parsed so far (not from the cache) */
@@ -62,8 +66,18 @@ export async function readSource(
   const checked = normalizeGitopsPath(gitops.path);
   if (!checked.ok) throw new AppError("SOURCE_ERROR", `gitops.path ${quoteForMessage(gitops.path)} refused: ${checked.reason}`);
   const commitInfo = await git.commitInfo(src, target.commit);
-  const listing = await git.listFiles(src, target.commit, checked.path, DEFAULT_READ_LIMITS);
+  const listing = await git.listFiles(src, target.commit, checked.path, DEFAULT_READ_LIMITS, sourceFilterFor(def));
   progress(`found ${listing.files.length} resource files under ${checked.path} at ${target.commit.slice(0, 7)}`);
+  const excludedCounts = listing.excludedCounts ?? { exclude: 0, sourceignore: 0, include: 0 };
+  const left = excludedCounts.exclude + excludedCounts.sourceignore + excludedCounts.include;
+  if (left > 0) {
+    const parts = [
+      excludedCounts.exclude ? `${excludedCounts.exclude} by gitops.exclude` : "",
+      excludedCounts.sourceignore ? `${excludedCounts.sourceignore} by .sourceignore` : "",
+      excludedCounts.include ? `${excludedCounts.include} matching no gitops.include glob` : "",
+    ].filter(Boolean);
+    progress(`excluded ${left} files, not read: ${parts.join(", ")}`);
+  }
 
   const missing = listing.files.filter((f) => !parseCache.get(f.oid)).map((f) => f.oid);
   const blobs = missing.length > 0 ? await git.readBlobs(src, missing) : new Map<string, Uint8Array>();
@@ -87,7 +101,25 @@ export async function readSource(
     files: listing.files,
     listingProblems: listing.problems,
     pathMissing: listing.pathMissing,
+    excluded: listing.excluded ?? [],
+    excludedCounts,
     parse,
     parsedFiles: () => parsedFiles,
   };
+}
+
+/**
+ * The definition's file filter (gitops.include / exclude, .sourceignore). The globs are checked
+ * again here, not only when the definition is saved: a row written by hand must fail naming the field.
+ */
+export function sourceFilterFor(def: Definition): SourceFilter {
+  const gitops = def.spec.gitops!;
+  for (const field of ["include", "exclude"] as const) {
+    const globs = gitops[field] ?? [];
+    globs.forEach((g, i) => {
+      const e = typeof g === "string" ? checkGlob(g) : "must be a string";
+      if (e) throw new AppError("SOURCE_ERROR", `spec.gitops.${field}.${i} ${e}`);
+    });
+  }
+  return new SourceFilter({ path: gitops.path, include: gitops.include, exclude: gitops.exclude });
 }
