@@ -80,6 +80,13 @@ export const gitopsInputSchema = z.strictObject({
    * off: only commits on `branch` or applied before, other revisions are admin-only (issue 19 M1)
    */
   allowAnyRevision: z.boolean("allowAnyRevision must be true or false").optional(),
+  /** SOPS decryption (Flux's naming): documents with a `sops` block are decrypted with this `sops-age` secret's identities */
+  decryption: z
+    .strictObject({
+      provider: z.literal("sops", { error: 'provider must be "sops" (the only decryption provider)' }),
+      secretName: dnsSubdomain("secretName"),
+    })
+    .optional(),
 });
 
 export const syncPolicyInputSchema = z.strictObject({

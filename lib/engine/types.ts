@@ -17,6 +17,8 @@ export interface GitOpsSpec {
   interval: number; // seconds, default 300
   /** operators may sync revisions that are not on `branch` (default: admins only) */
   allowAnyRevision?: boolean;
+  /** SOPS-encrypted documents are decrypted with the age identities of this `sops-age` secret (Flux's naming) */
+  decryption?: { provider: "sops"; secretName: string };
 }
 
 export interface SyncPolicy {
@@ -93,6 +95,13 @@ export interface DesiredResource {
   sourceLine: number;
   /** set when the document is of our kind but unusable (missing name, schema errors, duplicate) */
   error?: string;
+  /** JSON pointers into spec of the values that were SOPS-encrypted in Git (secret paths of this resource) */
+  secretPaths?: string[];
+  /**
+   * set by the server's seal step for a decrypted document: `doc.spec` then holds masks at
+   * `secretPaths` and this is the sealed (encrypted at rest) map pointer → cleartext
+   */
+  sealed?: string;
 }
 
 /** A resource as stored. */
