@@ -67,6 +67,24 @@ export function ResourceDetail(p: ResourceDetailData) {
             </dd>
           </dl>
         ) : null}
+        {l && l.sopsFields.length > 0 ? (
+          <div className="rounded-md border border-slate-200 p-3 text-sm dark:border-slate-800" data-testid="sops-fields">
+            <p className="font-medium">SOPS-managed fields</p>
+            <p className="text-slate-500">
+              Decrypted from Git and sealed in the store; shown only as fingerprints. Executor tokens read them with ?reveal=true.
+            </p>
+            <ul className="mt-1 space-y-0.5">
+              {l.sopsFields.map((f) => (
+                <li key={f.path} className="font-mono text-xs">
+                  <span role="img" aria-label="encrypted with SOPS">
+                    🔒
+                  </span>{" "}
+                  {f.path} <span className="text-slate-500">fingerprint {f.fingerprint}</span>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
         {l?.syncError ? <Alert title="gitSync.syncError">{l.syncError}</Alert> : null}
         <Alert kind={l?.drifted ? "warning" : "info"} title="Drift">
           <span data-testid="drift-explanation">{driftExplanation(l, p.git)}</span>

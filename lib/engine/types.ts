@@ -129,6 +129,8 @@ export interface FieldChange {
   op: "added" | "modified" | "removed";
   old?: unknown;
   new?: unknown;
+  /** a secret value (masked on both sides) changed: "changed (fingerprint a → b)" */
+  note?: string;
 }
 
 export interface PlannedChange {

@@ -198,6 +198,7 @@ describe("hardening: SOPS-encrypted documents (PostgreSQL)", () => {
     expect(String(diff[0]!.old)).toMatch(/^<secret:[0-9a-f]{8}>$/);
     expect(String(diff[0]!.new)).toMatch(/^<secret:[0-9a-f]{8}>$/);
     expect(diff[0]!.old).not.toBe(diff[0]!.new);
+    expect((diff[0] as { note?: string }).note).toBe(`changed (fingerprint ${String(diff[0]!.old).slice(8, 16)} → ${String(diff[0]!.new).slice(8, 16)})`);
     expect(await everything(run.id)).not.toMatch(new RegExp(CLEARTEXTS.join("|")));
     expect(((await revealResource({ kind: "Vault", namespace: "p", name: "a" }, executor())).spec as Record<string, unknown>).password).toBe(NEW_PASSWORD);
     expect(firstRun).not.toBe(run.id);

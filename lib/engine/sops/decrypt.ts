@@ -11,6 +11,7 @@
  * caller fails that document only.
  */
 import { Decrypter, armor, identityToRecipient } from "age-encryption";
+import { nativeX25519Identity, openAgePayload, splitAgeFile } from "./age-native";
 import { getOwn, isPlainObject, setOwn, type PlainObject } from "../plain-object";
 import {
   additionalData,
@@ -73,7 +74,8 @@ export async function parseAgeIdentities(text: string): Promise<{ identities: st
 /** A keyring over these identities; unwrapped data keys are kept by stanza (at most `max`). */
 export function ageKeyring(identities: readonly string[], max = 50_000): Keyring {
   const decrypter = new Decrypter();
-  for (const id of identities) decrypter.addIdentity(id);
+  // X25519 on Node's native crypto; post-quantum hybrid identities through age-encryption
+  for (const id of identities) decrypter.addIdentity(id.startsWith("AGE-SECRET-KEY-1") ? nativeX25519Identity(id) : id);
   const memo = new Map<string, Promise<Uint8Array | null>>();
   return {
     unwrap(enc: string) {
@@ -86,10 +88,18 @@ export function ageKeyring(identities: readonly string[], max = 50_000): Keyring
           } catch {
             throw new SopsError("SOPS_MALFORMED", "an age stanza's enc is not an armored age file");
           }
+          const parts = splitAgeFile(file);
+          if (!parts) throw new SopsError("SOPS_MALFORMED", "an age stanza's enc has no age header");
+          let fileKey: Uint8Array;
           try {
-            return await decrypter.decrypt(file);
+            fileKey = await decrypter.decryptHeader(parts.header); // stanzas and the header MAC
           } catch {
             return null; // no identity matched (or a stanza for another key): try the next stanza
+          }
+          try {
+            return new Uint8Array(openAgePayload(fileKey, parts.payload));
+          } catch {
+            throw new SopsError("SOPS_MALFORMED", "an age stanza's enc payload does not open with its file key");
           }
         })();
         memo.set(enc, p);
