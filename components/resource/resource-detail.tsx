@@ -76,9 +76,15 @@ export function ResourceDetail(p: ResourceDetailData) {
             <ul className="mt-1 space-y-0.5">
               {l.sopsFields.map((f) => (
                 <li key={f.path} className="font-mono text-xs">
-                  <span role="img" aria-label="encrypted with SOPS">
-                    🔒
-                  </span>{" "}
+                  <svg
+                    role="img"
+                    aria-label="encrypted with SOPS"
+                    viewBox="0 0 16 16"
+                    className="inline h-3.5 w-3.5 align-[-2px] text-slate-500"
+                    fill="currentColor"
+                  >
+                    <path d="M8 1a3.5 3.5 0 0 0-3.5 3.5V7H4a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h8a1 1 0 0 0 1-1V8a1 1 0 0 0-1-1h-.5V4.5A3.5 3.5 0 0 0 8 1Zm2 6H6V4.5a2 2 0 1 1 4 0V7Z" />
+                  </svg>{" "}
                   {f.path} <span className="text-slate-500">fingerprint {f.fingerprint}</span>
                 </li>
               ))}

@@ -6,7 +6,6 @@
  * principals reveal, audited; a re-encryption of the same cleartext is unchanged; key rotation
  * is picked up at the next sync. Real Git over HTTP, real PostgreSQL (pg_dump).
  */
-import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGitFixture, type GitFixture } from "@/test/support/git-fixture";
 import { commitFiles } from "@/test/support/git-repo";
@@ -21,7 +20,9 @@ import { computeDiff } from "@/lib/server/services/sync";
 import { listAuditEvents } from "@/lib/server/services/audit-log";
 import { AppError } from "@/lib/server/errors";
 import type { Principal } from "@/lib/server/auth/principal";
-import { dumpStore, logOf, makeAdmin, syncNow } from "./support";
+import { addChannel } from "@/lib/server/services/notifications";
+import { notify } from "@/lib/server/notifications/notify";
+import { dumpStore, logOf, makeAdmin, pgDump, syncNow } from "./support";
 
 process.env.TEST_DATABASE_URL ??= "postgres://postgres@127.0.0.1:5432/test";
 
@@ -52,7 +53,7 @@ describe("hardening: SOPS-encrypted documents (PostgreSQL)", () => {
     const parts = [JSON.stringify(await listResources({ kind: "Vault" })), await dumpStore(), JSON.stringify(await computeDiff(NAME))];
     if (runId) parts.push(JSON.stringify(await getRunWithChanges(runId)));
     parts.push(JSON.stringify(await listAuditEvents({ limit: 500 })));
-    parts.push(execFileSync("pg_dump", ["--data-only", "--inserts", store.databaseUrl!], { encoding: "utf8", maxBuffer: 64 << 20 }));
+    parts.push(pgDump(store.databaseUrl!));
     return parts.join("\n");
   };
 
@@ -221,6 +222,19 @@ describe("hardening: SOPS-encrypted documents (PostgreSQL)", () => {
     expect(rotated.counts.update ?? 0).toBe(0);
     expect((await getResourceView({ kind: "Vault", namespace: "p", name: "a" })).status.gitSync.syncError).toBe("");
     expect(await everything()).not.toMatch(new RegExp(CLEARTEXTS.join("|")));
+  });
+
+  it("notifications of these runs (queued in the store) carry no decrypted value", async () => {
+    await addChannel({ name: "ops", url: "https://hooks.example.com/sops", definition: null, events: ["run.failed", "sync.succeeded"] }, admin);
+    const run = await syncNow(NAME, admin);
+    const detail = await getRunWithChanges(run.id);
+    const errors = detail.changes.map((c) => c.error ?? "").join("; ");
+    expect(
+      await notify({ event: "run.failed", definition: NAME, runId: run.id, phase: run.phase, error: errors, summary: "sync with failing documents" }),
+    ).toBe(1);
+    const all = await everything(run.id);
+    expect(all).toContain("sync with failing documents");
+    expect(all).not.toMatch(new RegExp(CLEARTEXTS.join("|")));
   });
 
   it("prune is withheld while a document cannot be decrypted (a file problem may hide resources)", async () => {
