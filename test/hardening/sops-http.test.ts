@@ -10,6 +10,7 @@ import { definitionBody } from "@/test/support/definition-body";
 import { startGitFixture, type GitFixture } from "@/test/support/git-fixture";
 import { commitFiles } from "@/test/support/git-repo";
 import { encryptSopsDocument, newAgeIdentity, sopsYaml } from "@/test/support/sops";
+import { runCli } from "@/cli/test-support/run-cli";
 
 const NAME = "vaults.http.io";
 const PASSWORD = "Hq8-http-pa55-Zt3";
@@ -130,6 +131,21 @@ describe("hardening: SOPS values over HTTP (real server)", () => {
       body: JSON.stringify({ username: "exec", password: "exec-password-1", role: "executor" }),
     });
     expect(u.status).toBe(400);
+  });
+
+  it("CLI: resource get KIND/NS/NAME shows masks; --reveal shows the cleartext for an executor token only", async () => {
+    const cli = (token: string, args: string[]) =>
+      runCli(args, { env: { SYNCLINE_SERVER: server.url, SYNCLINE_TOKEN: token, SYNCLINE_CONFIG: "/nonexistent/config.json" } });
+    const masked = await cli(viewer, ["resource", "get", "Vault/p/db", "-o", "json"]);
+    expect(masked.code, masked.stderr).toBe(0);
+    expect((JSON.parse(masked.stdout) as { spec: { password: string } }).spec.password).toMatch(/^<secret:[0-9a-f]{8}>$/);
+    const refused = await cli(admin, ["resource", "get", "Vault/p/db", "--reveal"]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(/only executor tokens may reveal/);
+    expect(refused.stdout + refused.stderr).not.toContain(PASSWORD);
+    const revealed = await cli(executor, ["resource", "get", "Vault/p/db", "--reveal", "-o", "json"]);
+    expect(revealed.code, revealed.stderr).toBe(0);
+    expect((JSON.parse(revealed.stdout) as { spec: { password: string } }).spec.password).toBe(PASSWORD);
   });
 
   it("a changed value: pages and API show fingerprints only (lock marks on the resource page), never the values; nor does the server log", async () => {

@@ -34,14 +34,55 @@ function bech32Bytes(s: string): Buffer {
 
 const noTag = (b: Uint8Array) => b.length === 32;
 
-/** An `AGE-SECRET-KEY-1…` identity on native X25519. */
-export function nativeX25519Identity(identity: string): Identity {
+/** An `AGE-SECRET-KEY-1…` identity on native X25519 (age-encryption's Identity interface). */
+export interface NativeX25519Identity extends Identity {
+  unwrapFileKey(stanzas: Pick<Stanza, "args" | "body">[]): Uint8Array | null;
+}
+
+/**
+ * The file key of an age file whose stanzas are all X25519, read with native crypto (header
+ * text, X25519 stanzas, header HMAC); undefined when the file has other stanza types (then
+ * age-encryption reads it), null when no identity opens it or its header MAC is wrong.
+ */
+export function nativeX25519FileKey(file: Uint8Array, identities: readonly NativeX25519Identity[]): Uint8Array | null | undefined {
+  const parts = splitAgeFile(file);
+  if (!parts || identities.length === 0) return undefined;
+  const text = Buffer.from(parts.header).toString("latin1");
+  const lines = text.split("\n");
+  if (lines[0] !== "age-encryption.org/v1") return undefined;
+  const stanzas: { args: string[]; body: Uint8Array }[] = [];
+  let i = 1;
+  while (i < lines.length && lines[i]!.startsWith("-> ")) {
+    const args = lines[i]!.slice(3).split(" ");
+    let body = "";
+    for (i++; i < lines.length; i++) {
+      const l = lines[i]!;
+      body += l;
+      if (l.length < 64) break;
+    }
+    i++;
+    if (args[0] !== "X25519") return undefined;
+    stanzas.push({ args, body: Buffer.from(body, "base64") });
+  }
+  const macLine = lines[i];
+  if (!macLine?.startsWith("--- ") || stanzas.length === 0) return undefined;
+  let fileKey: Uint8Array | null = null;
+  for (const id of identities) if ((fileKey = id.unwrapFileKey(stanzas))) break;
+  if (!fileKey) return null;
+  const upToMac = text.length - (macLine.length + 1) + 3; // through "---"
+  const hmacKey = Buffer.from(crypto.hkdfSync("sha256", fileKey, Buffer.alloc(0), "header", 32));
+  const mac = crypto.createHmac("sha256", hmacKey).update(Buffer.from(parts.header).subarray(0, upToMac)).digest();
+  const want = Buffer.from(macLine.slice(4), "base64");
+  return want.length === mac.length && crypto.timingSafeEqual(want, mac) ? fileKey : null;
+}
+
+export function nativeX25519Identity(identity: string): NativeX25519Identity {
   const scalar = bech32Bytes(identity);
   if (scalar.length !== 32) throw new Error("invalid identity");
   const privateKey = crypto.createPrivateKey({ key: Buffer.concat([PKCS8_X25519, scalar]), format: "der", type: "pkcs8" });
   const ownPublic = (crypto.createPublicKey(privateKey).export({ format: "der", type: "spki" }) as Buffer).subarray(SPKI_X25519.length);
   return {
-    unwrapFileKey(stanzas: Stanza[]): Uint8Array | null {
+    unwrapFileKey(stanzas: Pick<Stanza, "args" | "body">[]): Uint8Array | null {
       for (const s of stanzas) {
         if (s.args[0] !== "X25519") continue;
         if (s.args.length !== 2) throw new Error("invalid X25519 stanza");

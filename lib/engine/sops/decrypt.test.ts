@@ -10,6 +10,8 @@ import ageGlobalKey from "../../../test/fixtures/sops/keys/age-global.txt?raw";
 import { encryptSopsDocument, newAgeIdentity } from "../../../test/support/sops";
 import { ageKeyring, decryptSopsDocument, isSopsDocument, parseAgeIdentities, SopsError } from "./index";
 import { parseSourceFile } from "../parse";
+import { Decrypter, armor } from "age-encryption";
+import { nativeX25519FileKey, nativeX25519Identity, openAgePayload, splitAgeFile } from "./age-native";
 
 async function keyringOf(text: string) {
   const ids = await parseAgeIdentities(text);
@@ -200,5 +202,33 @@ describe("the test helper's SOPS encryption", () => {
 
   it("parses sops's own YAML fixtures identically with the yaml library", () => {
     expect(docOf(ageYaml)).toEqual(parse(ageYaml));
+  });
+});
+
+describe("age on native crypto (X25519 stanzas, header MAC, payload)", () => {
+  const encOf = (text: string) => ((docOf(text).sops as Record<string, unknown>).age as { enc: string }[])[0]!.enc;
+
+  it("opens the sops tool's X25519 stanzas exactly as age-encryption does, and refuses a wrong key or a changed header", async () => {
+    for (const f of [fixtures[0]!, fixtures[2]!]) {
+      const file = armor.decode(encOf(f.text));
+      const identity = f.key.split("\n").find((l) => l.startsWith("AGE-SECRET-KEY-1"))!;
+      const lib = new Decrypter();
+      lib.addIdentity(identity);
+      const want = await lib.decrypt(file);
+      const fileKey = nativeX25519FileKey(file, [nativeX25519Identity(identity)]);
+      expect(fileKey).toBeInstanceOf(Uint8Array);
+      expect(Buffer.from(openAgePayload(fileKey!, splitAgeFile(file)!.payload))).toEqual(Buffer.from(want));
+      const other = fixtures.find((g) => g !== f && g.name !== "algorithms/age-pq.yaml")!;
+      expect(nativeX25519FileKey(file, [nativeX25519Identity(other.key.split("\n").find((l) => l.startsWith("AGE-SECRET-KEY-1"))!)])).toBeNull();
+      // one byte of the stanza's share changed: the header MAC (or the wrap) no longer verifies
+      const text = Buffer.from(file).toString("latin1");
+      const at = text.indexOf("X25519 ") + 10;
+      const forged = Buffer.from(text.slice(0, at) + (text.charAt(at) === "A" ? "B" : "A") + text.slice(at + 1), "latin1");
+      expect(nativeX25519FileKey(forged, [nativeX25519Identity(identity)])).toBeNull();
+    }
+    // a post-quantum file is left to age-encryption
+    expect(
+      nativeX25519FileKey(armor.decode(encOf(agePqYaml)), [nativeX25519Identity(ageKey.split("\n").find((l) => l.startsWith("AGE-SECRET-KEY-1"))!)]),
+    ).toBeUndefined();
   });
 });

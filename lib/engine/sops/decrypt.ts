@@ -11,7 +11,7 @@
  * caller fails that document only.
  */
 import { Decrypter, armor, identityToRecipient } from "age-encryption";
-import { nativeX25519Identity, openAgePayload, splitAgeFile } from "./age-native";
+import { nativeX25519FileKey, nativeX25519Identity, openAgePayload, splitAgeFile, type NativeX25519Identity } from "./age-native";
 import { getOwn, isPlainObject, setOwn, type PlainObject } from "../plain-object";
 import {
   additionalData,
@@ -74,8 +74,15 @@ export async function parseAgeIdentities(text: string): Promise<{ identities: st
 /** A keyring over these identities; unwrapped data keys are kept by stanza (at most `max`). */
 export function ageKeyring(identities: readonly string[], max = 50_000): Keyring {
   const decrypter = new Decrypter();
-  // X25519 on Node's native crypto; post-quantum hybrid identities through age-encryption
-  for (const id of identities) decrypter.addIdentity(id.startsWith("AGE-SECRET-KEY-1") ? nativeX25519Identity(id) : id);
+  // X25519 on Node's native crypto; post-quantum hybrid identities (and any other stanza) through age-encryption
+  const native: NativeX25519Identity[] = [];
+  for (const id of identities) {
+    if (id.startsWith("AGE-SECRET-KEY-1")) {
+      const n = nativeX25519Identity(id);
+      native.push(n);
+      decrypter.addIdentity(n);
+    } else decrypter.addIdentity(id);
+  }
   const memo = new Map<string, Promise<Uint8Array | null>>();
   return {
     unwrap(enc: string) {
@@ -91,10 +98,15 @@ export function ageKeyring(identities: readonly string[], max = 50_000): Keyring
           const parts = splitAgeFile(file);
           if (!parts) throw new SopsError("SOPS_MALFORMED", "an age stanza's enc has no age header");
           let fileKey: Uint8Array;
-          try {
-            fileKey = await decrypter.decryptHeader(parts.header); // stanzas and the header MAC
-          } catch {
-            return null; // no identity matched (or a stanza for another key): try the next stanza
+          const fast = nativeX25519FileKey(file, native); // X25519-only files: header, stanzas and header MAC natively
+          if (fast === null) return null;
+          if (fast) fileKey = fast;
+          else {
+            try {
+              fileKey = await decrypter.decryptHeader(parts.header); // stanzas and the header MAC
+            } catch {
+              return null; // no identity matched (or a stanza for another key): try the next stanza
+            }
           }
           try {
             return new Uint8Array(openAgePayload(fileKey, parts.payload));
