@@ -45,7 +45,12 @@ describe("hardening: SOPS values over HTTP (real server)", () => {
     key = await newAgeIdentity();
     fx = await startGitFixture();
     repo = fx.repo("vaults");
-    commitFiles(repo.dir, { "resources/db.yaml": await vault(PASSWORD) }, "encrypted");
+    const stranger = await newAgeIdentity();
+    const unreadable = await encryptSopsDocument(
+      { apiVersion: "http.io/v1", kind: "Vault", metadata: { name: "other-key", namespace: "p" }, spec: { host: "x", password: "other-key-value-1" } },
+      { recipients: [stranger.recipient], encryptedRegex: "^password$" },
+    );
+    commitFiles(repo.dir, { "resources/db.yaml": await vault(PASSWORD), "resources/other.yaml": sopsYaml([unreadable]) }, "encrypted");
     server = await startAppServer({ env: { SYNCLINE_SCHEDULER: "0" } });
     admin = await issueToken(server, "admin");
     viewer = await issueToken(server, "viewer");
@@ -160,6 +165,11 @@ describe("hardening: SOPS values over HTTP (real server)", () => {
       const html = await r.text();
       expect(html, p).not.toContain(PASSWORD);
       expect(html, p).not.toContain(NEW_PASSWORD);
+      if (p.startsWith("/runs/")) {
+        // the run page shows the decryption failure on the document that failed
+        expect(html).toContain("other-key");
+        expect(html).toContain("SOPS_NO_MATCHING_KEY");
+      }
       if (p.endsWith("/resources/p/db")) {
         expect(html).toContain("SOPS-managed fields");
         expect(html).toMatch(/spec\.password.{0,80}fingerprint/s);
