@@ -79,6 +79,7 @@ describe("hardening: SOPS-encrypted documents (PostgreSQL)", () => {
         "resources/forged.yaml": sopsYaml([forged]),
         "resources/hidden.yaml": sopsYaml([hidden]),
         "resources/exposed.yaml": sopsYaml([exposed]),
+        "resources/sealed.json": JSON.stringify(await encrypted("sealed-json", { host: "db.j", password: TOKEN }), null, 2), // sops's JSON form
         "resources/pgp.yaml": (await import("../fixtures/sops/algorithms/pgp.yaml?raw")).default
           .replace("kind: Secret", "kind: Vault")
           .replace("name: pgp", "name: pgp\n  namespace: p"),
@@ -132,6 +133,7 @@ describe("hardening: SOPS-encrypted documents (PostgreSQL)", () => {
     expect(byName.get("a")?.action).toBe("create");
     expect(byName.get("plain")?.action).toBe("create");
     expect(byName.get("beside")?.action).toBe("create");
+    expect(byName.get("sealed-json")?.action).toBe("create");
     expect(byName.get("wrong-key")?.action).toBe("invalid");
     expect(byName.get("wrong-key")?.error).toMatch(/mixed\.yaml:\d+: SOPS_NO_MATCHING_KEY/);
     expect(byName.get("forged")?.action).toBe("invalid");
@@ -151,6 +153,8 @@ describe("hardening: SOPS-encrypted documents (PostgreSQL)", () => {
     expect(spec.password).toMatch(/^<secret:[0-9a-f]{8}>$/);
     expect(spec.token).toMatch(/^<secret:[0-9a-f]{8}>$/);
     expect(a.status.sopsPaths).toEqual(["/password", "/token"]);
+    const json = await getResourceView({ kind: "Vault", namespace: "p", name: "sealed-json" });
+    expect(json.spec).toEqual({ host: "db.j", password: expect.stringMatching(/^<secret:[0-9a-f]{8}>$/) });
     expect(await everything(run.id)).not.toMatch(new RegExp(CLEARTEXTS.join("|")));
     const all = await everything(run.id);
     expect(all).not.toContain("never-readable-1");
@@ -218,7 +222,8 @@ describe("hardening: SOPS-encrypted documents (PostgreSQL)", () => {
     expect(failing.counts.invalid, JSON.stringify(failing.counts)).toBe(5);
     await putSecret({ name: "sops-keys", type: "sops-age", identities: key2.identity }, admin); // old key removed
     const rotated = await getRunWithChanges((await syncNow(NAME, admin)).id);
-    expect(rotated.counts.invalid).toBe(3); // exposed.yaml (key1 only, metadata encrypted) is now a file problem
+    // exposed.yaml (key1 only, metadata encrypted) is now a file problem; sealed.json (key1 only) fails alone
+    expect(rotated.counts.invalid).toBe(4);
     expect(rotated.counts.update ?? 0).toBe(0);
     expect((await getResourceView({ kind: "Vault", namespace: "p", name: "a" })).status.gitSync.syncError).toBe("");
     expect(await everything()).not.toMatch(new RegExp(CLEARTEXTS.join("|")));
