@@ -13,6 +13,7 @@ import { openTestStore, type TestStore } from "@/test/support/test-store";
 import { definitionBody } from "@/test/support/definition-body";
 import { createUser } from "@/lib/server/services/users";
 import { addDefinition } from "@/lib/server/services/definitions";
+import { putSecret } from "@/lib/server/services/secrets";
 import { computeDiff, startSync } from "@/lib/server/services/sync";
 import { listResources } from "@/lib/server/services/resources";
 import { findDefinition } from "@/lib/server/data/definitions";
@@ -20,7 +21,13 @@ import { subscribeMemoryRelease } from "@/lib/server/memory";
 import type { Principal } from "@/lib/server/auth/principal";
 
 export type WorkerCommand =
-  | { op: "setup"; url: string; store: "pglite" | "postgres"; schema: unknown }
+  | {
+      op: "setup";
+      url: string;
+      store: "pglite" | "postgres";
+      schema: unknown;
+      /** age identities: the definition decrypts SOPS documents */ identities?: string;
+    }
   | { op: "sync"; dryRun?: boolean }
   | { op: "diff" }
   | { op: "firstRows" }
@@ -46,7 +53,17 @@ async function handle(cmd: WorkerCommand): Promise<{ detail: string; log?: strin
       store = await openTestStore({ postgres: cmd.store === "postgres" });
       const u = await createUser({ username: "bench", password: "bench-password", role: "admin" });
       who = { via: "token", userId: u.id, username: "bench", role: "admin" };
-      await addDefinition(definitionBody({ name: DEFINITION, kind: "Widget", repoURL: cmd.url, schema: cmd.schema as Record<string, unknown> }), who);
+      if (cmd.identities) await putSecret({ name: "sops-keys", type: "sops-age", identities: cmd.identities }, who);
+      await addDefinition(
+        definitionBody({
+          name: DEFINITION,
+          kind: "Widget",
+          repoURL: cmd.url,
+          schema: cmd.schema as Record<string, unknown>,
+          decryptionSecret: cmd.identities ? "sops-keys" : undefined,
+        }),
+        who,
+      );
       subscribeMemoryRelease();
       return { detail: `store: ${store.kind}` };
     }

@@ -12,7 +12,9 @@ import os from "node:os";
 import path from "node:path";
 import { execFileSync, fork, spawn } from "node:child_process";
 import { it } from "vitest";
-import { generateBenchRepo, changeBenchFiles, measureNativeFloor } from "@/test/support/bench-repo";
+import { parse as parseYaml } from "yaml";
+import { generateBenchRepo, changeBenchFiles, measureNativeFloor, benchFileContent } from "@/test/support/bench-repo";
+import { encryptSopsDocument, newAgeIdentity, sopsYaml } from "@/test/support/sops";
 import { startGitHttpServer } from "@/test/support/git-http-server";
 import { gitEnv } from "@/test/support/git-repo";
 import { parseSourceFile } from "@/lib/engine/parse";
@@ -207,6 +209,69 @@ it(`syncs ${FILES} resources`, async () => {
     await worker.send({ op: "close" });
   } finally {
     await worker.stop();
+  }
+
+  // SOPS (issue 13): the same repository with every tenth file (a YAML one) SOPS-encrypted
+  // (spec.note, age X25519), first sync in a fresh sync process against the plain one's.
+  try {
+    const SOPS_EVERY = 10;
+    const key = await newAgeIdentity();
+    const tEnc = performance.now();
+    const replace = new Map<number, string>();
+    for (let i = 0; i < FILES; i += SOPS_EVERY) {
+      const doc = parseYaml(benchFileContent(i)) as Record<string, unknown>;
+      replace.set(i, sopsYaml([await encryptSopsDocument(doc, { recipients: [key.recipient], encryptedRegex: "^note$" })]));
+    }
+    const sopsBare = path.join(root, "bench-sops.git");
+    generateBenchRepo(sopsBare, { files: FILES, replace });
+    console.log(`encrypted ${replace.size} of ${FILES} files with sops/age in ${Math.round(performance.now() - tEnc)} ms (the test helper)`);
+    const plainWorker = await startWorker();
+    let plainFirst: Done;
+    try {
+      await plainWorker.send({ op: "setup", url, store: process.env.BENCH_STORE === "postgres" ? "postgres" : "pglite", schema });
+      plainFirst = await plainWorker.send({ op: "sync" });
+      await plainWorker.send({ op: "close" });
+    } finally {
+      await plainWorker.stop();
+    }
+    const sopsWorker = await startWorker();
+    try {
+      await sopsWorker.send({
+        op: "setup",
+        url: server.url("bench-sops.git"),
+        store: process.env.BENCH_STORE === "postgres" ? "postgres" : "pglite",
+        schema,
+        identities: key.identity,
+      });
+      const sopsFirst = await sopsWorker.send({ op: "sync" });
+      const line = sopsFirst.log!.find((l) => l.includes("SOPS documents")) ?? "";
+      const m = /decrypted (\d+) SOPS documents \((\d+) failed\) in (\d+) ms/.exec(line);
+      if (!m || Number(m[1]) !== replace.size || m[2] !== "0") throw new Error(`expected ${replace.size} decrypted documents: ${line}`);
+      const sopsNoChange = await sopsWorker.send({ op: "sync" });
+      const ratio = sopsFirst.ms / plainFirst.ms;
+      console.log("\n| SOPS step | ms | notes |\n|---|---:|---|");
+      console.log(`| first sync, plain (fresh process) | ${plainFirst.ms.toFixed(0)} | ${FILES} resources |`);
+      console.log(
+        `| first sync, ${replace.size} of them SOPS-encrypted | ${sopsFirst.ms.toFixed(0)} | decryption ${m[3]} ms (${(Number(m[3]) / replace.size).toFixed(2)} ms a document: age unwrap, AES-GCM values, MAC) |`,
+      );
+      console.log(`| re-sync, no change (SOPS) | ${sopsNoChange.ms.toFixed(0)} | |`);
+      console.log(`| ratio SOPS first sync / plain first sync | ${ratio.toFixed(2)}× | target ≤ 1.3× |`);
+      console.log(
+        JSON.stringify({
+          sops: {
+            documents: replace.size,
+            firstSyncMs: Math.round(sopsFirst.ms),
+            plainFirstSyncMs: Math.round(plainFirst.ms),
+            decryptMs: Number(m[3]),
+            ratio: Number(ratio.toFixed(2)),
+          },
+        }),
+      );
+      await sopsWorker.send({ op: "close" });
+    } finally {
+      await sopsWorker.stop();
+    }
+  } finally {
     await server.close();
     fs.rmSync(work, { recursive: true, force: true });
   }

@@ -77,18 +77,28 @@ async function listAll(api: ApiClient, q: Record<string, string | undefined>): P
 
 function getCommand(): Command {
   return new Command("get")
-    .description("show one resource (YAML unless -o json)")
-    .argument("<kind>", "kind, e.g. Deployment")
-    .argument("<name>", "resource name")
+    .description("show one resource (YAML unless -o json); secret values are masks unless --reveal (executor tokens only)")
+    .argument("<kind>", "kind, e.g. Deployment, or KIND/NAMESPACE/NAME (KIND/_/NAME when Cluster-scoped)")
+    .argument("[name]", "resource name")
     .option("-n, --namespace <ns>", "namespace (omit for Cluster-scoped kinds)")
+    .option("--reveal", "show the cleartext of secret paths (SOPS-decrypted and secretPaths values); needs an executor token, audited")
     .addOption(outputOption())
     .addHelpText(
       "after",
-      "\nExamples:\n  $ syncline resource get Deployment my-app-deployment -n production\n  $ syncline resource get Deployment my-app-deployment -n production -o json",
+      "\nExamples:\n  $ syncline resource get Deployment my-app-deployment -n production\n  $ syncline resource get Deployment my-app-deployment -n production -o json\n  $ syncline resource get Database/shop/orders --reveal -o json",
     )
-    .action(async (kind: string, name: string, opts: { namespace?: string }, c: Command) => {
+    .action(async (kindArg: string, nameArg: string | undefined, opts: { namespace?: string; reveal?: boolean }, c: Command) => {
       const { api, out, format } = contextFor(c);
-      const r = await withNamespaceHint(opts.namespace, () => api.get<ResourceView>(resourcePath(kind, opts.namespace, name)));
+      let kind = kindArg;
+      let name = nameArg;
+      if (name === undefined) {
+        const parts = kindArg.split("/");
+        if (parts.length !== 3 || parts.some((p) => p === "")) throw new CliError("give KIND NAME [-n NAMESPACE] or KIND/NAMESPACE/NAME");
+        [kind, , name] = parts as [string, string, string];
+        opts.namespace = parts[1] === "_" ? undefined : parts[1];
+      }
+      const query = opts.reveal ? { reveal: "true" } : undefined;
+      const r = await withNamespaceHint(opts.namespace, () => api.get<ResourceView>(resourcePath(kind, opts.namespace, name!), query));
       printData(out, format === "text" ? "yaml" : format, r);
     });
 }

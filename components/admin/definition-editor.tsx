@@ -29,7 +29,68 @@ function lineOf(json: string, path: string): number {
   return from + 1;
 }
 
-export function DefinitionEditor({ name, initialJson }: { name: string | null; initialJson: string }) {
+/** spec.gitops.decryption of the JSON text, or undefined when the text does not parse */
+function decryptionOf(json: string): { secretName?: string } | null | undefined {
+  try {
+    const d = (JSON.parse(json) as { spec?: { gitops?: { decryption?: { secretName?: string } } } }).spec?.gitops?.decryption;
+    return d ?? null;
+  } catch {
+    return undefined;
+  }
+}
+
+/** the JSON text with spec.gitops.decryption set (or removed with null), re-indented */
+function withDecryption(json: string, secretName: string | null): string {
+  const doc = JSON.parse(json) as { spec?: { gitops?: Record<string, unknown> } };
+  const gitops = doc.spec?.gitops;
+  if (!gitops) return json;
+  if (secretName) gitops.decryption = { provider: "sops", secretName };
+  else delete gitops.decryption;
+  return JSON.stringify(doc, null, 2);
+}
+
+/** SOPS decryption: pick a sops-age secret and the editor's JSON gets spec.gitops.decryption. */
+function DecryptionPicker({ json, secrets, onChange }: { json: string; secrets: string[]; onChange: (json: string) => void }) {
+  const current = decryptionOf(json);
+  const value = current?.secretName ?? "";
+  return (
+    <div className="flex flex-wrap items-center gap-2 text-sm" data-testid="decryption-picker">
+      <label htmlFor="decryption-secret" className="font-medium">
+        SOPS decryption
+      </label>
+      <select
+        id="decryption-secret"
+        value={value}
+        disabled={current === undefined}
+        onChange={(e) => onChange(withDecryption(json, e.target.value || null))}
+        className="rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
+      >
+        <option value="">off</option>
+        {value && !secrets.includes(value) ? <option value={value}>{value} (not a sops-age secret)</option> : null}
+        {secrets.map((s) => (
+          <option key={s} value={s}>
+            {s}
+          </option>
+        ))}
+      </select>
+      <span className="text-slate-500">
+        {secrets.length === 0 ? (
+          <>
+            No sops-age secret yet: add one on the{" "}
+            <Link href="/admin/secrets" className="underline">
+              secrets page
+            </Link>
+            .
+          </>
+        ) : (
+          "Documents with a sops block are decrypted with these age identities; each failure stays on its document."
+        )}
+      </span>
+    </div>
+  );
+}
+
+export function DefinitionEditor({ name, initialJson, sopsSecrets = [] }: { name: string | null; initialJson: string; sopsSecrets?: string[] }) {
   const router = useRouter();
   const [json, setJson] = useState(initialJson);
   const [message, setMessage] = useState<string | null>(null);
@@ -95,6 +156,7 @@ export function DefinitionEditor({ name, initialJson }: { name: string | null; i
       ) : null}
       {saved ? <Alert kind="success">Saved {saved}.</Alert> : null}
       <GitopsSourceFields json={json} initialJson={name ? initialJson : undefined} onChange={setJson} />
+      <DecryptionPicker json={json} secrets={sopsSecrets} onChange={setJson} />
       <div className="overflow-hidden rounded-lg border border-slate-200 dark:border-slate-800" data-testid="definition-editor">
         <CodeEditor value={json} onChange={setJson} language="json" height="60vh" markers={markers} ariaLabel="Definition JSON" />
       </div>

@@ -18,7 +18,8 @@ const fieldsByType = {
     { key: "password", label: "Password", secret: true },
   ],
   webhook: [{ key: "secret", label: "Webhook secret (8+ characters)", secret: true }],
-} as const;
+  "sops-age": [{ key: "identities", label: "age identities (AGE-SECRET-KEY-1… lines, # comments allowed)", secret: true, multiline: true }],
+} as const satisfies Record<string, readonly { key: string; label: string; secret: boolean; multiline?: boolean }[]>;
 
 type SecretType = keyof typeof fieldsByType;
 const input = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 dark:border-slate-700 dark:bg-slate-900";
@@ -37,8 +38,8 @@ export function SecretsView({ secrets }: { secrets: { name: string; type: string
     <section className="space-y-6">
       <h1 className="text-2xl font-semibold tracking-tight">Secrets</h1>
       <p className="text-sm text-slate-600 dark:text-slate-400">
-        Git credentials and webhook secrets, encrypted at rest. Values are write-only: they are never shown again, only replaced. Refer to a secret from a
-        definition&apos;s <code>gitops.secretName</code>.
+        Git credentials, webhook secrets and SOPS age identities, encrypted at rest. Values are write-only: they are never shown again, only replaced. Refer to
+        a secret from a definition&apos;s <code>gitops.secretName</code>; SOPS age identities from <code>gitops.decryption</code>.
       </p>
       <form
         className="grid gap-3 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-2 lg:grid-cols-4 dark:border-slate-800 dark:bg-slate-900"
@@ -74,20 +75,36 @@ export function SecretsView({ secrets }: { secrets: { name: string; type: string
             <option value="git-token">Git token</option>
             <option value="git-basic">Git username + password</option>
             <option value="webhook">Webhook secret</option>
+            <option value="sops-age">SOPS age identities</option>
           </select>
         </label>
-        {fieldsByType[type].map((f) => (
-          <label key={f.key} className="text-sm font-medium">
-            {f.label}
-            <input
-              type={f.secret ? "password" : "text"}
-              autoComplete={f.secret ? "new-password" : "off"}
-              value={values[f.key] ?? ""}
-              onChange={(e) => setValues({ ...values, [f.key]: e.target.value })}
-              className={input}
-            />
-          </label>
-        ))}
+        {fieldsByType[type].map((f) =>
+          "multiline" in f && f.multiline ? (
+            <label key={f.key} className="text-sm font-medium sm:col-span-2">
+              {f.label}
+              <textarea
+                name={f.key}
+                rows={3}
+                spellCheck={false}
+                autoComplete="off"
+                value={values[f.key] ?? ""}
+                onChange={(e) => setValues({ ...values, [f.key]: e.target.value })}
+                className={`${input} font-mono text-xs [-webkit-text-security:disc]`}
+              />
+            </label>
+          ) : (
+            <label key={f.key} className="text-sm font-medium">
+              {f.label}
+              <input
+                type={f.secret ? "password" : "text"}
+                autoComplete={f.secret ? "new-password" : "off"}
+                value={values[f.key] ?? ""}
+                onChange={(e) => setValues({ ...values, [f.key]: e.target.value })}
+                className={input}
+              />
+            </label>
+          ),
+        )}
         <div className="flex items-end">
           <Button type="submit" variant="primary" busy={pending}>
             Save secret

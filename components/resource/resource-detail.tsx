@@ -67,6 +67,30 @@ export function ResourceDetail(p: ResourceDetailData) {
             </dd>
           </dl>
         ) : null}
+        {l && l.sopsFields.length > 0 ? (
+          <div className="rounded-md border border-slate-200 p-3 text-sm dark:border-slate-800" data-testid="sops-fields">
+            <p className="font-medium">SOPS-managed fields</p>
+            <p className="text-slate-500">
+              Decrypted from Git and sealed in the store; shown only as fingerprints. Executor tokens read them with ?reveal=true.
+            </p>
+            <ul className="mt-1 space-y-0.5">
+              {l.sopsFields.map((f) => (
+                <li key={f.path} className="font-mono text-xs">
+                  <svg
+                    role="img"
+                    aria-label="encrypted with SOPS"
+                    viewBox="0 0 16 16"
+                    className="inline h-3.5 w-3.5 align-[-2px] text-slate-500"
+                    fill="currentColor"
+                  >
+                    <path d="M8 1a3.5 3.5 0 0 0-3.5 3.5V7H4a1 1 0 0 0-1 1v6a1 1 0 0 0 1 1h8a1 1 0 0 0 1-1V8a1 1 0 0 0-1-1h-.5V4.5A3.5 3.5 0 0 0 8 1Zm2 6H6V4.5a2 2 0 1 1 4 0V7Z" />
+                  </svg>{" "}
+                  {f.path} <span className="text-slate-500">fingerprint {f.fingerprint}</span>
+                </li>
+              ))}
+            </ul>
+          </div>
+        ) : null}
         {l?.syncError ? <Alert title="gitSync.syncError">{l.syncError}</Alert> : null}
         <Alert kind={l?.drifted ? "warning" : "info"} title="Drift">
           <span data-testid="drift-explanation">{driftExplanation(l, p.git)}</span>

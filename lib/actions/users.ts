@@ -8,10 +8,10 @@ import { z } from "zod";
 import { defineAction } from "@/lib/actions/define-action";
 import { changeUserRole, createUser, deleteUser, endUserSessions, renameUser, setUserDisabled } from "@/lib/server/services/users";
 import { audit } from "@/lib/server/services/audit";
-import { roles } from "@/lib/api/roles";
+import { userRoles } from "@/lib/api/roles";
 
 export const createUserAction = defineAction(
-  { name: "user.create", role: "admin", input: z.object({ username: z.string().max(63), password: z.string().max(200), role: z.enum(roles) }) },
+  { name: "user.create", role: "admin", input: z.object({ username: z.string().max(63), password: z.string().max(200), role: z.enum(userRoles) }) },
   async (input, who) => {
     const u = await createUser(input);
     await audit(who, "user.create", input.username, "ok", { role: input.role });
@@ -20,7 +20,7 @@ export const createUserAction = defineAction(
 );
 
 export const setUserRoleAction = defineAction(
-  { name: "user.set-role", role: "admin", input: z.object({ id: z.string().min(1).max(100), role: z.enum(roles) }) },
+  { name: "user.set-role", role: "admin", input: z.object({ id: z.string().min(1).max(100), role: z.enum(userRoles) }) },
   ({ id, role }, who) => changeUserRole(who, id, role),
 );
 

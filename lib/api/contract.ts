@@ -39,6 +39,8 @@ export interface ResourceView extends ResourceDoc {
     managedBy: string | null;
     sourcePath: string | null;
     sourceLine: number | null;
+    /** JSON pointers into spec of values decrypted from SOPS in Git (shown as their masks; cleartext only with ?reveal=true for executor tokens) */
+    sopsPaths?: string[];
   };
 }
 

@@ -154,6 +154,8 @@ export interface ResourceDetailData {
     sourcePath: string | null;
     sourceLine: number | null;
     updatedAt: string;
+    /** SOPS-managed fields (decrypted from Git, sealed in the store): spec path and the mask shown for it */
+    sopsFields: { path: string; fingerprint: string }[];
   } | null;
   git: {
     yaml: string;

@@ -46,6 +46,15 @@ export function collectDesired(files: { path: string; docs: ParsedDoc[] }[], def
     for (const parsed of file.docs) {
       const value = parsed.value;
       const kind = isPlainObject(value) ? getOwn(value, "kind") : undefined;
+      if (parsed.decryptionError !== undefined) {
+        // a document that failed to decrypt fails alone: on its resource when its key is readable
+        // (metadata left in clear, as usual), else as a problem of its file
+        const failed = collectUndecrypted(value, kind, def, file.path, parsed.line, parsed.decryptionError);
+        if (failed === "other-kind") otherKinds[String(kind).slice(0, 100)] = (otherKinds[String(kind).slice(0, 100)] ?? 0) + 1;
+        else if ("problem" in failed) problems.push(failed.problem);
+        else desired.push(failed.desired);
+        continue;
+      }
       if (!isPlainObject(value) || kind !== def.kind) {
         const label = typeof kind === "string" && kind !== "" ? kind.slice(0, 100) : NO_KIND;
         otherKinds[label] = (otherKinds[label] ?? 0) + 1;
@@ -54,7 +63,8 @@ export function collectDesired(files: { path: string; docs: ParsedDoc[] }[], def
       const result = toDesiredMemo(value, def, file.path, parsed.line);
       if ("problem" in result) problems.push(result.problem);
       else {
-        desired.push({ ...result.desired }); // a fresh record: later steps set error on it
+        // a fresh record: later steps set error on it
+        desired.push(parsed.decryptedPaths ? withDecryptedPaths(result.desired, parsed.decryptedPaths) : { ...result.desired });
         if (result.moved) movedNamespace++;
       }
     }
@@ -66,6 +76,38 @@ export function collectDesired(files: { path: string; docs: ParsedDoc[] }[], def
 }
 
 type Collected = { desired: DesiredResource; moved?: boolean } | { problem: FileProblem };
+
+/** A decrypted document's encrypted values become its resource's secret paths; only spec values may be encrypted. */
+function withDecryptedPaths(d: DesiredResource, paths: readonly string[]): DesiredResource {
+  const outside = paths.filter((p) => !p.startsWith("/spec/"));
+  const secretPaths = paths.filter((p) => p.startsWith("/spec/")).map((p) => p.slice("/spec".length));
+  if (outside.length > 0) {
+    const shown = outside.slice(0, 3).map((p) => p.slice(1).replace(/\//g, "."));
+    const message = `${d.sourcePath}:${d.sourceLine}: SOPS_MALFORMED: only values under spec may be encrypted, but ${shown.join(", ")}${outside.length > 3 ? ` and ${outside.length - 3} more are` : outside.length > 1 ? " are" : " is"} (set encrypted_regex: ^spec$ in .sops.yaml)`;
+    // the values were decrypted: none of them may be shown, so the refused document keeps only its key
+    const metadata: ResourceDoc["metadata"] = { name: d.doc.metadata.name };
+    if (d.doc.metadata.namespace) metadata.namespace = d.doc.metadata.namespace;
+    return { ...d, doc: { kind: d.doc.kind, metadata, spec: {} }, error: d.error ? `${d.error}; ${message}` : message };
+  }
+  return secretPaths.length > 0 ? { ...d, secretPaths } : { ...d };
+}
+
+function collectUndecrypted(
+  value: unknown,
+  kind: unknown,
+  def: CollectDef,
+  path: string,
+  line: number,
+  reason: string,
+): Collected | "other-kind" {
+  const problem = { problem: { path, line, message: `${def.kind}: document not decrypted: ${reason}` } };
+  if (!isPlainObject(value) || typeof kind !== "string" || kind.startsWith("ENC[")) return problem;
+  if (kind !== def.kind) return "other-kind";
+  const result = toDesired(value, def, path, line);
+  if ("problem" in result) return problem;
+  const message = `${path}:${line}: ${reason}`;
+  return { desired: { ...result.desired, error: result.desired.error ? `${message}; ${result.desired.error}` : message } };
+}
 
 /**
  * toDesired results by parsed value. Parsed values come from the parse cache (by blob SHA) and

@@ -99,6 +99,13 @@ export const gitopsInputSchema = z
     include: globList.optional(),
     /** globs relative to path of files never read, e.g. ["helm-chart/**", "**\/kustomization.yaml"] */
     exclude: globList.optional(),
+    /** SOPS decryption (Flux's naming): documents with a `sops` block are decrypted with this `sops-age` secret's identities */
+    decryption: z
+      .strictObject({
+        provider: z.literal("sops", { error: 'provider must be "sops" (the only decryption provider)' }),
+        secretName: dnsSubdomain("secretName"),
+      })
+      .optional(),
   })
   .superRefine((g, ctx) => {
     if (g.forceNamespace && !g.targetNamespace) {

@@ -37,7 +37,7 @@ export function diffFields(oldDoc: unknown, newDoc: unknown): FieldChange[] {
       case "REMOVE":
         return { path, op: "removed", old: plain(c.oldValue) };
       case "CHANGE":
-        return { path, op: "modified", old: plain(c.oldValue), new: plain(c.value) };
+        return withMaskNote({ path, op: "modified", old: plain(c.oldValue), new: plain(c.value) });
     }
   });
 }
@@ -93,4 +93,13 @@ function plainCopy(v: unknown): unknown {
 /** RFC 6901: "~" → "~0", "/" → "~1". */
 export function toPointer(path: (string | number)[]): string {
   return path.map((seg) => "/" + String(seg).replace(/~/g, "~0").replace(/\//g, "~1")).join("");
+}
+
+const MASK = /^<secret:([0-9a-f]{8})>$/;
+
+/** A secret value changed: both sides are masks, so the change says so in words ("changed (fingerprint a → b)"). */
+function withMaskNote(c: FieldChange): FieldChange {
+  const a = typeof c.old === "string" ? MASK.exec(c.old) : null;
+  const b = typeof c.new === "string" ? MASK.exec(c.new) : null;
+  return a && b ? { ...c, note: `changed (fingerprint ${a[1]} → ${b[1]})` } : c;
 }

@@ -33,6 +33,10 @@ export interface ParsedDoc {
   line: number;
   /** 0-based position of the document in the file (YAML stream order, or List item order) */
   index: number;
+  /** a SOPS document that was decrypted: JSON pointers (from the document root) of its encrypted values */
+  decryptedPaths?: string[];
+  /** a SOPS document that could not be decrypted: why ("SOPS_MAC_MISMATCH: …"); `value` is the document without its sops block */
+  decryptionError?: string;
 }
 
 export interface ParseLimits {

@@ -148,7 +148,9 @@ describe("pipeline: planFromSource", () => {
       mask,
     });
     const web = plan.changes.find((c) => c.key.name === "web")!;
-    expect(web.diff).toEqual([{ path: "/spec/image", op: "modified", old: "<secret:11111111>", new: "<secret:22222222>" }]);
+    expect(web.diff).toEqual([
+      { path: "/spec/image", op: "modified", old: "<secret:11111111>", new: "<secret:22222222>", note: "changed (fingerprint 11111111 → 22222222)" },
+    ]);
     expect(web.liveYaml).toContain("image: <secret:11111111>");
     expect(web.desiredYaml).toContain("image: <secret:22222222>");
     expect(`${web.liveYaml}${web.desiredYaml}${JSON.stringify(web.shownDoc)}`).not.toMatch(/web:[12]\.0\.0/);

@@ -42,6 +42,12 @@ export interface PlanFromSourceInput<F extends { path: string }> {
   /** keys (resourceKeyString) that belong to another definition → its name: they cannot be taken over */
   heldElsewhere?: ReadonlyMap<string, string>;
   mask?: SpecMask;
+  /**
+   * after validation, for each valid resource with decrypted (SOPS) secret paths: the resource
+   * as planned and stored (the server replaces the cleartext by masks and seals it, so the store,
+   * the diff and the plan never hold it)
+   */
+  seal?: (d: DesiredResource) => DesiredResource;
   managedBy: string;
 }
 
@@ -53,7 +59,7 @@ export interface SourcePlan {
 
 /** parse → collect → validate: what Git says the definition's resources are. */
 export function desiredFromSource<F extends { path: string }>(
-  input: Pick<PlanFromSourceInput<F>, "files" | "definition" | "parse" | "listingProblems" | "heldElsewhere">,
+  input: Pick<PlanFromSourceInput<F>, "files" | "definition" | "parse" | "listingProblems" | "heldElsewhere" | "seal">,
 ): { desired: DesiredResource[]; fileProblems: FileProblem[]; otherKinds: Record<string, number>; movedNamespace: number } {
   const { spec } = input.definition;
   const fileProblems: FileProblem[] = [...(input.listingProblems ?? [])];
@@ -70,7 +76,8 @@ export function desiredFromSource<F extends { path: string }>(
   const held = input.heldElsewhere;
   const desired = validateDesired(collected.desired, compiled.validate).map((d) => {
     const owner = held?.get(resourceKeyString(d.key));
-    return owner && !d.error ? { ...d, error: `${d.sourcePath}:${d.sourceLine}: ${describeKey(d.key)} already belongs to definition ${owner}` } : d;
+    if (owner && !d.error) return { ...d, error: `${d.sourcePath}:${d.sourceLine}: ${describeKey(d.key)} already belongs to definition ${owner}` };
+    return d.secretPaths && !d.error && input.seal ? input.seal(d) : d;
   });
   return { desired, fileProblems: [...fileProblems, ...collected.problems], otherKinds: collected.otherKinds, movedNamespace: collected.movedNamespace };
 }

@@ -25,6 +25,8 @@ export interface GitOpsSpec {
   include?: string[];
   /** globs relative to `path` of files never read (Argo CD's directory.exclude) */
   exclude?: string[];
+  /** SOPS-encrypted documents are decrypted with the age identities of this `sops-age` secret (Flux's naming) */
+  decryption?: { provider: "sops"; secretName: string };
 }
 
 export interface SyncPolicy {
@@ -101,6 +103,13 @@ export interface DesiredResource {
   sourceLine: number;
   /** set when the document is of our kind but unusable (missing name, schema errors, duplicate) */
   error?: string;
+  /** JSON pointers into spec of the values that were SOPS-encrypted in Git (secret paths of this resource) */
+  secretPaths?: string[];
+  /**
+   * set by the server's seal step for a decrypted document: `doc.spec` then holds masks at
+   * `secretPaths` and this is the sealed (encrypted at rest) map pointer → cleartext
+   */
+  sealed?: string;
 }
 
 /** A resource as stored. */
@@ -128,6 +137,8 @@ export interface FieldChange {
   op: "added" | "modified" | "removed";
   old?: unknown;
   new?: unknown;
+  /** a secret value (masked on both sides) changed: "changed (fingerprint a → b)" */
+  note?: string;
 }
 
 export interface PlannedChange {

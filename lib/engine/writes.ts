@@ -15,6 +15,9 @@ export interface ResourceWrite {
   hash: string;
   sourcePath: string;
   sourceLine: number;
+  /** SOPS-decrypted secret paths (JSON pointers into spec) and their sealed cleartext; null when none */
+  sopsPaths?: string[] | null;
+  sealed?: string | null;
 }
 
 export interface ResourceWrites {
@@ -55,6 +58,8 @@ export function buildWrites<R extends StoredRow>(plan: Plan, rows: ReadonlyMap<s
             spec: d.doc.spec ?? {},
             sourcePath: d.sourcePath,
             sourceLine: d.sourceLine,
+            // absent: the row's sealed values are cleared (the data layer writes null)
+            ...(d.sealed && d.secretPaths ? { sopsPaths: d.secretPaths, sealed: d.sealed } : {}),
           }
         : undefined;
     switch (c.action) {

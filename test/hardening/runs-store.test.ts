@@ -227,7 +227,15 @@ describe("hardening: runs and the store (in process)", () => {
       const diff = await computeDiff(NAME);
       const a = diff.changes.find((c) => c.name === "a")!;
       expect(a.action).toBe("update");
-      expect(a.diff).toEqual([{ path: "/spec/password", op: "modified", old: oldMask, new: expect.stringMatching(/^<secret:[0-9a-f]{8}>$/) }]);
+      expect(a.diff).toEqual([
+        {
+          path: "/spec/password",
+          op: "modified",
+          old: oldMask,
+          new: expect.stringMatching(/^<secret:[0-9a-f]{8}>$/),
+          note: expect.stringMatching(/^changed \(fingerprint [0-9a-f]{8} → [0-9a-f]{8}\)$/),
+        },
+      ]);
       expect((a.diff[0] as { new: string }).new).not.toBe(oldMask);
       const run = await syncNow(NAME, admin);
       const text = JSON.stringify([diff, await getRunWithChanges(run.id)]) + (await runsText());

@@ -2,6 +2,7 @@
  * Shared pieces of the hardening suite: a definition builder, an admin principal, a run
  * helper, and a scan that finds a secret anywhere a user could see or read it back.
  */
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { createUser } from "@/lib/server/services/users";
@@ -49,17 +50,23 @@ export function widget(ns: string, name: string, spec: Record<string, unknown>, 
   return JSON.stringify({ kind, metadata: { name, namespace: ns }, spec }, null, 2);
 }
 
-/** Everything the store holds about runs, resources, definitions and audit, as one text. */
+/** Everything the store holds about runs, resources, definitions, audit and notifications, as one text. */
 export async function dumpStore(): Promise<string> {
   const db = await getDb();
-  const [runs, changes, resources, defs, audit] = await Promise.all([
+  const [runs, changes, resources, defs, audit, notifications] = await Promise.all([
     db.syncRun.findMany(),
     db.syncRunChange.findMany(),
     db.resource.findMany(),
     db.resourceDefinition.findMany(),
     db.auditEvent.findMany().catch(() => []),
+    db.notificationDelivery.findMany().catch(() => []),
   ]);
-  return JSON.stringify({ runs, changes, resources, defs, audit });
+  return JSON.stringify({ runs, changes, resources, defs, audit, notifications });
+}
+
+/** `pg_dump --data-only` of a PostgreSQL store (every table, as a database dump would show it). */
+export function pgDump(databaseUrl: string): string {
+  return execFileSync("pg_dump", ["--data-only", "--inserts", databaseUrl], { encoding: "utf8", maxBuffer: 256 << 20 });
 }
 
 /** All regular files under `dir` whose bytes contain `needle`. */

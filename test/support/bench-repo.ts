@@ -15,6 +15,13 @@ export interface BenchRepoOptions {
   files?: number; // default 10_000
   folders?: number; // default 50
   fileBytes?: number; // default ~1024
+  /** file index → content to commit instead of the generated one (e.g. its SOPS-encrypted form) */
+  replace?: ReadonlyMap<number, string>;
+}
+
+/** The generated content of file `i` (the first commit), e.g. to encrypt it. */
+export function benchFileContent(i: number, opts: BenchRepoOptions = {}): string {
+  return benchContent(i, 0, opts.fileBytes ?? 1024);
 }
 
 const BASE_TIME = Date.UTC(2024, 0, 1) / 1000;
@@ -26,7 +33,7 @@ export function generateBenchRepo(dir: string, opts: BenchRepoOptions = {}): str
   const folders = opts.folders ?? 50;
   const bytes = opts.fileBytes ?? 1024;
   const changes: Array<[string, string]> = [];
-  for (let i = 0; i < files; i++) changes.push([benchPath(i, folders), benchContent(i, 0, bytes)]);
+  for (let i = 0; i < files; i++) changes.push([benchPath(i, folders), opts.replace?.get(i) ?? benchContent(i, 0, bytes)]);
   return fastImportCommit(dir, changes, "generated resources", 0);
 }
 

@@ -14,6 +14,8 @@ export interface DefinitionBodyOptions {
   branch?: string;
   interval?: number;
   secretName?: string;
+  /** spec.gitops.decryption = { provider: "sops", secretName } */
+  decryptionSecret?: string;
   secretPaths?: string[];
   syncPolicy?: Record<string, boolean>;
   production?: boolean;
@@ -34,6 +36,7 @@ export function definitionBody(o: DefinitionBodyOptions) {
         ...(o.branch ? { branch: o.branch } : {}),
         ...(o.interval !== undefined ? { interval: o.interval } : {}),
         ...(o.secretName ? { secretName: o.secretName } : {}),
+        ...(o.decryptionSecret ? { decryption: { provider: "sops", secretName: o.decryptionSecret } } : {}),
       },
       ...(o.secretPaths ? { secretPaths: o.secretPaths } : {}),
       ...(o.syncPolicy ? { syncPolicy: o.syncPolicy } : {}),

@@ -18,6 +18,8 @@ export interface TestStore {
   handle: DbHandle;
   dataDir: string;
   kind: "pglite" | "postgres";
+  /** the PostgreSQL database (postgres: true), e.g. for pg_dump */
+  databaseUrl?: string;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,7 @@ export async function openTestStore(opts: { postgres?: boolean } = {}): Promise<
     handle,
     dataDir,
     kind: handle.kind,
+    databaseUrl,
     async close() {
       setDbForTests(undefined);
       await handle.close();

@@ -177,16 +177,18 @@ async function applyWrites(q: RawQuery, w: ApplyWrites, onProgress?: (done: numb
     hash: c.hash,
     sourcePath: c.sourcePath,
     sourceLine: c.sourceLine,
+    sopsPaths: c.sopsPaths ?? null,
+    sealed: c.sealed ?? null,
   });
   for (const part of chunks(w.creates)) {
     const rows = part.map((c) => ({ id: crypto.randomUUID(), kind: c.key.kind, namespace: c.key.namespace, name: c.key.name, ...content(c) }));
     await q(
       `INSERT INTO "Resource" ("id","definitionId","kind","namespace","name","labels","annotations","spec","generation","managedBy",
-         "lastSyncTime","lastCommitSHA","followsDefinition","syncError","syncStatus","appliedSpecHash","liveSpecHash","sourcePath","sourceLine","createdAt","updatedAt")
+         "lastSyncTime","lastCommitSHA","followsDefinition","syncError","syncStatus","appliedSpecHash","liveSpecHash","sourcePath","sourceLine","sopsPaths","sealedValues","createdAt","updatedAt")
        SELECT x."id", $2, x."kind", x."namespace", x."name", x."labels", x."annotations", x."spec", 1, $3,
-         ${UTC(4)}, $5, true, NULL, 'Synced', x."hash", x."hash", x."sourcePath", x."sourceLine", ${UTC(4)}, ${UTC(4)}
+         ${UTC(4)}, $5, true, NULL, 'Synced', x."hash", x."hash", x."sourcePath", x."sourceLine", x."sopsPaths", x."sealed", ${UTC(4)}, ${UTC(4)}
        FROM jsonb_to_recordset($1::jsonb) AS x("id" text, "kind" text, "namespace" text, "name" text, "labels" jsonb, "annotations" jsonb,
-         "spec" jsonb, "hash" text, "sourcePath" text, "sourceLine" int)`,
+         "spec" jsonb, "hash" text, "sourcePath" text, "sourceLine" int, "sopsPaths" jsonb, "sealed" text)`,
       [JSON.stringify(rows), w.definitionId, w.managedBy, now, w.commit],
     );
     tick(part.length);
@@ -197,9 +199,9 @@ async function applyWrites(q: RawQuery, w: ApplyWrites, onProgress?: (done: numb
       `UPDATE "Resource" AS r SET "definitionId" = $2, "labels" = x."labels", "annotations" = x."annotations", "spec" = x."spec",
          "generation" = r."generation" + x."bump", "managedBy" = $3, "lastSyncTime" = ${UTC(4)}, "lastCommitSHA" = $5, "followsDefinition" = true, "syncError" = NULL,
          "syncStatus" = 'Synced', "appliedSpecHash" = x."hash", "liveSpecHash" = x."hash", "sourcePath" = x."sourcePath",
-         "sourceLine" = x."sourceLine", "updatedAt" = ${UTC(4)}
+         "sourceLine" = x."sourceLine", "sopsPaths" = x."sopsPaths", "sealedValues" = x."sealed", "updatedAt" = ${UTC(4)}
        FROM jsonb_to_recordset($1::jsonb) AS x("id" text, "bump" int, "labels" jsonb, "annotations" jsonb, "spec" jsonb, "hash" text,
-         "sourcePath" text, "sourceLine" int)
+         "sourcePath" text, "sourceLine" int, "sopsPaths" jsonb, "sealed" text)
        WHERE r."id" = x."id"`,
       [JSON.stringify(rows), w.definitionId, w.managedBy, now, w.commit],
     );

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { definitionInputSchema, resourceInputSchema } from "@/lib/engine/definition-input";
-import { roles } from "@/lib/server/auth/roles";
+import { roles, userRoles } from "@/lib/server/auth/roles";
 
 export { definitionInputSchema, resourceInputSchema };
 
@@ -26,14 +26,19 @@ export const rollbackInputSchema = z
 
 export const tokenInputSchema = z.object({
   name: z.string().min(1).max(100),
-  role: z.enum(roles).optional().describe("at most the caller's role; default: the caller's role"),
+  role: z
+    .enum(roles)
+    .optional()
+    .describe(
+      "at most the caller's role; default: the caller's role; executor (reads secret cleartext with ?reveal=true) may be issued by operators and admins",
+    ),
   expiresInDays: z.number().int().min(1).max(3650).optional().describe("lifetime in days; default 90, at most SYNCLINE_TOKEN_MAX_DAYS (365 unless set)"),
 });
 
 export const userUpdateSchema = z
   .object({
     username: z.string().max(63).optional().describe("a new user name (admins only; reserved names such as system are refused)"),
-    role: z.enum(roles).optional().describe("a new role; the last enabled admin cannot be demoted (409)"),
+    role: z.enum(userRoles).optional().describe("a new role (executor is for API tokens only); the last enabled admin cannot be demoted (409)"),
     disabled: z.boolean().optional().describe("true: no sign-in, sessions ended, tokens refused; false: enabled again"),
   })
   .strict()
@@ -42,5 +47,5 @@ export const userUpdateSchema = z
 export const userInputSchema = z.object({
   username: z.string(),
   password: z.string(),
-  role: z.enum(roles).default("viewer"),
+  role: z.enum(userRoles).default("viewer"),
 });

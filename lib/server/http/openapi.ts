@@ -224,7 +224,21 @@ export function buildOpenApi(serverUrl?: string) {
           schema: { type: "string" },
           description: n === "namespace" ? "'_' for Cluster-scoped" : undefined,
         })),
-        get: { summary: "get a resource", responses: ok("the resource") },
+        get: {
+          summary:
+            "get a resource: secret paths (the definition's secretPaths and SOPS-decrypted values, listed in status.sopsPaths) are masks `<secret:xxxxxxxx>`",
+          parameters: [
+            {
+              name: "reveal",
+              in: "query",
+              required: false,
+              schema: { type: "boolean" },
+              description:
+                "true: the cleartext of the secret paths. Executor tokens only (the role of a definition's handler); every other role gets 403. Every reveal, allowed or refused, is audited (resource.reveal)",
+            },
+          ],
+          responses: { ...ok("the resource"), "403": { description: "reveal=true without the executor role (audited as denied)" } },
+        },
         put: {
           summary: "replace a resource (operator); on a Git-managed one this creates drift, audited",
           requestBody: body("ResourceInput"),
@@ -248,7 +262,12 @@ export function buildOpenApi(serverUrl?: string) {
       "/api/v1/tokens/{id}": { parameters: [idParam], delete: { summary: "revoke a token", responses: ok("revoked", "204") } },
       "/api/v1/secrets": {
         get: { summary: "secret names and types (admin); values are never returned", responses: ok("names") },
-        post: { summary: "create or replace a secret (admin)", requestBody: body("SecretInput"), responses: ok("stored", "201") },
+        post: {
+          summary:
+            "create or replace a secret (admin). Types: git-basic, git-token, webhook, and sops-age (`identities`: AGE-SECRET-KEY-1… / AGE-SECRET-KEY-PQ-1… lines, comments allowed) for spec.gitops.decryption; validated on save, never echoed",
+          requestBody: body("SecretInput"),
+          responses: { ...ok("stored", "201"), "400": { description: "invalid values: the field (and for identities the line) is named, never the value" } },
+        },
       },
       "/api/v1/secrets/{name}": { parameters: [nameParam], delete: { summary: "delete a secret (admin)", responses: ok("deleted", "204") } },
       "/api/v1/notifications": {

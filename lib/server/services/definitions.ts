@@ -19,6 +19,7 @@ import type { Principal } from "@/lib/server/auth/principal";
 import { redactUrl } from "@/lib/engine/redact";
 import { appliedOffBranchNotice } from "@/lib/engine/status";
 import { localRepoRefusal } from "@/lib/server/services/local-repos";
+import { secretType } from "@/lib/server/services/secrets";
 
 export type { DefinitionView };
 
@@ -54,8 +55,22 @@ function validated(input: unknown): Definition {
   return r.value;
 }
 
+/** spec.gitops.decryption names an existing `sops-age` secret (400 naming the field otherwise). */
+async function checkDecryption(def: Definition): Promise<void> {
+  const d = def.spec.gitops?.decryption;
+  if (!d) return;
+  const type = await secretType(d.secretName);
+  const message =
+    type === null ? `secret ${d.secretName} does not exist` : type !== "sops-age" ? `secret ${d.secretName} is a ${type} secret, not sops-age` : undefined;
+  if (message) {
+    const path = "spec.gitops.decryption.secretName";
+    throw new AppError("VALIDATION_FAILED", `invalid ResourceDefinition: ${path}: ${message}`, [{ path, message }]);
+  }
+}
+
 export async function addDefinition(input: unknown, who: Principal): Promise<DefinitionView> {
   const def = validated(input);
+  await checkDecryption(def);
   try {
     const row = await createDefinition(def);
     await audit(who, "definition.create", def.metadata.name);
@@ -74,6 +89,7 @@ export async function replaceDefinition(name: string, input: unknown, who: Princ
     ]);
   }
   if (!(await findDefinition(name))) throw notFound(`definition ${name}`);
+  await checkDecryption(def);
   const row = await updateDefinition(name, def);
   await audit(who, "definition.update", name);
   return toDefinitionView(row);

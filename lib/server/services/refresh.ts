@@ -4,6 +4,7 @@
  * no drift, same live count): one remote head check, two counts, one timestamp write.
  * Otherwise the full plan runs (parse results are cached by blob) and statuses are stored.
  */
+import { decryptionKeysChangedSince } from "@/lib/server/services/secrets";
 import "server-only";
 import { redactText, redactUrl } from "@/lib/engine/redact";
 import { rowToDefinition, type DefinitionRow } from "@/lib/server/data/definitions";
@@ -57,7 +58,8 @@ export async function refreshDefinition(
     head = await getGitClient().resolveBranchHead(await repoSourceFor(gitops), gitops.branch);
     const drifted = await countDrifted(row.id);
     const generationCurrent = row.refreshedGeneration === row.generation || (prev?.commit === row.syncedCommit && row.syncedGeneration === row.generation);
-    if (!opts.full && prev && prev.commit === head && row.headCommit === head && drifted === 0 && prev.drifted === 0 && generationCurrent) {
+    const keysChanged = await decryptionKeysChangedSince(gitops.decryption, row.lastRefreshAt);
+    if (!opts.full && !keysChanged && prev && prev.commit === head && row.headCommit === head && drifted === 0 && prev.drifted === 0 && generationCurrent) {
       if ((await countLiveResources(row.id)) === storedCount(prev)) {
         await touchRefresh(row.id, head);
         counted("cheap");

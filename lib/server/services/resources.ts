@@ -30,6 +30,9 @@ import type { ResourceView } from "@/lib/api/contract";
 import { maskSpec } from "@/lib/server/views/secret-mask";
 import { toResourceView } from "@/lib/server/views/resource-document";
 import type { Principal } from "@/lib/server/auth/principal";
+import { hasCapability } from "@/lib/server/auth/roles";
+import { decryptSecret } from "@/lib/server/crypto/secret-box";
+import { unsealSpec } from "@/lib/server/services/sync/decrypt-source";
 
 interface SecretPaths {
   /** the definition's name: masks are salted with it (views/secret-mask.ts) */
@@ -192,6 +195,26 @@ export async function getResourceView(key: ResourceKey): Promise<ResourceView> {
   const row = await findResource(key);
   if (!row) throw notFound(keyLabel(key));
   return (await presentViews([row]))[0]!;
+}
+
+/**
+ * The resource with the cleartext of its secret paths (SOPS-decrypted values unsealed, the
+ * definition's secretPaths unmasked): only for the executor role, and every reveal — allowed or
+ * refused — is audited with the paths it covers (never the values).
+ */
+export async function revealResource(key: ResourceKey, who: Principal): Promise<ResourceView> {
+  const label = keyLabel(key);
+  if (!hasCapability(who.role, "resources.reveal")) {
+    await audit(who, "resource.reveal", label, "denied", { role: who.role });
+    throw new AppError("FORBIDDEN", `forbidden: only executor tokens may reveal secret values (you are ${who.role})`);
+  }
+  const row = await findResource(key);
+  if (!row) throw notFound(label);
+  const view = toResourceView(row, "", []); // no mask
+  view.spec = unsealSpec(row.spec, row.sopsPaths, row.sealedValues, decryptSecret);
+  const s = await secretPathsOf(row.definitionId);
+  await audit(who, "resource.reveal", label, "ok", { sopsPaths: row.sopsPaths ?? [], secretPaths: s.paths });
+  return view;
 }
 
 export async function removeResource(key: ResourceKey, who: Principal): Promise<void> {

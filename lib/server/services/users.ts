@@ -32,6 +32,8 @@ export function listUsers() {
 
 export async function createUser(input: { username: string; password: string; role: Role; name?: string }) {
   const username = input.username.toLowerCase();
+  if (input.role === "executor")
+    throw new AppError("VALIDATION_FAILED", "role: executor is for API tokens only", [{ path: "role", message: "executor is for API tokens only" }]);
   const problem = usernameProblem(username);
   if (problem) throw new AppError("VALIDATION_FAILED", problem, [{ path: "username", message: problem.replace(/^username: /, "") }]);
   if (input.password.length < 8) throw new AppError("VALIDATION_FAILED", "password: at least 8 characters");
@@ -72,6 +74,8 @@ export async function ensureAdminUser(presetPassword?: string): Promise<{ userna
  * the installation could lose its last admin by a slip of the mouse.
  */
 export async function changeUserRole(who: Principal, id: string, role: Role): Promise<{ id: string; role: Role }> {
+  if (role === "executor")
+    throw new AppError("VALIDATION_FAILED", "role: executor is for API tokens only", [{ path: "role", message: "executor is for API tokens only" }]);
   if (id === who.userId && role !== "admin") {
     await refuseIfLastAdmin(id, "demote", who.username);
     throw new AppError("BAD_REQUEST", "You cannot lower your own role; ask another admin.");

@@ -2,6 +2,7 @@
 import "server-only";
 import { findDefinition, rowToDefinition } from "@/lib/server/data/definitions";
 import { listUsers } from "@/lib/server/services/users";
+import { listSecrets } from "@/lib/server/services/secrets";
 
 export interface UserRowView {
   id: string;
@@ -21,4 +22,9 @@ export async function usersPageView(): Promise<UserRowView[]> {
 export async function definitionEditorView(name: string): Promise<string | null> {
   const row = await findDefinition(name);
   return row ? JSON.stringify(rowToDefinition(row), null, 2) : null;
+}
+
+/** Names of the `sops-age` secrets the editor offers for spec.gitops.decryption (names only, never values). */
+export async function decryptionSecretNames(): Promise<string[]> {
+  return (await listSecrets()).filter((s) => s.type === "sops-age").map((s) => s.name);
 }

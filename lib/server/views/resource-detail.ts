@@ -4,6 +4,7 @@
  */
 import "server-only";
 import { isDrifted } from "@/lib/engine/status";
+import { parsePointer } from "@/lib/engine/redact";
 import { findDefinition, rowToDefinition } from "@/lib/server/data/definitions";
 import { findResource } from "@/lib/server/data/resources";
 import { getRunsTouching } from "@/lib/server/data/runs";
@@ -11,6 +12,18 @@ import { AppError } from "@/lib/server/errors";
 import { computeDiff, type DiffChange } from "@/lib/server/services/sync";
 import { liveResourceYaml } from "@/lib/server/views/resource-document";
 import type { ResourceDetailData } from "@/lib/api/views";
+
+/** The stored spec holds each SOPS-managed value's mask at its path: path → mask, for the lock marks. */
+function sopsFields(spec: unknown, paths: unknown): { path: string; fingerprint: string }[] {
+  if (!Array.isArray(paths)) return [];
+  return paths.flatMap((p) => {
+    if (typeof p !== "string") return [];
+    let node: unknown = spec;
+    for (const seg of parsePointer(p) ?? []) node = node && typeof node === "object" ? (node as Record<string, unknown>)[seg] : undefined;
+    const mask = typeof node === "string" && /^<secret:[0-9a-f]{8}>$/.test(node) ? node.slice(8, -1) : "changed since";
+    return [{ path: `spec${p.replace(/\//g, ".")}`, fingerprint: mask }];
+  });
+}
 
 /** null when neither the definition, the store nor Git has this resource. `namespace` "_" is Cluster scope. */
 export async function resourceDetailView(definition: string, namespace: string, name: string): Promise<ResourceDetailData | null> {
@@ -51,6 +64,7 @@ export async function resourceDetailView(definition: string, namespace: string, 
           sourcePath: live.sourcePath,
           sourceLine: live.sourceLine,
           updatedAt: live.updatedAt.toISOString(),
+          sopsFields: sopsFields(live.spec, live.sopsPaths),
         }
       : null,
     git: change

@@ -49,6 +49,8 @@ export function toResourceView(r: ResourceRow, definition: string, secretPaths: 
       managedBy: r.managedBy,
       sourcePath: r.sourcePath,
       sourceLine: r.sourceLine,
+      // SOPS-managed fields: their spec values are masks; the cleartext is sealed in the store
+      ...(Array.isArray(r.sopsPaths) && r.sopsPaths.length > 0 ? { sopsPaths: r.sopsPaths as string[] } : {}),
     },
   };
 }

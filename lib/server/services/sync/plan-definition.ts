@@ -17,6 +17,7 @@ import { getGitClient, repoSourceFor } from "@/lib/server/services/git-source";
 import { knownSecretValues } from "@/lib/server/services/secrets";
 import { secretMask } from "@/lib/server/views/secret-mask";
 import { readSource, type SourceFiles } from "@/lib/server/services/sync/read-source";
+import { decryptSource, sealDecrypted } from "@/lib/server/services/sync/decrypt-source";
 import { prevalidateSource } from "@/lib/server/validation/prevalidate";
 import { warmSpecValidation } from "@/lib/server/validation/validate-specs";
 
@@ -54,14 +55,23 @@ export async function computePlan(
   // A key held by another definition cannot be taken over silently.
   const foreign = await getForeignResourceKeys(row.id, kind);
   const heldElsewhere = new Map([...foreign].map(([nsName, owner]) => [resourceKeyString({ kind, ...splitNsName(nsName) }), owner]));
+  // SOPS documents are decrypted before collect and validate; each failure stays on its document
+  const decrypted = await decryptSource(def, source.files, source.parse);
+  if (decrypted.stats.documents > 0) {
+    log(
+      `decrypted ${decrypted.stats.documents - decrypted.stats.failed} SOPS documents (${decrypted.stats.failed} failed) in ${Math.round(decrypted.stats.ms)} ms`,
+    );
+  }
+  const parse = decrypted.parse;
   // specs are validated off the event loop with a time budget; the pipeline then reads the results
-  await prevalidateSource(source.files, source.parse, def);
+  await prevalidateSource(source.files, parse, def);
   let planned;
   try {
     planned = await planFromSource({
       files: source.files,
       definition: def,
-      parse: source.parse,
+      parse,
+      seal: sealDecrypted(def.metadata.name),
       listingProblems: source.listingProblems,
       pathMissing: source.pathMissing,
       live: [...rows.values()].map(toLive),

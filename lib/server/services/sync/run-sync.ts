@@ -5,6 +5,7 @@
  * rule (SyncRun.activeKey is unique). When a run ends, "run-finished" is published
  * (runtime/events.ts): metrics, notifications, backoff and memory release subscribe there.
  */
+import { decryptionKeysChangedSince } from "@/lib/server/services/secrets";
 import "server-only";
 import { mapInSlices, yieldToEventLoop } from "@/lib/engine/time-slice";
 import { buildWrites } from "@/lib/engine/writes";
@@ -216,6 +217,7 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
 async function isNothingToDo(row: DefinitionRow, def: Definition, req: SyncRequest): Promise<boolean> {
   if (!row.syncedCommit || row.syncedGeneration !== row.generation) return false;
   if (req.prune && !def.spec.syncPolicy.prune) return false;
+  if (await decryptionKeysChangedSince(def.spec.gitops?.decryption, row.lastSyncTime)) return false;
   const head = await getGitClient().resolveBranchHead(await repoSourceFor(def.spec.gitops!), def.spec.gitops!.branch);
   if (head !== row.syncedCommit) return false;
   return (await countDrifted(row.id)) === 0;

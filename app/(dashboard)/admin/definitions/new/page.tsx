@@ -1,5 +1,6 @@
 import { requireAdminPage } from "@/app/(dashboard)/admin/require-admin";
 import { DefinitionEditor } from "@/components/admin/definition-editor";
+import { decryptionSecretNames } from "@/lib/server/views/admin-pages";
 
 const template = {
   metadata: { name: "widgets.example.io" },
@@ -17,5 +18,5 @@ const template = {
 
 export default async function NewDefinitionPage() {
   await requireAdminPage();
-  return <DefinitionEditor name={null} initialJson={JSON.stringify(template, null, 2)} />;
+  return <DefinitionEditor name={null} initialJson={JSON.stringify(template, null, 2)} sopsSecrets={await decryptionSecretNames()} />;
 }

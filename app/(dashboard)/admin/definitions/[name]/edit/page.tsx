@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import { requireAdminPage } from "@/app/(dashboard)/admin/require-admin";
-import { definitionEditorView } from "@/lib/server/views/admin-pages";
+import { decryptionSecretNames, definitionEditorView } from "@/lib/server/views/admin-pages";
 import { DefinitionEditor } from "@/components/admin/definition-editor";
 
 export default async function EditDefinitionPage({ params }: { params: Promise<{ name: string }> }) {
@@ -8,5 +8,5 @@ export default async function EditDefinitionPage({ params }: { params: Promise<{
   const { name } = await params;
   const json = await definitionEditorView(name);
   if (json === null) notFound();
-  return <DefinitionEditor name={name} initialJson={json} />;
+  return <DefinitionEditor name={name} initialJson={json} sopsSecrets={await decryptionSecretNames()} />;
 }
