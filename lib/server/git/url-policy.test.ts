@@ -42,11 +42,11 @@ describe("classifyRepoURL", () => {
     expect(classifyRepoURL("file:///srv/git/repo", { allowLocal: true })).toEqual({ kind: "local", path: "/srv/git/repo" });
   });
 
-  it("answers SSH forms with UNSUPPORTED_URL and a hint", () => {
+  it("answers SSH forms with UNSUPPORTED_URL (the HTTP classifier does not take them)", () => {
     for (const url of ["git@github.com:org/repo.git", "ssh://git@github.com/org/repo.git", "git+ssh://host/x"]) {
       const err = refusal(() => classifyRepoURL(url));
       expect(err.code).toBe("UNSUPPORTED_URL");
-      expect(err.message).toBe("SSH is not supported yet: use HTTPS with a token secret");
+      expect(err.message).toBe("an SSH URL is fetched by the SSH transport (ssh-transport.ts), not over HTTP");
     }
   });
 
