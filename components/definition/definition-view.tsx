@@ -10,9 +10,11 @@ import { ActionBar } from "@/components/definition/action-bar";
 import { PinBanner } from "@/components/definition/pin-banner";
 import { ResourcesTable } from "@/components/definition/resources-table";
 import { LastRun } from "@/components/overview/last-run";
+import { HostKeyPanel, parseHostKeyProblem } from "@/components/definition/host-key-panel";
 
 export function DefinitionView({ summary: d, role, query, page, rollbackTargets, suspension, webhook }: DefinitionPageData & { role: string }) {
   const base = `/definitions/${encodeURIComponent(d.name)}`;
+  const hostKey = parseHostKeyProblem(d.lastRun?.error);
   return (
     <div className="space-y-5">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
@@ -74,6 +76,7 @@ export function DefinitionView({ summary: d, role, query, page, rollbackTargets,
           </div>
         </details>
       ) : null}
+      {hostKey ? <HostKeyPanel problem={hostKey} role={role} /> : null}
       {d.pinnedRevision ? <PinBanner name={d.name} revision={d.pinnedRevision} by={d.pinnedBy} branch={d.gitops?.branch ?? null} role={role} /> : null}
       <ActionBar
         name={d.name}

@@ -184,7 +184,9 @@ describe("HTTP transport guards", () => {
     const client = new IsomorphicGitClient({ cacheDir: makeTempDir("syncline-cache-") });
     expect((await rejection(client.fetchRevision({ repoURL: "git@github.com:org/repo.git" }, { branch: "main" }))).code).toBe("SSH_AUTH_FAILED");
     expect((await rejection(client.fetchRevision({ repoURL: "ssh://-oProxyCommand=id/x" }, { branch: "main" }))).code).toBe("URL_REFUSED");
-    expect((await rejection(client.fetchRevision({ repoURL: "ssh://git@169.254.169.254/x", ssh: { privateKey: "k" } }, { branch: "main" }))).code).toBe("URL_REFUSED");
+    expect((await rejection(client.fetchRevision({ repoURL: "ssh://git@169.254.169.254/x", ssh: { privateKey: "k" } }, { branch: "main" }))).code).toBe(
+      "URL_REFUSED",
+    );
     expect((await rejection(client.resolveBranchHead({ repoURL: "ext::sh -c id" }, "main"))).code).toBe("URL_REFUSED");
     expect((await rejection(client.resolveBranchHead({ repoURL: "git://127.0.0.1/x" }, "main"))).code).toBe("URL_REFUSED");
     expect((await rejection(client.resolveBranchHead({ repoURL: "http://169.254.169.254/x" }, "main"))).code).toBe("URL_REFUSED");

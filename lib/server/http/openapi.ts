@@ -251,6 +251,16 @@ export function buildOpenApi(serverUrl?: string) {
           },
         },
       },
+      "/api/v1/ssh-known-hosts/scan": {
+        get: {
+          summary: "the SSH host key host:port presents now (admin, audited; no authentication, nothing trusted): compare its fingerprint before trusting it",
+          parameters: [
+            { name: "host", in: "query", required: true, schema: { type: "string" } },
+            { name: "port", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 65535 } },
+          ],
+          responses: ok("host, port, keyType, key, fingerprint"),
+        },
+      },
       "/api/v1/ssh-known-hosts/{id}": {
         parameters: [idParam],
         delete: { summary: "stop trusting an SSH host key (admin, audited)", responses: ok("removed", "204") },

@@ -108,6 +108,30 @@ export async function addKnownHost(input: unknown, who: Principal): Promise<SshK
   return view(row);
 }
 
+/** What `host:port` presents now (no authentication), for a person to compare before trusting it. Audited. */
+export async function scanKnownHost(
+  input: { host?: unknown; port?: unknown },
+  who: Principal,
+): Promise<{ host: string; port: number; keyType: string; key: string; fingerprint: string }> {
+  const parsed = knownHostInputSchema
+    .pick({ host: true, port: true })
+    .safeParse({ host: input.host, port: input.port === undefined || input.port === null || input.port === "" ? undefined : Number(input.port) });
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
+    throw new AppError("VALIDATION_FAILED", `invalid SSH host: ${details.map((d) => `${d.path}: ${d.message}`).join(", ")}`, details);
+  }
+  const { host, port } = parsed.data;
+  let blob: Buffer;
+  try {
+    blob = await scanHostKey(host, port, gitPolicyOptions());
+  } catch (err) {
+    throw new AppError("SOURCE_ERROR", isGitError(err) ? err.message : `could not read the SSH host key of ${host}:${port}`);
+  }
+  const keyType = blobType(blob);
+  await audit(who, "ssh-known-host.scan", `${host}:${port}`, "ok", { fingerprint: fingerprint(blob) });
+  return { host, port, keyType, key: `${keyType} ${blob.toString("base64")}`, fingerprint: fingerprint(blob) };
+}
+
 export async function removeKnownHost(id: string, who: Principal): Promise<void> {
   const row = await deleteSshKnownHostRow(id);
   if (!row) throw notFound(`SSH host key ${id}`);
