@@ -15,12 +15,21 @@ import { createUser } from "@/lib/server/services/users";
 import { addDefinition } from "@/lib/server/services/definitions";
 import { computeDiff, startSync } from "@/lib/server/services/sync";
 import { listResources } from "@/lib/server/services/resources";
+import { putSecret } from "@/lib/server/services/secrets";
+import { addKnownHost } from "@/lib/server/services/ssh-known-hosts";
 import { findDefinition } from "@/lib/server/data/definitions";
 import { subscribeMemoryRelease } from "@/lib/server/memory";
 import type { Principal } from "@/lib/server/auth/principal";
 
 export type WorkerCommand =
-  | { op: "setup"; url: string; store: "pglite" | "postgres"; schema: unknown }
+  | {
+      op: "setup";
+      url: string;
+      store: "pglite" | "postgres";
+      schema: unknown;
+      /** an SSH repository: the deploy key (a git-ssh secret) and the server's host key (trusted) */
+      ssh?: { privateKey: string; host: string; port: number; hostKey: string };
+    }
   | { op: "sync"; dryRun?: boolean }
   | { op: "diff" }
   | { op: "firstRows" }
@@ -46,7 +55,20 @@ async function handle(cmd: WorkerCommand): Promise<{ detail: string; log?: strin
       store = await openTestStore({ postgres: cmd.store === "postgres" });
       const u = await createUser({ username: "bench", password: "bench-password", role: "admin" });
       who = { via: "token", userId: u.id, username: "bench", role: "admin" };
-      await addDefinition(definitionBody({ name: DEFINITION, kind: "Widget", repoURL: cmd.url, schema: cmd.schema as Record<string, unknown> }), who);
+      if (cmd.ssh) {
+        await putSecret({ name: "bench-ssh", type: "git-ssh", privateKey: cmd.ssh.privateKey }, who);
+        await addKnownHost({ host: cmd.ssh.host, port: cmd.ssh.port, key: cmd.ssh.hostKey }, who);
+      }
+      await addDefinition(
+        definitionBody({
+          name: DEFINITION,
+          kind: "Widget",
+          repoURL: cmd.url,
+          schema: cmd.schema as Record<string, unknown>,
+          ...(cmd.ssh ? { secretName: "bench-ssh" } : {}),
+        }),
+        who,
+      );
       subscribeMemoryRelease();
       return { detail: `store: ${store.kind}` };
     }
