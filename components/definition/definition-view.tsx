@@ -10,7 +10,8 @@ import { ActionBar } from "@/components/definition/action-bar";
 import { PinBanner } from "@/components/definition/pin-banner";
 import { ResourcesTable } from "@/components/definition/resources-table";
 import { LastRun } from "@/components/overview/last-run";
-import { HostKeyPanel, parseHostKeyProblem } from "@/components/definition/host-key-panel";
+import { HostKeyPanel } from "@/components/definition/host-key-panel";
+import { parseHostKeyProblem } from "@/components/definition/host-key-problem";
 
 export function DefinitionView({ summary: d, role, query, page, rollbackTargets, suspension, webhook }: DefinitionPageData & { role: string }) {
   const base = `/definitions/${encodeURIComponent(d.name)}`;
