@@ -47,8 +47,8 @@ test("git-ssh secret from the secrets page, unknown host key shown on the defini
 
   await login(page, server);
   await page.goto(`${server.url}/admin/secrets`);
-  await page.getByLabel("Name").fill("deploy");
-  await page.getByLabel("Type").selectOption("git-ssh");
+  await page.getByRole("textbox", { name: "Name", exact: true }).fill("deploy");
+  await page.getByRole("combobox", { name: "Type" }).selectOption("git-ssh");
   await page.getByTestId("secret-privateKey").fill(key.privateKey);
   await page.getByRole("button", { name: "Save secret" }).click();
   await expect(page.getByTestId("ssh-public-key")).toContainText(fp(key.publicKey));
