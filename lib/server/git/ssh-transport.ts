@@ -18,12 +18,15 @@
  * keepalive, and the request's abort signal all end the connection. Nothing the server writes on
  * stderr reaches an error message (only fixed sentences); key material never does.
  */
-import { Client, type ClientChannel, type ConnectConfig } from "ssh2";
+import ssh2, { type Client, type ClientChannel, type ConnectConfig } from "ssh2";
 import { formatSshUrl, shellQuote, type SshURL } from "@/lib/engine/ssh-url";
 import { GitError, type SshCredentials, type TrustedHostKey } from "./git-client";
 import type { HttpTransport } from "./http-transport";
 import { knownTypesFor, parseKnownHosts, trustedAsKnown, verifyHostKey, type HostKeyVerdict, type KnownHostKey } from "./known-hosts";
 import { vetHost, type UrlPolicyOptions } from "./url-policy";
+
+// ssh2 is CommonJS: its named exports are not visible to Node's own ESM loader (the bench, tsx)
+const { Client: SshClient } = ssh2;
 
 export interface SshTransportOptions extends UrlPolicyOptions {
   /** TCP connect + SSH handshake + authentication (default 20 s) */
@@ -164,7 +167,7 @@ export function createSshTransport(target: SshURL, creds: SshCredentials | undef
       const host = target.host.includes(":") ? `[${target.host}]` : target.host;
       const addresses = await vetHost(new URL(`ssh://${host}:${target.port}`), opts);
       return new Promise<Client>((resolve, reject) => {
-        const c = new Client();
+        const c = new SshClient();
         client = c;
         c.once("close", () => markClosed());
         let hostKeyFailure: GitError | undefined;
@@ -363,7 +366,7 @@ export async function scanHostKey(host: string, port: number, opts: SshTransport
   const h = host.includes(":") ? `[${host}]` : host;
   const addresses = await vetHost(new URL(`ssh://${h}:${port}`), opts);
   return new Promise((resolve, reject) => {
-    const c = new Client();
+    const c = new SshClient();
     let key: Buffer | undefined;
     const done = (err?: unknown) => {
       c.destroy();

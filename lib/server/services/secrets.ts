@@ -5,9 +5,12 @@
  */
 import "server-only";
 import crypto from "node:crypto";
-import { utils as sshUtils } from "ssh2";
+import ssh2 from "ssh2";
 import { z } from "zod";
 import { parseKnownHosts } from "@/lib/server/git/known-hosts";
+
+// ssh2 is CommonJS: its named exports are not visible to Node's own ESM loader (the bench, tsx)
+const sshUtils = ssh2.utils;
 import { decryptSecret, encryptSecret } from "@/lib/server/crypto/secret-box";
 import { deleteSecretRow, findSecretRow, getSecretNames, upsertSecretRow } from "@/lib/server/data/secrets";
 import { AppError, notFound } from "@/lib/server/errors";
