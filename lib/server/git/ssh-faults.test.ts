@@ -11,6 +11,8 @@ import { Server, utils, type Connection } from "ssh2";
 import { makeTempDir } from "../../../test/support/git-repo";
 import { GitError, type RepoSource } from "./git-client";
 import { IsomorphicGitClient } from "./isomorphic-git-client";
+import { createSshTransport } from "./ssh-transport";
+import { parseSshUrl } from "@/lib/engine/ssh-url";
 
 type Mode = "refuse-auth" | "silent" | "drop" | "garbage" | "no-upload-pack";
 
@@ -99,6 +101,25 @@ describe("SSH transport faults (in-process ssh2 server)", () => {
     // the server's side of the connection lives in this process too: it closes once ours has
     for (let i = 0; i < 40 && openSockets() > 0; i++) await new Promise((r) => setTimeout(r, 25));
     expect(conns.size).toBe(0);
+    expect(openSockets()).toBe(0);
+  });
+
+  it("cancellation: an aborted request ends at once with the connection closed", async () => {
+    mode = "silent";
+    const parsed = parseSshUrl(src().repoURL);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    const t = createSshTransport(parsed.url, src().ssh, src().trustedHostKeys!, { idleTimeoutMs: 30_000 });
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 300);
+    const t0 = Date.now();
+    const err = await t.request({ url: "https://ssh.syncline.invalid/x/info/refs?service=git-upload-pack", signal: abort.signal }).then(
+      () => null,
+      (e: unknown) => e as GitError,
+    );
+    expect(err?.message).toBe("the Git operation was cancelled");
+    expect(Date.now() - t0).toBeLessThan(3000);
+    await t.close();
+    for (let i = 0; i < 40 && openSockets() > 0; i++) await new Promise((r) => setTimeout(r, 25));
     expect(openSockets()).toBe(0);
   });
 
