@@ -43,6 +43,25 @@ afterAll(async () => {
 });
 
 describe("syncline secret / known-host (real binary, real server, real sshd)", () => {
+  it("has --help with examples on every new command", async () => {
+    const commands = [
+      ["secret"],
+      ["secret", "create"],
+      ["secret", "create", "git-ssh"],
+      ["secret", "ls"],
+      ["known-host"],
+      ["known-host", "add"],
+      ["known-host", "ls"],
+      ["known-host", "rm"],
+    ];
+    for (const c of commands) {
+      const r = await runCli([...c, "--help"]);
+      expect(r.code, c.join(" ")).toBe(0);
+      expect(r.stdout, c.join(" ")).toContain("Examples:");
+      expect(r.stdout, c.join(" ")).toContain("$ syncline");
+    }
+  });
+
   it("secret create git-ssh reads the key file and the passphrase from the environment, prints the public key and fingerprint only", async () => {
     const r = await cli(["secret", "create", "git-ssh", "deploy", "--private-key-file", key.file], { SYNCLINE_SSH_PASSPHRASE: "cli passphrase" });
     expect(r.stderr).toBe("");

@@ -42,7 +42,8 @@ async function confirm(question: string): Promise<boolean> {
 export function knownHostCommand(): Command {
   const cmd = new Command("known-host")
     .alias("known-hosts")
-    .description("trusted SSH host keys (admin): fetches over SSH accept only these (or a secret's knownHosts)");
+    .description("trusted SSH host keys (admin): fetches over SSH accept only these (or a secret's knownHosts)")
+    .addHelpText("after", "\nExamples:\n  $ syncline known-host add git.example.com:2222 --scan\n  $ syncline known-host ls");
   cmd.addCommand(
     new Command("add")
       .description("trust an SSH host key")
@@ -80,6 +81,7 @@ Examples:
     new Command("ls")
       .description("list trusted SSH host keys")
       .addOption(outputOption())
+      .addHelpText("after", "\nExamples:\n  $ syncline known-host ls\n  $ syncline known-host ls -o json")
       .action(async (_o: unknown, c: Command) => {
         const { api, out, format } = contextFor(c);
         const r = await api.get<{ items: KnownHost[] }>("/api/v1/ssh-known-hosts");
@@ -95,6 +97,7 @@ Examples:
     new Command("rm")
       .description("stop trusting an SSH host key")
       .argument("<id>", "id from `known-host ls`")
+      .addHelpText("after", "\nExamples:\n  $ syncline known-host rm 0b7f3c1e-2d7a-4f5e-9a51-6c0f4b8f0d21")
       .action(async (id: string, _o: unknown, c: Command) => {
         const { api, out } = contextFor(c);
         await api.delete(`/api/v1/ssh-known-hosts/${enc(id)}`);

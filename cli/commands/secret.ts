@@ -31,8 +31,13 @@ async function passphraseFor(privateKey: string): Promise<string | undefined> {
 }
 
 export function secretCommand(): Command {
-  const secret = new Command("secret").alias("secrets").description("named secrets (admin): Git credentials, SSH deploy keys, webhook secrets");
-  const create = new Command("create").description("create or replace a secret");
+  const secret = new Command("secret")
+    .alias("secrets")
+    .description("named secrets (admin): Git credentials, SSH deploy keys, webhook secrets")
+    .addHelpText("after", "\nExamples:\n  $ syncline secret create git-ssh github-deploy --private-key-file deploy_key\n  $ syncline secret ls");
+  const create = new Command("create")
+    .description("create or replace a secret")
+    .addHelpText("after", "\nExamples:\n  $ syncline secret create git-ssh github-deploy --private-key-file deploy_key");
   create.addCommand(
     new Command("git-ssh")
       .description("an SSH deploy key for ssh:// and user@host:path repositories")
@@ -73,6 +78,7 @@ Examples:
     new Command("ls")
       .description("secret names and types; values are never shown")
       .addOption(outputOption())
+      .addHelpText("after", "\nExamples:\n  $ syncline secret ls\n  $ syncline secret ls -o json")
       .action(async (_opts: unknown, c: Command) => {
         const { api, out, format } = contextFor(c);
         const r = await api.get<{ items: { name: string; type: string; updatedAt: string }[] }>("/api/v1/secrets");
