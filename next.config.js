@@ -31,8 +31,8 @@ const nextConfig = {
   async headers() {
     return [{ source: "/:path*", headers: securityHeaders }];
   },
-  // PGlite ships Wasm + data files that break when bundled; load them from node_modules.
-  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "@prisma/client", "@prisma/adapter-pg", "isomorphic-git", "pino", "pg"],
+  // PGlite ships Wasm + data files that break when bundled; load them from node_modules (ssh2: an optional native addon).
+  serverExternalPackages: ["@electric-sql/pglite", "pglite-prisma-adapter", "@prisma/client", "@prisma/adapter-pg", "isomorphic-git", "pino", "pg", "ssh2"],
   // Parallel work (several developers or agents on one checkout) can build into separate dirs.
   distDir: process.env.SYNCLINE_DIST_DIR ?? ".next",
   poweredByHeader: false,

@@ -16,6 +16,7 @@ import { addDefinition } from "@/lib/server/services/definitions";
 import { putSecret } from "@/lib/server/services/secrets";
 import { computeDiff, startSync } from "@/lib/server/services/sync";
 import { listResources } from "@/lib/server/services/resources";
+import { addKnownHost } from "@/lib/server/services/ssh-known-hosts";
 import { findDefinition } from "@/lib/server/data/definitions";
 import { subscribeMemoryRelease } from "@/lib/server/memory";
 import type { Principal } from "@/lib/server/auth/principal";
@@ -27,6 +28,8 @@ export type WorkerCommand =
       store: "pglite" | "postgres";
       schema: unknown;
       /** age identities: the definition decrypts SOPS documents */ identities?: string;
+      /** an SSH repository: the deploy key (a git-ssh secret) and the server's host key (trusted) */
+      ssh?: { privateKey: string; host: string; port: number; hostKey: string };
     }
   | { op: "sync"; dryRun?: boolean }
   | { op: "diff" }
@@ -54,6 +57,10 @@ async function handle(cmd: WorkerCommand): Promise<{ detail: string; log?: strin
       const u = await createUser({ username: "bench", password: "bench-password", role: "admin" });
       who = { via: "token", userId: u.id, username: "bench", role: "admin" };
       if (cmd.identities) await putSecret({ name: "sops-keys", type: "sops-age", identities: cmd.identities }, who);
+      if (cmd.ssh) {
+        await putSecret({ name: "bench-ssh", type: "git-ssh", privateKey: cmd.ssh.privateKey }, who);
+        await addKnownHost({ host: cmd.ssh.host, port: cmd.ssh.port, key: cmd.ssh.hostKey }, who);
+      }
       await addDefinition(
         definitionBody({
           name: DEFINITION,
@@ -61,6 +68,7 @@ async function handle(cmd: WorkerCommand): Promise<{ detail: string; log?: strin
           repoURL: cmd.url,
           schema: cmd.schema as Record<string, unknown>,
           decryptionSecret: cmd.identities ? "sops-keys" : undefined,
+          ...(cmd.ssh ? { secretName: "bench-ssh" } : {}),
         }),
         who,
       );

@@ -16,7 +16,8 @@ import { parse as parseYaml } from "yaml";
 import { generateBenchRepo, changeBenchFiles, measureNativeFloor, benchFileContent } from "@/test/support/bench-repo";
 import { encryptSopsDocument, newAgeIdentity, sopsYaml } from "@/test/support/sops";
 import { startGitHttpServer } from "@/test/support/git-http-server";
-import { gitEnv } from "@/test/support/git-repo";
+import { gitEnv, makeTempDir } from "@/test/support/git-repo";
+import { makeKey, startSshd, type Sshd } from "@/test/support/sshd";
 import { parseSourceFile } from "@/lib/engine/parse";
 import { collectDesired } from "@/lib/engine/collect";
 import { compileSpecValidator, validateDesired } from "@/lib/engine/validate";
@@ -169,6 +170,12 @@ it(`syncs ${FILES} resources`, async () => {
     // the embedded engine's share of the sync process: the same store created by a bare process
     const engine = setup.detail === "store: pglite" ? measureBareEngine(work) : undefined;
 
+    await worker.send({ op: "close" });
+    await worker.stop();
+
+    // SSH beside HTTP: the first sync of the same repository in fresh sync processes, in the same run
+    const ssh = await compareSshFirstSync(url, bare, setup.detail === "store: pglite" ? "pglite" : "postgres");
+
     const rows: [string, number, string][] = [
       ["native floor: clone --depth 1 + ls-tree + cat-file", floorRead.totalMs, `${floorRead.files} blobs, ${(floorRead.bytes / 1048576).toFixed(1)} MiB`],
       ["floor: parse + validate the same files", parseValidateMs, `${resources} resources`],
@@ -179,10 +186,13 @@ it(`syncs ${FILES} resources`, async () => {
       ["dry-run (100 more changed, full plan, recorded)", dryRun.ms, ""],
       ["diff (plan, not recorded)", diff.ms, diff.detail],
       ["resources page: first 50 rows of 10k", firstRows.ms, ""],
+      ["first full sync over HTTP (fresh process, for the SSH comparison)", ssh.httpMs, ""],
+      ["first full sync over SSH (fresh process, OpenSSH on loopback)", ssh.sshMs, ssh.detail],
     ];
     console.log("\n| step | ms | notes |\n|---|---:|---|");
     for (const [name, ms, note] of rows) console.log(`| ${name} | ${ms.toFixed(0)} | ${note} |`);
     console.log(`| ratio first sync / floor | ${(first.ms / floorMs).toFixed(2)}× | target ≤ 2.5× |`);
+    console.log(`| ratio first sync SSH / HTTP | ${(ssh.sshMs / ssh.httpMs).toFixed(2)}× | target ≤ 1.2× |`);
     console.log(`| peak RSS of the sync process | ${peakRssMiB} MiB | target < 400 MiB (idle with the store open: ${setup.rssMiB} MiB) |`);
     if (engine) {
       console.log(
@@ -201,12 +211,14 @@ it(`syncs ${FILES} resources`, async () => {
         dryRunMs: Math.round(dryRun.ms),
         diffMs: Math.round(diff.ms),
         firstRowsMs: Math.round(firstRows.ms),
+        httpFirstSyncMs: Math.round(ssh.httpMs),
+        sshFirstSyncMs: Math.round(ssh.sshMs),
+        sshRatio: Number((ssh.sshMs / ssh.httpMs).toFixed(2)),
         peakRssMiB,
         idleRssMiB: setup.rssMiB,
         ...(engine ? { engineAloneRssMiB: engine.peakRssMiB } : {}),
       }),
     );
-    await worker.send({ op: "close" });
   } finally {
     await worker.stop();
   }
@@ -276,3 +288,46 @@ it(`syncs ${FILES} resources`, async () => {
     fs.rmSync(work, { recursive: true, force: true });
   }
 });
+
+/**
+ * The first full sync over HTTP and over SSH (Debian's sshd on loopback, test/support/sshd.ts),
+ * each in a fresh sync process with a fresh store, alternating, the better of two each.
+ */
+async function compareSshFirstSync(httpUrl: string, bare: string, store: "pglite" | "postgres"): Promise<{ httpMs: number; sshMs: number; detail: string }> {
+  let sshd: Sshd | undefined;
+  try {
+    sshd = await startSshd({ port: 2222 });
+    const key = makeKey(makeTempDir("syncline-bench-key-"), "bench", "ed25519");
+    sshd.authorize(key.publicKey);
+    const sshUrl = `ssh://${sshd.user}@${sshd.host}:${sshd.port}${bare}`;
+    const once = async (ssh: boolean) => {
+      const w = await startWorker();
+      try {
+        await w.send({
+          op: "setup",
+          url: ssh ? sshUrl : httpUrl,
+          store,
+          schema,
+          ...(ssh ? { ssh: { privateKey: key.privateKey, host: sshd!.host, port: sshd!.port, hostKey: sshd!.hostKey } } : {}),
+        });
+        return (await w.send({ op: "sync" })).ms;
+      } finally {
+        await w.send({ op: "close" }).catch(() => undefined);
+        await w.stop();
+      }
+    };
+    const http: number[] = [];
+    const sshMs: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      http.push(await once(false));
+      sshMs.push(await once(true));
+    }
+    return {
+      httpMs: Math.min(...http),
+      sshMs: Math.min(...sshMs),
+      detail: `best of 2 each: HTTP ${http.map(Math.round).join(", ")} ms, SSH ${sshMs.map(Math.round).join(", ")} ms`,
+    };
+  } finally {
+    await sshd?.close();
+  }
+}

@@ -15,6 +15,8 @@ import { loginCommand } from "./commands/login";
 import { resourceCrudCommands } from "./commands/resources";
 import { resumeCommand, rollbackCommand } from "./commands/rollback";
 import { syncCommand } from "./commands/sync";
+import { secretCommand } from "./commands/secret";
+import { knownHostCommand } from "./commands/known-host";
 
 export function buildProgram(): Command {
   const program = new Command("syncline")
@@ -51,6 +53,8 @@ Examples:
   program.addCommand(loginCommand());
   program.addCommand(resource);
   program.addCommand(runCommand());
+  program.addCommand(secretCommand());
+  program.addCommand(knownHostCommand());
 
   // Let errors reach main() instead of commander calling process.exit mid-output.
   const override = (c: Command) => {

@@ -23,6 +23,9 @@ export function AppHeader({ username, role }: { username: string; role: string }
               <Link href="/admin/secrets" className="hover:underline">
                 Secrets
               </Link>
+              <Link href="/admin/ssh-known-hosts" className="hover:underline">
+                SSH host keys
+              </Link>
               <Link href="/admin/users" className="hover:underline">
                 Users
               </Link>

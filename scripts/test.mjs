@@ -31,6 +31,19 @@ function ensureChromium() {
   step("install Chromium (apt-get)", "bash", ["-c", "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null"]);
 }
 
+// The SSH tests run a real OpenSSH server (Debian's openssh-server); as root we install it when missing.
+function ensureSshd() {
+  if (fs.existsSync("/usr/sbin/sshd")) return;
+  if (process.getuid?.() !== 0) {
+    console.error("✖ sshd is missing at /usr/sbin/sshd. Install Debian's package (sudo apt-get install -y openssh-server).");
+    process.exit(1);
+  }
+  step("install OpenSSH server (apt-get)", "bash", [
+    "-c",
+    "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server >/dev/null",
+  ]);
+}
+
 const only = process.argv[2]; // e.g. `npm test -- unit` or `npm test -- e2e`
 if (!only || only === "static") {
   step("typecheck (tsc)", bin("tsc"), ["--noEmit", "-p", "."]);
@@ -44,6 +57,7 @@ if (!only || only === "unit" || only === "e2e") {
 // other test files' servers and Git processes do not share the two cores with them.
 const alone = ["test/hardening/validation-stall.test.ts"];
 if (!only || only === "unit") {
+  ensureSshd();
   step("unit and integration tests (vitest)", bin("vitest"), ["run", ...alone.flatMap((f) => ["--exclude", f])]);
   step("latency cases, alone (vitest)", bin("vitest"), ["run", ...alone]);
 }

@@ -8,7 +8,15 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { RelativeTime } from "@/components/ui/relative-time";
 
-const fieldsByType = {
+interface Field {
+  key: string;
+  label: string;
+  secret: boolean;
+  /** a textarea (keys, known_hosts), with a file picker */
+  multiline?: boolean;
+}
+
+const fieldsByType: Record<"git-token" | "git-basic" | "git-ssh" | "webhook" | "sops-age", Field[]> = {
   "git-token": [
     { key: "token", label: "Token", secret: true },
     { key: "username", label: "Username (optional)", secret: false },
@@ -17,9 +25,14 @@ const fieldsByType = {
     { key: "username", label: "Username", secret: false },
     { key: "password", label: "Password", secret: true },
   ],
+  "git-ssh": [
+    { key: "privateKey", label: "Private key (paste or choose the file)", secret: true, multiline: true },
+    { key: "passphrase", label: "Passphrase (if the key has one)", secret: true },
+    { key: "knownHosts", label: "known_hosts lines (optional)", secret: false, multiline: true },
+  ],
   webhook: [{ key: "secret", label: "Webhook secret (8+ characters)", secret: true }],
   "sops-age": [{ key: "identities", label: "age identities (AGE-SECRET-KEY-1… lines, # comments allowed)", secret: true, multiline: true }],
-} as const satisfies Record<string, readonly { key: string; label: string; secret: boolean; multiline?: boolean }[]>;
+};
 
 type SecretType = keyof typeof fieldsByType;
 const input = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 dark:border-slate-700 dark:bg-slate-900";
@@ -31,6 +44,7 @@ export function SecretsView({ secrets }: { secrets: { name: string; type: string
   const [values, setValues] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [ok, setOk] = useState<string | null>(null);
+  const [publicKey, setPublicKey] = useState<{ fingerprint: string; publicKey: string } | null>(null);
   const [toDelete, setToDelete] = useState<string | null>(null);
   const [pending, start] = useTransition();
 
@@ -48,10 +62,13 @@ export function SecretsView({ secrets }: { secrets: { name: string; type: string
           e.preventDefault();
           setError(null);
           setOk(null);
+          setPublicKey(null);
           start(async () => {
             const r = await putSecretAction({ name, type, ...values });
             if (!r.ok) return setError(r.error.message);
             setOk(`Saved ${r.data.name} (${r.data.type}).`);
+            const d = r.data as { fingerprint?: string; publicKey?: string };
+            if (d.fingerprint && d.publicKey) setPublicKey({ fingerprint: d.fingerprint, publicKey: d.publicKey });
             setName("");
             setValues({});
             router.refresh();
@@ -74,22 +91,33 @@ export function SecretsView({ secrets }: { secrets: { name: string; type: string
           >
             <option value="git-token">Git token</option>
             <option value="git-basic">Git username + password</option>
+            <option value="git-ssh">SSH deploy key (git-ssh)</option>
             <option value="webhook">Webhook secret</option>
             <option value="sops-age">SOPS age identities</option>
           </select>
         </label>
         {fieldsByType[type].map((f) =>
-          "multiline" in f && f.multiline ? (
+          f.multiline ? (
             <label key={f.key} className="text-sm font-medium sm:col-span-2">
               {f.label}
               <textarea
                 name={f.key}
-                rows={3}
+                rows={4}
                 spellCheck={false}
                 autoComplete="off"
+                data-testid={`secret-${f.key}`}
                 value={values[f.key] ?? ""}
                 onChange={(e) => setValues({ ...values, [f.key]: e.target.value })}
-                className={`${input} font-mono text-xs [-webkit-text-security:disc]`}
+                className={`${input} font-mono text-xs${f.secret ? " [-webkit-text-security:disc]" : ""}`}
+              />
+              <input
+                type="file"
+                aria-label={`${f.label}: choose a file`}
+                className="mt-1 text-xs"
+                onChange={async (e) => {
+                  const file = e.target.files?.[0];
+                  if (file) setValues({ ...values, [f.key]: await file.text() });
+                }}
               />
             </label>
           ) : (
@@ -113,6 +141,15 @@ export function SecretsView({ secrets }: { secrets: { name: string; type: string
       </form>
       {error ? <Alert>{error}</Alert> : null}
       {ok ? <Alert kind="success">{ok}</Alert> : null}
+      {publicKey ? (
+        <div className="rounded-lg border border-slate-200 bg-white p-4 text-sm dark:border-slate-800 dark:bg-slate-900" data-testid="ssh-public-key">
+          <p>
+            Public key fingerprint: <code>{publicKey.fingerprint}</code>
+          </p>
+          <p className="mt-2">Add this public key to the repository as a read-only deploy key (the private key is never shown again):</p>
+          <pre className="mt-1 overflow-x-auto rounded bg-slate-100 p-2 text-xs dark:bg-slate-800">{publicKey.publicKey}</pre>
+        </div>
+      ) : null}
       <table className="w-full text-left text-sm" data-testid="secrets-table">
         <thead className="text-slate-500">
           <tr>

@@ -11,9 +11,12 @@ import { PinBanner } from "@/components/definition/pin-banner";
 import { ResourcesTable } from "@/components/definition/resources-table";
 import { LastRun } from "@/components/overview/last-run";
 import { FileSearch, SourceSettings, WhyNothingSyncs } from "@/components/definition/source-panel";
+import { HostKeyPanel } from "@/components/definition/host-key-panel";
+import { parseHostKeyProblem } from "@/components/definition/host-key-problem";
 
 export function DefinitionView({ summary: d, role, query, page, rollbackTargets, suspension, webhook }: DefinitionPageData & { role: string }) {
   const base = `/definitions/${encodeURIComponent(d.name)}`;
+  const hostKey = parseHostKeyProblem(d.lastRun?.error);
   return (
     <div className="space-y-5">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
@@ -76,6 +79,7 @@ export function DefinitionView({ summary: d, role, query, page, rollbackTargets,
           </div>
         </details>
       ) : null}
+      {hostKey ? <HostKeyPanel problem={hostKey} role={role} /> : null}
       {d.pinnedRevision ? <PinBanner name={d.name} revision={d.pinnedRevision} by={d.pinnedBy} branch={d.gitops?.branch ?? null} role={role} /> : null}
       <ActionBar
         name={d.name}

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { defineAction } from "@/lib/actions/define-action";
 import { putSecret, removeSecret } from "@/lib/server/services/secrets";
 
-export const putSecretAction = defineAction({ name: "secret.put", role: "admin", input: z.record(z.string(), z.string().max(10_000)) }, async (input, who) => {
+export const putSecretAction = defineAction({ name: "secret.put", role: "admin", input: z.record(z.string(), z.string().max(262_144)) }, async (input, who) => {
   const clean = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== ""));
   return putSecret(clean, who);
 });

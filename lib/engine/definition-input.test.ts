@@ -87,7 +87,7 @@ describe("parseDefinitionInput", () => {
     expect(byPath["spec.version"]).toBe("is required");
     expect(byPath["spec.scope"]).toBe('scope must be "Namespaced" or "Cluster"');
     expect(byPath["spec.names.kind"]).toBe("kind must be a PascalCase identifier such as Deployment");
-    expect(byPath["spec.gitops.repoURL"]).toBe('the "ext" transport is not allowed; use https:// (or http://, file://)');
+    expect(byPath["spec.gitops.repoURL"]).toBe('the "ext" transport is not allowed; use https:// or ssh:// (or http://, file://)');
     expect(byPath["spec.gitops.path"]).toBe("path must not contain '..' segments");
     expect(byPath["spec.gitops.interval"]).toBe("interval must be at least 10 seconds");
     expect(byPath["spec.syncPolicy.prune"]).toBe("must be a boolean");
@@ -111,9 +111,23 @@ describe("parseDefinitionInput", () => {
     expect(parseDefinitionInput(withSpec({}, { interval: 86400 })).ok).toBe(true);
   });
 
-  it("reports SSH repo URLs as not supported yet", () => {
-    for (const repoURL of ["git@github.com:example/deployments.git", "ssh://git@github.com/example/deployments.git"]) {
-      expect(errorsOf(withSpec({}, { repoURL }))).toEqual([{ path: "spec.gitops.repoURL", message: "not supported yet: use HTTPS with a token secret" }]);
+  it("accepts SSH repo URLs in both forms and refuses bad ones naming spec.gitops.repoURL", () => {
+    for (const repoURL of ["git@github.com:example/deployments.git", "ssh://git@github.com/example/deployments.git", "ssh://github.com:2222/o/r.git"]) {
+      expect(parseDefinitionInput(withSpec({}, { repoURL })).ok, repoURL).toBe(true);
+    }
+    const cases: Array<[string, RegExp]> = [
+      ["ssh://git@github.com:0/o/r.git", /port must be a number from 1 to 65535/],
+      ["ssh://git@github.com:65536/o/r.git", /port must be a number from 1 to 65535/],
+      ["ssh://-oProxyCommand=touch/x", /option injection/],
+      ["git@-oProxyCommand=x:repo", /option injection/],
+      ["ssh://git@host/a b.git", /spaces/],
+      ["ssh://git@github.com", /needs a repository path/],
+      ["ssh://git:pw@github.com/o/r.git", /must not contain credentials/],
+    ];
+    for (const [repoURL, reason] of cases) {
+      const errors = errorsOf(withSpec({}, { repoURL }));
+      expect(errors[0]?.path, repoURL).toBe("spec.gitops.repoURL");
+      expect(errors[0]?.message, repoURL).toMatch(reason);
     }
   });
 
@@ -169,9 +183,8 @@ describe("checkRepoUrl", () => {
   );
 
   it.each([
-    ["git@github.com:o/r.git", /not supported yet/],
-    ["ssh://git@h/r.git", /not supported yet/],
-    ["git+ssh://h/r.git", /not supported yet/],
+    ["ssh://git@h:99999/r.git", /port must be a number/],
+    ["ssh://-oProxyCommand=x/r.git", /option injection/],
     ["ext::sh -c id", /not allowed|spaces/],
     ["ext::id", /"ext" transport is not allowed/],
     ["git://h/r.git", /"git" transport is not allowed/],

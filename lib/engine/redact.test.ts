@@ -76,6 +76,11 @@ describe("redactText", () => {
 });
 
 describe("redactUrl", () => {
+  it("keeps an SSH user name (not a credential) and still hides a password in an SSH URL", () => {
+    expect(redactUrl("fetch ssh://git@github.com:2222/org/repo.git failed")).toBe("fetch ssh://git@github.com:2222/org/repo.git failed");
+    expect(redactUrl("ssh://git:hunter2@github.com/org/repo.git")).toBe("ssh://***@github.com/org/repo.git");
+    expect(redactUrl("https://git@github.com/org/repo.git")).toBe("https://***@github.com/org/repo.git");
+  });
   it.each([
     ["https://user:tok@host/x", "https://***@host/x"],
     ["https://ghp_abc123@github.com/o/r.git", "https://***@github.com/o/r.git"],

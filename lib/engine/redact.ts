@@ -102,7 +102,9 @@ export function redactUrl(text: string): string {
         if (text.charAt(end) === "@") at = end;
         end++;
       }
-      if (at !== -1) {
+      // an SSH user name ("git" in ssh://git@host/…) is not a credential: SSH URLs carry no password
+      const sshUser = at !== -1 && /^(ssh|git\+ssh|ssh\+git)$/i.test(text.slice(schemeStart, sep)) && !text.slice(authorityStart, at).includes(":");
+      if (at !== -1 && !sshUser) {
         out += text.slice(from, authorityStart) + "***";
         from = at;
         next = at;

@@ -1,13 +1,13 @@
 /**
- * Which repository URLs a definition may point at. The git layer speaks HTTP(S)
- * and reads local repositories; SSH is not available (isomorphic-git has no
- * SSH). Other transports are refused outright: git's `ext::` runs arbitrary
+ * Which repository URLs a definition may point at. The git layer speaks HTTP(S),
+ * SSH (`ssh://user@host[:port]/path` and `user@host:path`, ssh-url.ts) and reads local
+ * repositories. Other transports are refused outright: git's `ext::` runs arbitrary
  * commands and `git://` is unauthenticated plaintext. Credentials belong in a
  * secret (gitops.secretName), never in the URL, where they would be stored and
  * shown in plain text.
  */
 
-export const SSH_NOT_SUPPORTED = "not supported yet: use HTTPS with a token secret";
+import { looksLikeSshUrl, parseSshUrl } from "./ssh-url";
 
 /** Reason the URL is refused, or undefined when it is acceptable. */
 export function checkRepoUrl(url: string): string | undefined {
@@ -15,17 +15,18 @@ export function checkRepoUrl(url: string): string | undefined {
   if (url.length > 2048) return "repoURL is longer than 2048 characters";
   if (/[\u0000-\u0020\u007f]/.test(url)) return "repoURL must not contain spaces or control characters";
   if (url.startsWith("-")) return "repoURL must not start with '-'";
-  if (/^ssh:\/\//i.test(url) || /^git\+ssh:\/\//i.test(url) || /^ssh\+git:\/\//i.test(url)) return SSH_NOT_SUPPORTED;
-  // scp-like SSH syntax: user@host:path or host:path without a scheme
-  if (/^[^/:@]+@[^/:]+:/.test(url)) return SSH_NOT_SUPPORTED;
+  if (looksLikeSshUrl(url)) {
+    const ssh = parseSshUrl(url);
+    return ssh.ok ? undefined : ssh.reason;
+  }
   if (url.startsWith("/")) {
     if (url.split("/").includes("..")) return "local repository path must not contain '..'";
     return undefined;
   }
   const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(url)?.[1]?.toLowerCase();
-  if (scheme === undefined) return "repoURL must be an http(s):// or file:// URL or an absolute path";
+  if (scheme === undefined) return "repoURL must be an http(s)://, ssh:// or file:// URL, user@host:path or an absolute path";
   if (scheme !== "http" && scheme !== "https" && scheme !== "file") {
-    return `the "${scheme.slice(0, 20)}" transport is not allowed; use https:// (or http://, file://)`;
+    return `the "${scheme.slice(0, 20)}" transport is not allowed; use https:// or ssh:// (or http://, file://)`;
   }
   let parsed: URL;
   try {

@@ -46,6 +46,17 @@ describe("repository matching", () => {
     expect(normalizeRepoUrl("not a url")).toBeNull();
     expect(normalizeRepoUrl("https://github.com/")).toBeNull();
   });
+  it("matches SSH forms of one repository (GitHub/Gitea ssh_url, GitLab git_ssh_url) and keeps a non-standard SSH port apart", () => {
+    const repo = normalizeRepoUrl("git@gitlab.example.com:group/sub/project.git");
+    expect(normalizeRepoUrl("ssh://git@gitlab.example.com/group/sub/project.git")).toBe(repo);
+    expect(normalizeRepoUrl("ssh://git@gitlab.example.com:22/group/sub/project")).toBe(repo);
+    expect(normalizeRepoUrl("ssh://git@gitlab.example.com:2222/group/sub/project.git")).toBe("gitlab.example.com:2222/group/sub/project");
+    expect(normalizeRepoUrl("ssh://git@gitlab.example.com:2222/group/sub/project.git")).not.toBe(repo);
+    expect(parseEvent("gitlab", "Push Hook", { ref: "refs/heads/main", project: { git_ssh_url: "git@gitlab.example.com:group/sub/project.git" } })).toEqual({
+      kind: "push",
+      push: { repoURLs: ["git@gitlab.example.com:group/sub/project.git"], branch: "main" },
+    });
+  });
   it("takes branches from refs, not tags", () => {
     expect(branchFromRef("refs/heads/release/1.2")).toBe("release/1.2");
     expect(branchFromRef("refs/tags/v1")).toBeNull();

@@ -473,9 +473,9 @@ describe("hardening: repository and Git", () => {
       const cases: Array<[string, RegExp]> = [
         ["ext::sh -c touch% /tmp/pwned", /spaces or control characters|"ext" transport is not allowed/],
         ["ext::sh", /"ext" transport is not allowed/],
-        ["ssh://-oProxyCommand=touch%20/tmp/pwned/x", /not supported yet/],
+        ["ssh://-oProxyCommand=touch%20/tmp/pwned/x", /option injection/],
         ["git://example.com/repo.git", /"git" transport is not allowed/],
-        ["git@github.com:org/repo.git", /not supported yet/],
+        ["git@-oProxyCommand=x:org/repo.git", /option injection/],
         ["javascript:alert(1)", /"javascript" transport is not allowed/],
         ["-uhttps://example.com/x", /must not start with '-'/],
       ];

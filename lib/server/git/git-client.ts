@@ -15,6 +15,24 @@ export interface RepoAuth {
 export interface RepoSource {
   repoURL: string;
   auth?: RepoAuth;
+  /** the private key (and known_hosts) of a git-ssh secret, for ssh:// and user@host:path URLs */
+  ssh?: SshCredentials;
+  /** Syncline's trusted SSH host keys (the admin's list); with the secret's knownHosts, the only keys accepted */
+  trustedHostKeys?: TrustedHostKey[];
+}
+
+export interface SshCredentials {
+  privateKey: string;
+  passphrase?: string;
+  /** OpenSSH known_hosts text */
+  knownHosts?: string;
+}
+
+export interface TrustedHostKey {
+  host: string;
+  port: number;
+  /** "<type> <base64>" */
+  key: string;
 }
 
 export interface ReadLimits {
@@ -113,6 +131,9 @@ export type GitErrorCode =
   | "LIMIT_EXCEEDED"
   | "TIMEOUT"
   | "NETWORK"
+  | "SSH_HOST_KEY_UNKNOWN"
+  | "SSH_HOST_KEY_MISMATCH"
+  | "SSH_AUTH_FAILED"
   | "INTERNAL";
 
 export class GitError extends Error {

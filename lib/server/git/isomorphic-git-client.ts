@@ -38,8 +38,10 @@ import { receivePacksInto } from "./pack-receiver";
 import { shallowFetch, ShallowFetchUnsupported } from "./shallow-fetch";
 import { logger } from "@/lib/server/logger";
 import { classifyRepoURL } from "./url-policy";
+import { formatSshUrl, looksLikeSshUrl, parseSshUrl, type SshURL } from "@/lib/engine/ssh-url";
+import { createSshTransport, type SshTransport, type SshTransportOptions } from "./ssh-transport";
 
-export interface IsomorphicGitClientOptions extends HttpTransportOptions {
+export interface IsomorphicGitClientOptions extends HttpTransportOptions, SshTransportOptions {
   /** where the per-repository stores live; the app passes `<SYNCLINE_DATA_DIR>/git` */
   cacheDir: string;
   /** packs accumulate (isomorphic-git never repacks): past this many, the store is re-cloned */
@@ -52,8 +54,10 @@ export interface IsomorphicGitClientOptions extends HttpTransportOptions {
   maxBranchWalk?: number;
 }
 
+/** `kind: "http"` is every remote: an SSH repository is served to isomorphic-git by the SSH transport under a stand-in URL */
 type Repo =
-  { kind: "http"; url: string; display: string; gitdir: string; auth?: RepoAuth } | { kind: "local"; display: string; gitdir: string; auth?: RepoAuth };
+  | { kind: "http"; url: string; display: string; gitdir: string; auth?: RepoAuth; ssh?: SshURL }
+  | { kind: "local"; display: string; gitdir: string; auth?: RepoAuth };
 
 type HttpRepo = Extract<Repo, { kind: "http" }>;
 
@@ -69,6 +73,8 @@ export class IsomorphicGitClient implements GitClient {
 
   /** sha256 of the normalised URL without credentials: the store directory name */
   static storeKey(repoURL: string): string {
+    const ssh = looksLikeSshUrl(repoURL.trim()) ? parseSshUrl(repoURL.trim()) : undefined;
+    if (ssh?.ok) return crypto.createHash("sha256").update(sshStoreName(ssh.url)).digest("hex");
     const { url } = stripUrlCredentials(repoURL.trim());
     return crypto.createHash("sha256").update(normaliseURL(url)).digest("hex");
   }
@@ -475,6 +481,7 @@ export class IsomorphicGitClient implements GitClient {
   // ---- plumbing --------------------------------------------------------------------------
 
   private async run<T>(src: RepoSource, fn: (repo: Repo, transport: HttpTransport | undefined) => Promise<T>): Promise<T> {
+    if (looksLikeSshUrl(src.repoURL.trim())) return this.runSsh(src, fn);
     const stripped = stripUrlCredentials(src.repoURL.trim());
     const auth = src.auth ?? stripped.auth;
     let transport: HttpTransport | undefined;
@@ -484,6 +491,31 @@ export class IsomorphicGitClient implements GitClient {
       return await fn(repo, transport);
     } catch (err) {
       throw toGitError(err, transport, auth, stripped.url);
+    }
+  }
+
+  /** SSH: one connection for the whole operation (closed at the end), the same store layout and code paths as HTTP. */
+  private async runSsh<T>(src: RepoSource, fn: (repo: Repo, transport: HttpTransport | undefined) => Promise<T>): Promise<T> {
+    const parsed = parseSshUrl(src.repoURL.trim());
+    if (!parsed.ok) throw new GitError("URL_REFUSED", `repository URL refused: ${parsed.reason}`);
+    const name = sshStoreName(parsed.url);
+    const display = formatSshUrl(parsed.url);
+    const repo: HttpRepo = {
+      kind: "http",
+      // isomorphic-git only knows http(s): it is given a stand-in URL the SSH transport answers
+      url: `https://ssh.syncline.invalid/${crypto.createHash("sha256").update(name).digest("hex")}`,
+      display,
+      gitdir: path.join(this.opts.cacheDir, crypto.createHash("sha256").update(name).digest("hex")),
+      ssh: parsed.url,
+    };
+    let transport: SshTransport | undefined;
+    try {
+      transport = createSshTransport(parsed.url, src.ssh, src.trustedHostKeys ?? [], this.opts);
+      return await fn(repo, transport);
+    } catch (err) {
+      throw toGitError(err, transport, undefined, display);
+    } finally {
+      await transport?.close();
     }
   }
 
@@ -499,6 +531,13 @@ export class IsomorphicGitClient implements GitClient {
       auth,
     };
   }
+}
+
+/** The store of an SSH repository: one per user, host, port and path, whichever URL form names it. */
+function sshStoreName(u: SshURL): string {
+  // a relative (scp) path is the home directory's: "~/path", as the server reads it
+  const p = u.path.startsWith("/") || u.path.startsWith("~") ? u.path : `~/${u.path}`;
+  return `ssh://${u.user}@${u.host}:${u.port}/${p}`.replace(/\/+$/, "").replace(/\.git$/, "");
 }
 
 function normaliseURL(url: string): string {

@@ -42,11 +42,11 @@ describe("classifyRepoURL", () => {
     expect(classifyRepoURL("file:///srv/git/repo", { allowLocal: true })).toEqual({ kind: "local", path: "/srv/git/repo" });
   });
 
-  it("answers SSH forms with UNSUPPORTED_URL and a hint", () => {
+  it("answers SSH forms with UNSUPPORTED_URL (the HTTP classifier does not take them)", () => {
     for (const url of ["git@github.com:org/repo.git", "ssh://git@github.com/org/repo.git", "git+ssh://host/x"]) {
       const err = refusal(() => classifyRepoURL(url));
       expect(err.code).toBe("UNSUPPORTED_URL");
-      expect(err.message).toBe("SSH is not supported yet: use HTTPS with a token secret");
+      expect(err.message).toBe("an SSH URL is fetched by the SSH transport (ssh-transport.ts), not over HTTP");
     }
   });
 
@@ -180,9 +180,13 @@ describe("HTTP transport guards", () => {
     await fx.close();
   });
 
-  it("refuses ssh, ext:: and git:// before any network traffic", async () => {
+  it("refuses option-looking ssh hosts, ssh without a key, ext:: and git:// before any network traffic", async () => {
     const client = new IsomorphicGitClient({ cacheDir: makeTempDir("syncline-cache-") });
-    expect((await rejection(client.fetchRevision({ repoURL: "git@github.com:org/repo.git" }, { branch: "main" }))).code).toBe("UNSUPPORTED_URL");
+    expect((await rejection(client.fetchRevision({ repoURL: "git@github.com:org/repo.git" }, { branch: "main" }))).code).toBe("SSH_AUTH_FAILED");
+    expect((await rejection(client.fetchRevision({ repoURL: "ssh://-oProxyCommand=id/x" }, { branch: "main" }))).code).toBe("URL_REFUSED");
+    expect((await rejection(client.fetchRevision({ repoURL: "ssh://git@169.254.169.254/x", ssh: { privateKey: "k" } }, { branch: "main" }))).code).toBe(
+      "URL_REFUSED",
+    );
     expect((await rejection(client.resolveBranchHead({ repoURL: "ext::sh -c id" }, "main"))).code).toBe("URL_REFUSED");
     expect((await rejection(client.resolveBranchHead({ repoURL: "git://127.0.0.1/x" }, "main"))).code).toBe("URL_REFUSED");
     expect((await rejection(client.resolveBranchHead({ repoURL: "http://169.254.169.254/x" }, "main"))).code).toBe("URL_REFUSED");

@@ -33,7 +33,7 @@ export interface UrlPolicyOptions {
 
 export type ClassifiedURL = { kind: "http"; url: URL } | { kind: "local"; path: string };
 
-const SSH_HINT = "SSH is not supported yet: use HTTPS with a token secret";
+const SSH_HINT = "an SSH URL is fetched by the SSH transport (ssh-transport.ts), not over HTTP";
 const METADATA_HOSTS = new Set(["metadata.google.internal", "metadata", "metadata.goog"]);
 
 const metadataRanges = new net.BlockList();

@@ -13,6 +13,7 @@ import {
   userUpdateSchema,
 } from "@/lib/server/http/api-schemas";
 import { secretInputSchema } from "@/lib/server/services/secrets";
+import { knownHostInputSchema } from "@/lib/server/services/ssh-known-hosts";
 import { suspendInputSchema } from "@/lib/server/services/suspend";
 import { channelInputSchema } from "@/lib/server/services/notifications";
 import { providers, providerSpecs } from "@/lib/server/webhooks/providers";
@@ -270,6 +271,32 @@ export function buildOpenApi(serverUrl?: string) {
         },
       },
       "/api/v1/secrets/{name}": { parameters: [nameParam], delete: { summary: "delete a secret (admin)", responses: ok("deleted", "204") } },
+      "/api/v1/ssh-known-hosts": {
+        get: { summary: "Syncline's trusted SSH host keys (admin): host, port, key type, key, SHA256 fingerprint", responses: ok("the keys") },
+        post: {
+          summary:
+            'trust an SSH host key (admin, audited): { host, port?, key: "ssh-ed25519 AAAA…" }, or { host, port?, fingerprint } to trust the key the host presents now only if its fingerprint is that one',
+          requestBody: inlineBody(knownHostInputSchema),
+          responses: {
+            ...ok("the trusted key", "201"),
+            "409": { description: "the host presents another fingerprint than the one confirmed; nothing was trusted" },
+          },
+        },
+      },
+      "/api/v1/ssh-known-hosts/scan": {
+        get: {
+          summary: "the SSH host key host:port presents now (admin, audited; no authentication, nothing trusted): compare its fingerprint before trusting it",
+          parameters: [
+            { name: "host", in: "query", required: true, schema: { type: "string" } },
+            { name: "port", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 65535 } },
+          ],
+          responses: ok("host, port, keyType, key, fingerprint"),
+        },
+      },
+      "/api/v1/ssh-known-hosts/{id}": {
+        parameters: [idParam],
+        delete: { summary: "stop trusting an SSH host key (admin, audited)", responses: ok("removed", "204") },
+      },
       "/api/v1/notifications": {
         get: { summary: "notification channels (admin); URLs only as a redacted hint", responses: ok("channels") },
         post: {

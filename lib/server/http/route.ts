@@ -32,6 +32,9 @@ const gitMessages: Record<GitErrorCode, string> = {
   LIMIT_EXCEEDED: "the repository is over a size limit",
   TIMEOUT: "the Git server did not answer in time",
   NETWORK: "the Git server could not be reached",
+  SSH_HOST_KEY_UNKNOWN: "the SSH host key of the Git server is not trusted",
+  SSH_HOST_KEY_MISMATCH: "the SSH host key of the Git server changed",
+  SSH_AUTH_FAILED: "the SSH server refused the key",
   INTERNAL: "reading the repository failed",
 };
 

@@ -9,7 +9,10 @@ import { getEnv } from "@/lib/env";
 import { IsomorphicGitClient } from "@/lib/server/git/isomorphic-git-client";
 import { GitError, type GitClient, type RepoSource } from "@/lib/server/git/git-client";
 import type { GitOpsSpec } from "@/lib/engine/types";
-import { getGitAuth } from "@/lib/server/services/secrets";
+import { getGitAuth, getSshCredentials } from "@/lib/server/services/secrets";
+import { looksLikeSshUrl } from "@/lib/engine/ssh-url";
+import { listSshKnownHostRows } from "@/lib/server/data/ssh-known-hosts";
+import type { UrlPolicyOptions } from "@/lib/server/git/url-policy";
 import { publish } from "@/lib/server/runtime/events";
 import { processSingleton, setProcessSingleton } from "@/lib/server/runtime/singletons";
 import { ensurePrivateDir } from "@/lib/server/private-dir";
@@ -50,6 +53,12 @@ function timedGitClient(inner: GitClient): GitClient {
   };
 }
 
+/** The host policy (allow/deny lists) for connections made outside a fetch (an SSH host-key scan). */
+export function gitPolicyOptions(): UrlPolicyOptions {
+  const env = getEnv();
+  return { allowHosts: hostList(env.SYNCLINE_ALLOW_HOSTS), denyHosts: hostList(env.SYNCLINE_DENY_HOSTS) };
+}
+
 export function getGitClient(): GitClient {
   return processSingleton(KEY, () => {
     const env = getEnv();
@@ -73,5 +82,10 @@ export function setGitClientForTests(c: GitClient | undefined): void {
 }
 
 export async function repoSourceFor(gitops: GitOpsSpec): Promise<RepoSource> {
+  if (looksLikeSshUrl(gitops.repoURL)) {
+    // SSH: the secret's key, and every trusted host key (the transport picks the host's)
+    const trustedHostKeys = (await listSshKnownHostRows()).map((r) => ({ host: r.host, port: r.port, key: r.key }));
+    return { repoURL: gitops.repoURL, trustedHostKeys, ...(gitops.secretName ? { ssh: await getSshCredentials(gitops.secretName) } : {}) };
+  }
   return gitops.secretName ? { repoURL: gitops.repoURL, auth: await getGitAuth(gitops.secretName) } : { repoURL: gitops.repoURL };
 }

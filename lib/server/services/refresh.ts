@@ -11,7 +11,7 @@ import { rowToDefinition, type DefinitionRow } from "@/lib/server/data/definitio
 import { countLiveResources, recordRefreshFailure, setRefreshedGeneration, touchRefresh } from "@/lib/server/data/definition-automation";
 import { countDrifted, type StatusSummary } from "@/lib/server/data/sync-status";
 import { AppError } from "@/lib/server/errors";
-import { GitError } from "@/lib/server/git/git-client";
+import { isGitError } from "@/lib/server/git/git-client";
 import { getGitClient, repoSourceFor } from "@/lib/server/services/git-source";
 import { knownSecretValues } from "@/lib/server/services/secrets";
 import { recordSyncStatus } from "@/lib/server/services/sync-status";
@@ -85,9 +85,9 @@ export async function refreshDefinition(
       ...(opts.withPlan ? { planned: { plan, state } } : {}),
     };
   } catch (err) {
-    const raw = err instanceof AppError || err instanceof GitError ? err.message : `unexpected error: ${(err as Error).message}`;
+    const raw = err instanceof AppError || isGitError(err) ? err.message : `unexpected error: ${(err as Error).message}`;
     const message = redactText(redactUrl(raw), await knownSecretValues(gitops.secretName ? [gitops.secretName] : []).catch(() => []));
-    if (!(err instanceof AppError || err instanceof GitError)) logger.error({ definition: row.name, err: message }, "refresh crashed");
+    if (!(err instanceof AppError || isGitError(err))) logger.error({ definition: row.name, err: message }, "refresh crashed");
     await recordRefreshFailure(row.id, message).catch(() => undefined);
     counted("error");
     return { ...base, kind: "error", head: null, error: message };

@@ -5,9 +5,14 @@
  */
 import "server-only";
 import crypto from "node:crypto";
+import ssh2 from "ssh2";
 import { z } from "zod";
 import { ageKeyring, parseAgeIdentities, type Keyring } from "@/lib/engine/sops";
 import { processSingleton } from "@/lib/server/runtime/singletons";
+import { parseKnownHosts } from "@/lib/server/git/known-hosts";
+
+// ssh2 is CommonJS: its named exports are not visible to Node's own ESM loader (the bench, tsx)
+const sshUtils = ssh2.utils;
 import { decryptSecret, encryptSecret } from "@/lib/server/crypto/secret-box";
 import { deleteSecretRow, findSecretRow, getSecretNames, upsertSecretRow } from "@/lib/server/data/secrets";
 import { AppError, notFound } from "@/lib/server/errors";
@@ -26,6 +31,16 @@ export const secretInputSchema = z.discriminatedUnion("type", [
       .min(1)
       .max(64 * 1024),
   }),
+  z.strictObject({
+    name: z.string().regex(/^[a-z0-9][a-z0-9.-]{0,62}$/),
+    type: z.literal("git-ssh"),
+    privateKey: z.string().min(1).max(16_384),
+    passphrase: z.string().max(1024).optional(),
+    knownHosts: z
+      .string()
+      .max(256 * 1024)
+      .optional(),
+  }),
 ]);
 export type SecretInput = z.infer<typeof secretInputSchema>;
 
@@ -42,9 +57,52 @@ export async function putSecret(input: unknown, who: Principal): Promise<{ name:
     // names the line, never its content
     if ("error" in ids) throw new AppError("VALIDATION_FAILED", `invalid secret: identities: ${ids.error}`, [{ path: "identities", message: ids.error }]);
   }
+  const ssh = parsed.data.type === "git-ssh" ? checkSshSecret(parsed.data) : undefined;
+  if (parsed.data.type === "git-ssh" && !parsed.data.passphrase) delete (values as { passphrase?: string }).passphrase;
   await upsertSecretRow(name, type, encryptSecret(JSON.stringify(values)));
   await audit(who, "secret.put", name);
-  return { name, type };
+  // the public half only, to the admin who just saved it (to register it as a deploy key)
+  return ssh ? { name, type, ...ssh } : { name, type };
+}
+
+/**
+ * A git-ssh secret is checked before it is stored: the key must be an ed25519, ECDSA or RSA
+ * private key (OpenSSH or PEM) that opens with the passphrase given, and knownHosts must parse.
+ * Errors name the field and the reason, never any part of the key.
+ */
+function checkSshSecret(s: { privateKey: string; passphrase?: string; knownHosts?: string }): { publicKey: string; fingerprint: string } {
+  const invalid = (path: string, message: string): never => {
+    throw new AppError("VALIDATION_FAILED", `invalid secret: ${path}: ${message}`, [{ path, message }]);
+  };
+  const text = s.privateKey.replace(/\r\n/g, "\n").trim() + "\n";
+  if (!/-----BEGIN (OPENSSH|RSA|EC|DSA|ENCRYPTED)? ?PRIVATE KEY-----/.test(text)) {
+    invalid("privateKey", "not a private key: paste the whole file, from -----BEGIN … PRIVATE KEY----- to its END line (the .pub file is the public key)");
+  }
+  let key: ReturnType<typeof sshUtils.parseKey>;
+  try {
+    key = sshUtils.parseKey(text, s.passphrase || undefined);
+  } catch {
+    key = new Error("unreadable");
+  }
+  const parsed = Array.isArray(key) ? key[0] : key;
+  if (!parsed || parsed instanceof Error) {
+    const m = parsed instanceof Error ? parsed.message : "";
+    if (/no passphrase|encrypted/i.test(m) && !s.passphrase) invalid("passphrase", "the private key is encrypted: give its passphrase");
+    if (s.passphrase && /decrypt|passphrase|bad|integrity|check/i.test(m)) invalid("passphrase", "the passphrase does not open the private key");
+    invalid("privateKey", "the private key cannot be read (ed25519, ECDSA or RSA, OpenSSH or PEM format)");
+  }
+  const k = parsed as Exclude<typeof parsed, Error | undefined>;
+  if (!k.isPrivateKey()) invalid("privateKey", "this is a public key: give the private key");
+  if (!/^(ssh-ed25519|ecdsa-sha2-nistp(256|384|521)|ssh-rsa)$/.test(k.type)) invalid("privateKey", "unsupported key type (ed25519, ECDSA or RSA)");
+  if (s.knownHosts) {
+    const { problems } = parseKnownHosts(s.knownHosts);
+    if (problems.length > 0) invalid("knownHosts", problems.slice(0, 5).join("; "));
+  }
+  const blob = k.getPublicSSH();
+  return {
+    publicKey: `${k.type} ${blob.toString("base64")}`,
+    fingerprint: `SHA256:${crypto.createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`,
+  };
 }
 
 export async function listSecrets() {
@@ -60,6 +118,14 @@ async function readSecret(name: string): Promise<{ type: string; values: Record<
   const row = await findSecretRow(name);
   if (!row) throw new AppError("SOURCE_ERROR", `secret ${name} not found`);
   return { type: row.type, values: JSON.parse(decryptSecret(row.ciphertext)) as Record<string, string> };
+}
+
+/** The key (and known_hosts) of a git-ssh secret, for the SSH transport only. */
+export async function getSshCredentials(name: string): Promise<{ privateKey: string; passphrase?: string; knownHosts?: string }> {
+  const s = await readSecret(name);
+  if (s.type !== "git-ssh")
+    throw new AppError("SOURCE_ERROR", `secret ${name} is a ${s.type} secret: an SSH repository needs a git-ssh secret (a private key)`);
+  return { privateKey: s.values.privateKey ?? "", passphrase: s.values.passphrase, knownHosts: s.values.knownHosts };
 }
 
 /** Git credentials for onAuth. A token secret authenticates as its username (default "x-access-token"). */
@@ -117,10 +183,37 @@ export async function knownSecretValues(names: string[]): Promise<string[]> {
     const row = await findSecretRow(n);
     if (!row) continue;
     try {
-      out.push(...Object.values(JSON.parse(decryptSecret(row.ciphertext)) as Record<string, string>).filter((v) => v.length >= 4));
+      const values = JSON.parse(decryptSecret(row.ciphertext)) as Record<string, string>;
+      out.push(...Object.values(values).filter((v) => v.length >= 4));
+      if (row.type === "git-ssh") out.push(...sshScrubValues(values));
     } catch {
       /* unreadable: nothing to scrub */
     }
+  }
+  return out;
+}
+
+/**
+ * What of a git-ssh secret could leak in pieces: each line of the private key's body (a log
+ * may quote one line), the passphrase, and the client key's public form and fingerprint (the
+ * issue: not even the client key's fingerprint appears in outputs other than the secret's save).
+ */
+function sshScrubValues(values: Record<string, string>): string[] {
+  const out: string[] = [];
+  for (const line of (values.privateKey ?? "").split(/\r?\n/)) {
+    const t = line.trim();
+    if (t.length >= 16 && !t.startsWith("-----")) out.push(t);
+  }
+  try {
+    const k = sshUtils.parseKey(values.privateKey ?? "", values.passphrase || undefined);
+    const parsed = Array.isArray(k) ? k[0] : k;
+    if (parsed && !(parsed instanceof Error)) {
+      const blob = parsed.getPublicSSH();
+      const fp = crypto.createHash("sha256").update(blob).digest("base64").replace(/=+$/, "");
+      out.push(blob.toString("base64"), `SHA256:${fp}`, fp);
+    }
+  } catch {
+    /* unreadable: the lines above are scrubbed */
   }
   return out;
 }

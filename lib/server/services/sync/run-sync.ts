@@ -16,7 +16,7 @@ import { failRun, findActiveRun, findRun, finishRun, insertActiveRun, updateRun,
 import { countDrifted } from "@/lib/server/data/sync-status";
 import { databaseErrorReason, isUniqueViolation } from "@/lib/server/data/errors";
 import { AppError, notFound } from "@/lib/server/errors";
-import { GitError, isGitError } from "@/lib/server/git/git-client";
+import { isGitError } from "@/lib/server/git/git-client";
 import type { Principal } from "@/lib/server/auth/principal";
 import { logger } from "@/lib/server/logger";
 import { PROCESS_ID } from "@/lib/server/runtime/process-id";
@@ -193,13 +193,13 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
     const dbReason = databaseErrorReason(err);
     const message = await scrubMessage(
       def,
-      err instanceof AppError || err instanceof GitError
+      err instanceof AppError || isGitError(err)
         ? err.message
         : dbReason
           ? `database error, the run's writes were rolled back: ${dbReason}`
           : `unexpected error: ${(err as Error).message}`,
     );
-    if (!(err instanceof AppError || err instanceof GitError)) logger.error({ err: message, runId: run.id }, "sync run crashed");
+    if (!(err instanceof AppError || isGitError(err))) logger.error({ err: message, runId: run.id }, "sync run crashed");
     say(`failed: ${message}`);
     try {
       await failRun(run.id, { startedAt, log, error: message });
