@@ -92,14 +92,7 @@ function withDecryptedPaths(d: DesiredResource, paths: readonly string[]): Desir
   return secretPaths.length > 0 ? { ...d, secretPaths } : { ...d };
 }
 
-function collectUndecrypted(
-  value: unknown,
-  kind: unknown,
-  def: CollectDef,
-  path: string,
-  line: number,
-  reason: string,
-): Collected | "other-kind" {
+function collectUndecrypted(value: unknown, kind: unknown, def: CollectDef, path: string, line: number, reason: string): Collected | "other-kind" {
   const problem = { problem: { path, line, message: `${def.kind}: document not decrypted: ${reason}` } };
   if (!isPlainObject(value) || typeof kind !== "string" || kind.startsWith("ENC[")) return problem;
   if (kind !== def.kind) return "other-kind";
