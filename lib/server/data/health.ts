@@ -17,14 +17,17 @@ export interface StorePing {
  * The store's kind when it answers a trivial query; throws the driver's error otherwise.
  * The embedded store has one connection: behind a long bulk transaction (seconds for a first
  * sync of 10,000 resources) the query would wait for it, and a liveness probe would fail a
- * healthy process mid-sync. So when the query has not answered within 50 ms while a transaction
- * holding the store finished a statement within the last 5 s, the store counts as answering
- * (busy); a store that makes no progress still fails the check when its query fails.
+ * healthy process mid-sync. So while a transaction holding the store finished a statement within
+ * the last 5 s (checked first, and again when the query has not answered within 50 ms: the
+ * writer may have started after the check), the store counts as answering (busy); a store that
+ * makes no progress still fails the check when its query fails.
  */
 export async function pingDatabase(opts: { pingWaitMs?: number; progressWindowMs?: number } = {}): Promise<StorePing> {
   const { pingWaitMs = PING_WAIT_MS, progressWindowMs = PROGRESS_WINDOW_MS } = opts;
   const db = await getDb();
   const kind = await getDbKind();
+  // a writer holds the store and is making progress: no need to queue behind it
+  if (storeBusyWithProgress(progressWindowMs)) return { kind, busy: true };
   const query = db.$queryRaw`SELECT 1`.then(() => "answered" as const);
   let timer: NodeJS.Timeout | undefined;
   const waited = new Promise<"waited">((resolve) => (timer = setTimeout(() => resolve("waited"), pingWaitMs)));
