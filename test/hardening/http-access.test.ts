@@ -7,7 +7,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { issueToken, startAppServer, type AppServer } from "@/test/support/app-server";
+import { issueToken, signInCookie, startAppServer, type AppServer } from "@/test/support/app-server";
 import { definitionBody } from "@/test/support/definition-body";
 import { startGitFixture, type GitFixture } from "@/test/support/git-fixture";
 import { commitFiles } from "@/test/support/git-repo";
@@ -44,18 +44,7 @@ describe("hardening: HTTP, UI and access (real server)", () => {
       headers: { "content-type": "application/json", ...(init.token ? { authorization: `Bearer ${init.token}` } : {}), ...(init.headers ?? {}) },
     });
 
-  const signIn = async (username: string, password: string) => {
-    const r = await fetch(`${server.url}/api/auth/sign-in/username`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: server.url },
-      body: JSON.stringify({ username, password }),
-    });
-    expect(r.status).toBe(200);
-    return r.headers
-      .getSetCookie()
-      .map((c) => c.split(";")[0])
-      .join("; ");
-  };
+  const signIn = (username: string, password: string) => signInCookie(server, username, password);
 
   const runCount = async () =>
     ((await (await api(`/api/v1/definitions/${NAME}/runs?limit=500`, { token: admin })).json()) as { items: unknown[] }).items.length;

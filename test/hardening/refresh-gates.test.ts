@@ -10,7 +10,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { issueToken, startAppServer, type AppServer } from "@/test/support/app-server";
+import { issueToken, signInCookie, startAppServer, type AppServer } from "@/test/support/app-server";
 import { startGitFixture, type GitFixture } from "@/test/support/git-fixture";
 import { commitFiles, git } from "@/test/support/git-repo";
 import { definitionBody } from "@/test/support/definition-body";
@@ -28,18 +28,7 @@ describe("hardening: refresh and deepening by role (real server process)", () =>
   let pr: string;
 
   const api = (p: string, token: string) => fetch(`${server.url}${p}`, { headers: { authorization: `Bearer ${token}` } });
-  const signIn = async (username: string, password: string) => {
-    const r = await fetch(`${server.url}/api/auth/sign-in/username`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: server.url },
-      body: JSON.stringify({ username, password }),
-    });
-    expect(r.status).toBe(200);
-    return r.headers
-      .getSetCookie()
-      .map((c) => c.split(";")[0])
-      .join("; ");
-  };
+  const signIn = (username: string, password: string) => signInCookie(server, username, password);
   /** posts a server action of lib/actions/definitions.ts by its id from the build's manifest, as a page would */
   const postAction = async (cookie: string, exportedName: string, args: unknown[]) => {
     const manifestPath = path.resolve(process.env.SYNCLINE_DIST_DIR ?? ".next", "server", "server-reference-manifest.json");

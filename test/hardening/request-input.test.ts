@@ -9,7 +9,7 @@ import fs from "node:fs";
 import http from "node:http";
 import { execFileSync } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAppServer, type AppServer } from "@/test/support/app-server";
+import { signInCookie, startAppServer, type AppServer } from "@/test/support/app-server";
 import { definitionBody } from "@/test/support/definition-body";
 import { startGitFixture, type GitFixture } from "@/test/support/git-fixture";
 import { commitFiles } from "@/test/support/git-repo";
@@ -103,16 +103,7 @@ describe("hardening: request bodies and odd input (real server)", () => {
     const repo = fx.repo("input");
     commitFiles(repo.dir, { "resources/a.json": JSON.stringify({ kind: "Widget", metadata: { name: "a", namespace: "p" }, spec: { replicas: 1 } }) }, "first");
     server = await startAppServer({ env: { SYNCLINE_SCHEDULER: "0" } });
-    const signIn = await fetch(`${server.url}/api/auth/sign-in/username`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: server.url },
-      body: JSON.stringify({ username: "admin", password: server.adminPassword }),
-    });
-    expect(signIn.status).toBe(200);
-    admin = signIn.headers
-      .getSetCookie()
-      .map((c) => c.split(";")[0])
-      .join("; ");
+    admin = await signInCookie(server);
     const r = await fetch(`${server.url}/api/v1/definitions`, {
       method: "POST",
       headers: { cookie: admin, origin: server.url, "content-type": "application/json" },
@@ -196,16 +187,7 @@ describe("hardening: request bodies and odd input (real server)", () => {
   });
 
   it("L7: usernames better-auth refuses (a number, an object, NUL, too long) answer 4xx in the error shape, never 500", async () => {
-    const signIn = await fetch(`${server.url}/api/auth/sign-in/username`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: server.url },
-      body: JSON.stringify({ username: "admin", password: server.adminPassword }),
-    });
-    expect(signIn.status).toBe(200);
-    const cookie = signIn.headers
-      .getSetCookie()
-      .map((c) => c.split(";")[0])
-      .join("; ");
+    const cookie = await signInCookie(server);
     const update = (username: unknown) =>
       raw("POST", "/api/auth/update-user", { "content-type": "application/json", origin: server.url, cookie }, JSON.stringify({ username }));
     expectShape(await update(5), 400, /^username must be a string$/);

@@ -12,7 +12,7 @@ import { definitionBody } from "@/test/support/definition-body";
 import { startGitHttpServer, type GitHttpServer } from "@/test/support/git-http-server";
 import { changeBenchFiles, generateBenchRepo } from "@/test/support/bench-repo";
 import { openTestStore, type TestStore } from "@/test/support/test-store";
-import { issueToken, startAppServer, type AppServer } from "@/test/support/app-server";
+import { issueToken, signInCookie, startAppServer, type AppServer } from "@/test/support/app-server";
 import { listResources, getResourceView, replaceResource } from "@/lib/server/services/resources";
 import { getRunWithChanges } from "@/lib/server/services/runs";
 import { computeDiff, startRollback } from "@/lib/server/services/sync";
@@ -371,15 +371,7 @@ describe("hardening: runs and the store (real server process)", () => {
 
   it("50 parallel sync requests (API tokens and same-origin cookie sessions at once) start exactly one run; the other 49 get 409 'a sync is already running'", async () => {
     changeBenchFiles(repoDir, FILES, 50, bench);
-    const signIn = await fetch(`${server.url}/api/auth/sign-in/username`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: server.url },
-      body: JSON.stringify({ username: "admin", password: server.adminPassword }),
-    });
-    const cookie = signIn.headers
-      .getSetCookie()
-      .map((c) => c.split(";")[0])
-      .join("; ");
+    const cookie = await signInCookie(server);
     const runsBefore = ((await (await api(`/api/v1/definitions/${NAME}/runs?limit=500`, { token: admin })).json()) as { items: unknown[] }).items.length;
     const requests = Array.from({ length: 50 }, (_, i) =>
       i % 3 === 0

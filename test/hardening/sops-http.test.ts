@@ -5,7 +5,7 @@
  * token reveals (`?reveal=true`), audited; executor is for tokens only.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { issueToken, startAppServer, type AppServer } from "@/test/support/app-server";
+import { issueToken, signInCookie, startAppServer, type AppServer } from "@/test/support/app-server";
 import { definitionBody } from "@/test/support/definition-body";
 import { startGitFixture, type GitFixture } from "@/test/support/git-fixture";
 import { commitFiles } from "@/test/support/git-repo";
@@ -62,15 +62,7 @@ describe("hardening: SOPS values over HTTP (real server)", () => {
     });
     expect(r.status).toBe(201);
     executor = ((await r.json()) as { token: string }).token;
-    const s = await fetch(`${server.url}/api/auth/sign-in/username`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: server.url },
-      body: JSON.stringify({ username: "admin", password: server.adminPassword }),
-    });
-    cookie = s.headers
-      .getSetCookie()
-      .map((c) => c.split(";")[0])
-      .join("; ");
+    cookie = await signInCookie(server);
   });
   afterAll(async () => {
     await server?.stop();

@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAppServer, type AppServer } from "@/test/support/app-server";
+import { signInCookie, startAppServer, type AppServer } from "@/test/support/app-server";
 import { definitionBody } from "@/test/support/definition-body";
 import { startGitFixture, type GitFixture } from "@/test/support/git-fixture";
 import { commitFiles } from "@/test/support/git-repo";
@@ -72,16 +72,7 @@ describe("hardening: validation never freezes the event loop (real server)", () 
     repo = fx.repo("stall");
     commitFiles(repo.dir, { "resources/a.json": JSON.stringify({ kind: "Widget", metadata: { name: "a", namespace: "p" }, spec: { replicas: 1 } }) }, "first");
     server = await startAppServer({ env: { SYNCLINE_SCHEDULER: "0" } });
-    const signIn = await fetch(`${server.url}/api/auth/sign-in/username`, {
-      method: "POST",
-      headers: { "content-type": "application/json", origin: server.url },
-      body: JSON.stringify({ username: "admin", password: server.adminPassword }),
-    });
-    expect(signIn.status).toBe(200);
-    cookie = signIn.headers
-      .getSetCookie()
-      .map((c) => c.split(";")[0])
-      .join("; ");
+    cookie = await signInCookie(server);
     const r = await api("/api/v1/definitions", {
       method: "POST",
       body: JSON.stringify(definitionBody({ name: NAME, kind: "Widget", repoURL: repo.url, schema })),

@@ -128,3 +128,17 @@ export async function issueToken(server: AppServer, role: "viewer" | "operator" 
   if (r.status !== 201) throw new Error(`token request failed: ${r.status} ${await r.text()}`);
   return ((await r.json()) as { token: string }).token;
 }
+
+/** A same-origin session cookie for `username` (default the admin), as the dashboard's login sets it. */
+export async function signInCookie(server: AppServer, username = "admin", password = server.adminPassword): Promise<string> {
+  const r = await fetch(`${server.url}/api/auth/sign-in/username`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: server.url },
+    body: JSON.stringify({ username, password }),
+  });
+  if (r.status !== 200) throw new Error(`sign-in as ${username} failed: ${r.status} ${await r.text()}`);
+  return r.headers
+    .getSetCookie()
+    .map((c) => c.split(";")[0])
+    .join("; ");
+}
