@@ -9,17 +9,9 @@ import { Command } from "commander";
 import { contextFor, enc } from "../context";
 import { CliError } from "../cli-error";
 import { outputOption, printData, printTable } from "../output";
+import type { SshKnownHostView } from "@/lib/api/views";
 
-interface KnownHost {
-  id: string;
-  host: string;
-  port: number;
-  keyType: string;
-  key: string;
-  fingerprint: string;
-  addedBy: string;
-  createdAt: string;
-}
+type KnownHost = SshKnownHostView;
 
 export function parseHostPort(s: string): { host: string; port: number } {
   const m = /^(\[[^\]]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(s.trim());

@@ -7,16 +7,10 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { RelativeTime } from "@/components/ui/relative-time";
+import type { SshKnownHostView } from "@/lib/api/views";
 
-interface KnownHostRow {
-  id: string;
-  host: string;
-  port: number;
-  keyType: string;
-  fingerprint: string;
-  addedBy: string;
-  createdAt: string;
-}
+/** what the page shows of a trusted key (the key itself stays on the server's answer) */
+type KnownHostRow = Omit<SshKnownHostView, "key">;
 
 const input = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 dark:border-slate-700 dark:bg-slate-900";
 

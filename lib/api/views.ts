@@ -170,3 +170,15 @@ export interface ResourceDetailData {
   gitError: string | null;
   runs: { runId: string; at: string; phase: string; trigger: string; dryRun: boolean; commit: string | null; action: string; error: string | null }[];
 }
+
+/** One of Syncline's trusted SSH host keys, as the API answers it (services/ssh-known-hosts.ts, the admin page, the CLI). */
+export interface SshKnownHostView {
+  id: string;
+  host: string;
+  port: number;
+  keyType: string;
+  key: string;
+  fingerprint: string;
+  addedBy: string;
+  createdAt: string;
+}

@@ -15,17 +15,7 @@ import { scanHostKey } from "@/lib/server/git/ssh-transport";
 import { isGitError, type TrustedHostKey } from "@/lib/server/git/git-client";
 import { gitPolicyOptions } from "@/lib/server/services/git-source";
 import type { Principal } from "@/lib/server/auth/principal";
-
-export interface SshKnownHostView {
-  id: string;
-  host: string;
-  port: number;
-  keyType: string;
-  key: string;
-  fingerprint: string;
-  addedBy: string;
-  createdAt: string;
-}
+import type { SshKnownHostView } from "@/lib/api/views";
 
 const HOST = /^(?:[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?|[0-9a-f:.]{2,45})$/;
 
