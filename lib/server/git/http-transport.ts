@@ -201,14 +201,16 @@ function safeCode(code: string): string {
   return /^[A-Z0-9_]{1,60}$/.test(code) ? code : "connection error";
 }
 
-async function collect(body: AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Uint8Array): Promise<Buffer> {
+/** A request body as one buffer (the SSH transport sends the same bodies). */
+export async function collect(body: AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Uint8Array): Promise<Buffer> {
   if (body instanceof Uint8Array) return Buffer.from(body);
   const parts: Uint8Array[] = [];
   for await (const part of body as AsyncIterable<Uint8Array>) parts.push(part);
   return Buffer.concat(parts);
 }
 
-function seconds(ms: number): string {
+/** A timeout for a message: "20 s", or "1500 ms" when not whole seconds. */
+export function seconds(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 

@@ -21,7 +21,7 @@
 import ssh2, { type Client, type ClientChannel, type ConnectConfig } from "ssh2";
 import { formatSshUrl, shellQuote, type SshURL } from "@/lib/engine/ssh-url";
 import { GitError, type SshCredentials, type TrustedHostKey } from "./git-client";
-import type { HttpTransport } from "./http-transport";
+import { collect, seconds, type HttpTransport } from "./http-transport";
 import { knownTypesFor, parseKnownHosts, trustedAsKnown, verifyHostKey, type HostKeyVerdict, type KnownHostKey } from "./known-hosts";
 import { vetHost, type UrlPolicyOptions } from "./url-policy";
 
@@ -348,17 +348,6 @@ function response(url: string, method: string, type: string, body: Buffer) {
       yield body as Uint8Array;
     })(),
   };
-}
-
-async function collect(body: AsyncIterable<Uint8Array> | Iterable<Uint8Array> | Uint8Array): Promise<Buffer> {
-  if (body instanceof Uint8Array) return Buffer.from(body);
-  const parts: Uint8Array[] = [];
-  for await (const part of body as AsyncIterable<Uint8Array>) parts.push(part);
-  return Buffer.concat(parts);
-}
-
-function seconds(ms: number): string {
-  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 /** Connects only to learn the host key (no authentication): `syncline known-host add --scan` and "Trust this key". */
