@@ -190,6 +190,7 @@ describe("hardening: repository and Git", () => {
         fetchRevision: watched(inner.fetchRevision.bind(inner)),
         listFiles: watched(inner.listFiles.bind(inner)),
         readBlobs: watched(inner.readBlobs.bind(inner)),
+        pathFingerprint: watched(inner.pathFingerprint.bind(inner)),
         commitInfo: watched(inner.commitInfo.bind(inner)),
         log: watched(inner.log.bind(inner)),
       });

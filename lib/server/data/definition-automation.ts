@@ -88,3 +88,28 @@ export async function getDefinitionNames(): Promise<Map<string, { name: string; 
   const rows = await (await getDb()).resourceDefinition.findMany({ select: { id: true, name: true, statusSummary: true } });
   return new Map(rows.map((r) => [r.id, { name: r.name, statusSummary: r.statusSummary }]));
 }
+
+/** definitionId → live resources and drifted ones (drift as resources.ts resourceWhere defines it), for many definitions in one query */
+export async function countLiveAndDrifted(definitionIds: string[]): Promise<Map<string, { live: number; drifted: number }>> {
+  const out = new Map<string, { live: number; drifted: number }>();
+  if (definitionIds.length === 0) return out;
+  const db = await getDb();
+  const [live, drifted] = await Promise.all([
+    db.resource.groupBy({ by: ["definitionId"], where: { definitionId: { in: definitionIds } }, _count: { _all: true } }),
+    db.resource.groupBy({
+      by: ["definitionId"],
+      where: { definitionId: { in: definitionIds }, appliedSpecHash: { not: null }, NOT: { appliedSpecHash: { equals: db.resource.fields.liveSpecHash } } },
+      _count: { _all: true },
+    }),
+  ]);
+  for (const id of definitionIds) out.set(id, { live: 0, drifted: 0 });
+  for (const r of live) out.get(r.definitionId)!.live = r._count._all;
+  for (const r of drifted) out.get(r.definitionId)!.drifted = r._count._all;
+  return out;
+}
+
+/** The cheap refresh of many definitions at once: only the timestamp moves (the head they are at stays). */
+export async function touchRefreshMany(ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await (await getDb()).resourceDefinition.updateMany({ where: { id: { in: ids } }, data: { lastRefreshAt: new Date(), refreshError: null } });
+}

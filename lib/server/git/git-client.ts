@@ -116,6 +116,12 @@ export interface GitClient {
   /** list *.json|*.yaml|*.yml blobs (or what `filter` keeps, with `.sourceignore` files honoured) under `path` (gitops path like "/resources" or "/") at `commit`, without checkout */
   listFiles(src: RepoSource, commit: string, path: string, limits: ReadLimits, filter?: ListFilter): Promise<ListFilesResult>;
   readBlobs(src: RepoSource, oids: string[]): Promise<Map<string, Uint8Array>>;
+  /**
+   * What decides a listing of `path` at `commit`, as one string: the tree (or file) object at
+   * the path and every `.sourceignore` on the way to it. Equal fingerprints at two commits: the
+   * definition reads the same files. Local objects only; null when the commit is not in the store.
+   */
+  pathFingerprint(src: RepoSource, commit: string, path: string): Promise<string | null>;
   commitInfo(src: RepoSource, commit: string): Promise<CommitInfo>;
   /** up to `depth` commits from `ref`, newest first (deepens a shallow store when needed) */
   log(src: RepoSource, ref: string, depth: number): Promise<CommitInfo[]>;

@@ -29,7 +29,7 @@ import {
   type RevisionTarget,
 } from "./git-client";
 import { createHttpTransport, type HttpTransport, type HttpTransportOptions } from "./http-transport";
-import { listTreeFiles, type ObjectSource } from "./list-tree-files";
+import { listTreeFiles, pathFingerprint, type ObjectSource } from "./list-tree-files";
 import { PackReader, type GitObject, type GitObjectType } from "./pack-reader";
 import { redactCredentials, stripUrlCredentials } from "./redact-credentials";
 import { withRepoLock } from "./repo-lock";
@@ -151,6 +151,21 @@ export class IsomorphicGitClient implements GitClient {
       } finally {
         objects.release();
       }
+    });
+  }
+
+  async pathFingerprint(src: RepoSource, commit: string, gitopsPath: string): Promise<string | null> {
+    return this.run(src, async (repo) => {
+      const objects = this.objectSource(repo);
+      let c;
+      try {
+        c = await objects.read(commit, "commit");
+      } catch {
+        return null;
+      }
+      const tree = /^tree ([0-9a-f]{40})/m.exec(c.data.toString("latin1"))?.[1];
+      if (!tree) throw new GitError("INTERNAL", `commit ${commit} has no tree`);
+      return pathFingerprint(objects, tree, gitopsPath);
     });
   }
 

@@ -90,6 +90,30 @@ export async function listTreeFiles(
   return result(treeOid);
 }
 
+/**
+ * The objects that decide a listing of `gitopsPath` (GitClient.pathFingerprint): the
+ * `.sourceignore` of the root and of each folder on the way, then the entry at the path
+ * (a tree, or one file). Reads only the trees on the way, never the files under the path.
+ */
+export async function pathFingerprint(objects: ObjectSource, rootTree: string, gitopsPath: string): Promise<string> {
+  const segments = normalisePath(gitopsPath);
+  const parts: string[] = [];
+  let treeOid = rootTree;
+  for (let i = 0; i < segments.length; i++) {
+    const entries = parseTree((await objects.read(treeOid, "tree")).data);
+    const ignore = entries.find((e) => e.name === SOURCE_IGNORE_FILE);
+    parts.push(ignore ? `${ignore.mode}:${ignore.oid}` : "-");
+    const entry = entries.find((e) => e.name === segments[i]);
+    if (!entry) return `${parts.join(",")};missing`;
+    if (entry.mode !== "40000" || i === segments.length - 1) {
+      if (entry.mode !== "40000" && i < segments.length - 1) return `${parts.join(",")};missing`;
+      return `${parts.join(",")};${entry.mode}:${entry.oid}`;
+    }
+    treeOid = entry.oid;
+  }
+  return `${parts.join(",")};40000:${treeOid}`;
+}
+
 /** hands a folder's .sourceignore (a regular file, bounded) to the filter before the folder's entries */
 async function readIgnoreFile(objects: ObjectSource, entries: TreeEntry[], dir: string, walk: Walk): Promise<void> {
   if (!walk.filter) return;

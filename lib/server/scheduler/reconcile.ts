@@ -30,13 +30,19 @@ export interface ReconcileResult {
   sync: { runId: string; phase: string } | { skipped: string };
 }
 
-export async function reconcile(row: DefinitionRow, reason: ReconcileReason, cfg: SchedulerConfig): Promise<ReconcileResult> {
+/** `headMaxAgeMs`: a branch head shared with other definitions on the repository may be this old (the scheduler's sweep; default 0, ask the remote) */
+export async function reconcile(
+  row: DefinitionRow,
+  reason: ReconcileReason,
+  cfg: SchedulerConfig,
+  opts: { headMaxAgeMs?: number } = {},
+): Promise<ReconcileResult> {
   const def = rowToDefinition(row);
   const policy = def.spec.syncPolicy;
   if (await findActiveRun(row.id)) return { definition: row.name, refresh: null, sync: { skipped: "a run is in progress" } };
   const blockedBy = !policy.automated ? "manual sync policy" : row.pinnedRevision ? `pinned to ${row.pinnedRevision}` : isSuspended(row) ? "suspended" : null;
 
-  const refresh = await refreshDefinition(row, { skipPlanOnNewCommit: blockedBy === null });
+  const refresh = await refreshDefinition(row, { skipPlanOnNewCommit: blockedBy === null, headMaxAgeMs: opts.headMaxAgeMs ?? 0 });
   if (refresh.newlyDrifted) {
     void notify({
       event: "drift.detected",

@@ -27,7 +27,8 @@ import { observeRun } from "@/lib/server/metrics/registry";
 import { logger } from "@/lib/server/logger";
 import { schedulerConfig, type SchedulerConfig } from "@/lib/server/scheduler/config";
 import { reconcile, type ReconcileReason, type ReconcileResult } from "@/lib/server/scheduler/reconcile";
-import { isDue } from "@/lib/server/scheduler/timing";
+import { headMaxAgeMs, isDue } from "@/lib/server/scheduler/timing";
+import { refreshUnchangedInBulk } from "@/lib/server/services/refresh-bulk";
 
 const MAX_CONCURRENT = 8;
 const HOUSEKEEPING_EVERY_MS = 60_000;
@@ -44,6 +45,8 @@ interface SchedulerState {
   again: boolean;
   lastHousekeeping: number;
   delivering: boolean;
+  /** due work was left for lack of a free worker */
+  backlog?: boolean;
 }
 
 const STATE = "scheduler";
@@ -144,15 +147,32 @@ async function tick(s: SchedulerState): Promise<void> {
       s.lastHousekeeping = now;
       await housekeeping();
     }
-    const rows = await getGitopsDefinitions();
-    for (const row of rows) {
-      if (s.running.size >= MAX_CONCURRENT) break;
+    const due: { row: DefinitionRow; reason: ReconcileReason }[] = [];
+    for (const row of await getGitopsDefinitions()) {
       if (s.running.has(row.id)) continue;
       const requested = s.pending.get(row.id);
-      const due = requested ?? (isDue(dueInput(row), now, s.cfg) ? (row.autoRetryAt && row.autoRetryAt.getTime() <= now ? "retry" : "interval") : null);
-      if (!due) continue;
+      const reason = requested ?? (isDue(dueInput(row), now, s.cfg) ? (row.autoRetryAt && row.autoRetryAt.getTime() <= now ? "retry" : "interval") : null);
+      if (reason) due.push({ row, reason });
+    }
+    // Definitions on their interval or after a webhook: one head check per repository and branch,
+    // and those whose path did not change are settled together (services/refresh-bulk.ts).
+    const settled = await refreshUnchangedInBulk(
+      due
+        .filter((d) => d.reason === "interval" || d.reason === "webhook")
+        .map((d) => ({ row: d.row, headMaxAgeMs: headMaxAgeMs(dueInput(d.row).intervalS, d.reason, s.cfg) })),
+    );
+    s.backlog = false;
+    for (const { row, reason } of due) {
+      if (settled.has(row.id)) {
+        if (s.pending.get(row.id) === reason) s.pending.delete(row.id);
+        continue;
+      }
+      if (s.running.size >= MAX_CONCURRENT) {
+        s.backlog = true; // picked up as soon as a worker is free
+        break;
+      }
       s.pending.delete(row.id);
-      void work(s, row.id, due);
+      void work(s, row.id, reason);
     }
     void deliverNotifications(s);
   } catch (err) {
@@ -193,7 +213,7 @@ async function work(s: SchedulerState, id: string, reason: ReconcileReason): Pro
     const row = await findDefinitionById(id);
     if (!row || !row.gitops) return null;
     if ((reason === "interval" || reason === "retry") && !isDue(dueInput(row), Date.now(), s.cfg)) return null;
-    const result = await reconcile(row, reason, s.cfg);
+    const result = await reconcile(row, reason, s.cfg, { headMaxAgeMs: headMaxAgeMs(dueInput(row).intervalS, reason, s.cfg) });
     if ("runId" in result.sync) logger.info({ definition: row.name, reason, ...result.sync }, "auto-sync finished");
     return result;
   } catch (err) {
@@ -203,8 +223,8 @@ async function work(s: SchedulerState, id: string, reason: ReconcileReason): Pro
     if (renew) clearInterval(renew);
     if (held) await releaseLease(key, PROCESS_ID).catch(() => undefined);
     s.running.delete(id);
-    // a request that came in while we worked gets its turn now; one that waits for another replica's lease waits for the next tick
-    if (held && s.pending.has(id)) kick(s);
+    // a request that came in while we worked gets its turn now (one that waits for another replica's lease waits for the next tick), and so does due work this worker's slot held back
+    if ((held && s.pending.has(id)) || s.backlog) kick(s);
   }
 }
 

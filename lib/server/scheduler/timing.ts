@@ -38,3 +38,15 @@ export function isDue(d: DueInput, now: number, opts: { minIntervalS: number; ji
   if (now >= d.lastRefreshAt.getTime() + intervalMs + jitterMs(d.id, intervalMs, opts.jitter)) return true;
   return d.autoFailedCommit !== null && d.autoRetryAt !== null && now >= d.autoRetryAt.getTime();
 }
+
+/**
+ * How old a branch head shared with other definitions on the same repository may be
+ * (services/shared-git.ts): on its interval, half the interval (one head check per repository
+ * and interval); after a webhook, a few seconds (the webhook already dropped older heads);
+ * otherwise (a retry, a manual refresh) none: ask the remote.
+ */
+export function headMaxAgeMs(intervalS: number, reason: string, opts: { minIntervalS: number }): number {
+  if (reason === "interval") return (Math.max(intervalS, opts.minIntervalS) * 1000) / 2;
+  if (reason === "webhook") return 10_000;
+  return 0;
+}

@@ -48,6 +48,7 @@ function timedGitClient(inner: GitClient): GitClient {
     fetchRevision: (src, target) => timed("fetch", () => inner.fetchRevision(src, target)),
     listFiles: (src, commit, p, limits, filter) => inner.listFiles(src, commit, p, limits, filter),
     readBlobs: (src, oids) => inner.readBlobs(src, oids),
+    pathFingerprint: (src, commit, p) => inner.pathFingerprint(src, commit, p),
     commitInfo: (src, commit) => inner.commitInfo(src, commit),
     log: (src, ref, depth) => timed("log", () => inner.log(src, ref, depth)),
   };

@@ -12,7 +12,8 @@ import { countLiveResources, recordRefreshFailure, setRefreshedGeneration, touch
 import { countDrifted, type StatusSummary } from "@/lib/server/data/sync-status";
 import { AppError } from "@/lib/server/errors";
 import { isGitError } from "@/lib/server/git/git-client";
-import { getGitClient, repoSourceFor } from "@/lib/server/services/git-source";
+import { repoSourceFor } from "@/lib/server/services/git-source";
+import { pathUnchanged, sharedBranchHead } from "@/lib/server/services/shared-git";
 import { knownSecretValues } from "@/lib/server/services/secrets";
 import { recordSyncStatus } from "@/lib/server/services/sync-status";
 import { computePlan, type PlanResult } from "@/lib/server/services/sync/plan-definition";
@@ -39,13 +40,16 @@ function storedCount(s: StatusSummary): number {
 }
 
 /**
+ * `headMaxAgeMs`: a branch head another definition on the same repository asked for this recently
+ * is reused (services/shared-git.ts; 0, the default, asks the remote). A new head that leaves
+ * the definition's path unchanged counts as the commit it last planned: nothing new is recorded.
  * `skipPlanOnNewCommit`: an automated definition syncs a new commit anyway, and the sync
  * records the statuses, so planning twice would only add latency. `withPlan`: return the plan
  * (the Refresh button shows it); off by default so the scheduler never holds a plan through a sync.
  */
 export async function refreshDefinition(
   row: DefinitionRow,
-  opts: { full?: boolean; skipPlanOnNewCommit?: boolean; withPlan?: boolean } = {},
+  opts: { full?: boolean; skipPlanOnNewCommit?: boolean; withPlan?: boolean; headMaxAgeMs?: number } = {},
 ): Promise<RefreshOutcome> {
   const def = rowToDefinition(row);
   const gitops = def.spec.gitops;
@@ -55,9 +59,14 @@ export async function refreshDefinition(
   const prev = row.statusSummary as StatusSummary | null;
   let head: string;
   try {
-    head = await getGitClient().resolveBranchHead(await repoSourceFor(gitops), gitops.branch);
+    const src = await repoSourceFor(gitops);
+    head = await sharedBranchHead(src, gitops.branch, opts.full ? 0 : (opts.headMaxAgeMs ?? 0));
     const drifted = await countDrifted(row.id);
     const generationCurrent = row.refreshedGeneration === row.generation || (prev?.commit === row.syncedCommit && row.syncedGeneration === row.generation);
+    // a commit that leaves the definition's path (and the .sourceignore files above it) alone is no change for it
+    if (!opts.full && prev?.commit && head !== prev.commit && generationCurrent && (await pathUnchanged(src, gitops.branch, gitops.path, prev.commit, head))) {
+      head = prev.commit;
+    }
     const keysChanged = await decryptionKeysChangedSince(gitops.decryption, row.lastRefreshAt);
     if (!opts.full && !keysChanged && prev && prev.commit === head && row.headCommit === head && drifted === 0 && prev.drifted === 0 && generationCurrent) {
       if ((await countLiveResources(row.id)) === storedCount(prev)) {
