@@ -45,6 +45,7 @@ const config = [
       "test-results/**",
       "playwright-report/**",
       "bin/**",
+      "cli/dist/**",
     ],
   },
   {

@@ -8,5 +8,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // the CLI tests spawn bin/syncline.js, which runs the built CLI: build it from the sources first
+    globalSetup: ["test/support/build-cli.global.ts"],
   },
 });

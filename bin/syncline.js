@@ -1,14 +1,15 @@
 #!/usr/bin/env node
 /**
- * Entry point for `syncline` / `npx syncline`. The CLI is TypeScript under cli/ and the
- * project ships no build step for it, so this registers tsx's loader (with the project's
- * tsconfig, so "@/…" aliases resolve from any working directory) and imports cli/main.ts.
+ * Entry point for `syncline` / `npx syncline`: runs the CLI as compiled JavaScript from
+ * cli/dist (built from cli/ by scripts/build-cli.mjs at `npm install`, `npm run build` and before
+ * the tests). No TypeScript loader at run time; a checkout without the build gets it built once.
  */
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { register } from "tsx/esm/api";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-register({ tsconfig: path.join(root, "tsconfig.json") });
-const { main } = await import(pathToFileURL(path.join(root, "cli", "main.ts")).href);
+const entry = path.join(root, "cli", "dist", "main.js");
+if (!fs.existsSync(entry)) await (await import(pathToFileURL(path.join(root, "scripts", "build-cli.mjs")).href)).buildCli();
+const { main } = await import(pathToFileURL(entry).href);
 process.exitCode = await main(process.argv.slice(2));

@@ -8,17 +8,60 @@ import path from "node:path";
 import { Command, CommanderError } from "commander";
 import { CliError } from "./cli-error";
 import { DEFAULT_SERVER } from "./config";
-import { definitionCommand } from "./commands/definition";
-import { diffCommand } from "./commands/diff";
-import { historyCommand, runCommand } from "./commands/history";
-import { loginCommand } from "./commands/login";
-import { resourceCrudCommands } from "./commands/resources";
-import { resumeCommand, rollbackCommand } from "./commands/rollback";
-import { syncCommand } from "./commands/sync";
-import { secretCommand } from "./commands/secret";
-import { knownHostCommand } from "./commands/known-host";
 
-export function buildProgram(): Command {
+/**
+ * The command modules, loaded lazily: only the one named on the command line is imported
+ * (every one for help or an unknown word), so a cold `syncline resource ls` loads little.
+ * A new command is one line here: `under: "resource"` for `syncline resource <name>`, none for
+ * a top-level command; `names` are its name and aliases (as the module's Command declares them).
+ * The build (scripts/build-cli.mjs) follows these imports, one chunk per module.
+ */
+interface LazyCommand {
+  under?: "resource";
+  names: string[];
+  load: () => Promise<Command | Command[]>;
+}
+
+export const COMMANDS: LazyCommand[] = [
+  { under: "resource", names: ["definition", "definitions", "def"], load: async () => (await import("./commands/definition")).definitionCommand() },
+  { under: "resource", names: ["sync"], load: async () => (await import("./commands/sync")).syncCommand() },
+  { under: "resource", names: ["diff"], load: async () => (await import("./commands/diff")).diffCommand() },
+  { under: "resource", names: ["ls", "list", "get", "apply", "delete", "rm"], load: async () => (await import("./commands/resources")).resourceCrudCommands() },
+  { under: "resource", names: ["history"], load: async () => (await import("./commands/history")).historyCommand() },
+  { under: "resource", names: ["rollback"], load: async () => (await import("./commands/rollback")).rollbackCommand() },
+  { under: "resource", names: ["resume"], load: async () => (await import("./commands/rollback")).resumeCommand() },
+  { names: ["login"], load: async () => (await import("./commands/login")).loginCommand() },
+  { names: ["run"], load: async () => (await import("./commands/history")).runCommand() },
+  { names: ["secret", "secrets"], load: async () => (await import("./commands/secret")).secretCommand() },
+  { names: ["known-host", "known-hosts"], load: async () => (await import("./commands/known-host")).knownHostCommand() },
+];
+
+const RESOURCE_NAMES = ["resource", "resources"];
+/** global options that take a value (the word after them is not a command) */
+const VALUE_OPTIONS = new Set(["--server", "--token"]);
+
+/** The entries a command line needs: the named command, else (help, no command, a typo) every one. */
+export function commandsFor(argv: string[]): LazyCommand[] {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length && words.length < 2; i++) {
+    const a = argv[i]!;
+    if (a === "--") break;
+    if (a.startsWith("-")) {
+      if (VALUE_OPTIONS.has(a)) i++;
+      continue;
+    }
+    words.push(a);
+  }
+  const [top, sub] = words;
+  const picked = RESOURCE_NAMES.includes(top ?? "")
+    ? COMMANDS.filter((c) => c.under === "resource" && sub !== undefined && c.names.includes(sub))
+    : COMMANDS.filter((c) => c.under === undefined && top !== undefined && c.names.includes(top));
+  if (picked.length > 0) return picked;
+  return RESOURCE_NAMES.includes(top ?? "") ? COMMANDS.filter((c) => c.under === "resource") : COMMANDS;
+}
+
+/** The command tree for `argv` (only the command modules it names are loaded; all of them for help). */
+export async function buildProgram(argv: string[] = []): Promise<Command> {
   const program = new Command("syncline")
     .description("Syncline CLI: sync declarative resources from Git and inspect them, over the server's /api/v1")
     .version(packageVersion(), "-V, --version")
@@ -42,19 +85,26 @@ Examples:
       "after",
       "\nExamples:\n  $ syncline resource diff --definition deployments.example.io\n  $ syncline resource get Deployment my-app -n production",
     );
-  resource.addCommand(definitionCommand());
-  resource.addCommand(syncCommand());
-  resource.addCommand(diffCommand());
-  for (const c of resourceCrudCommands()) resource.addCommand(c);
-  resource.addCommand(historyCommand());
-  resource.addCommand(rollbackCommand());
-  resource.addCommand(resumeCommand());
-
-  program.addCommand(loginCommand());
+  const add = async (parent: Command, entries: LazyCommand[]) => {
+    for (const e of entries) {
+      const loaded = await e.load();
+      for (const c of Array.isArray(loaded) ? loaded : [loaded]) parent.addCommand(c);
+    }
+  };
+  const entries = commandsFor(argv);
+  await add(
+    program,
+    entries.filter((e) => e.under === undefined && e.names[0] === "login"),
+  );
   program.addCommand(resource);
-  program.addCommand(runCommand());
-  program.addCommand(secretCommand());
-  program.addCommand(knownHostCommand());
+  await add(
+    resource,
+    entries.filter((e) => e.under === "resource"),
+  );
+  await add(
+    program,
+    entries.filter((e) => e.under === undefined && e.names[0] !== "login"),
+  );
 
   // Let errors reach main() instead of commander calling process.exit mid-output.
   const override = (c: Command) => {
@@ -68,11 +118,16 @@ Examples:
 }
 
 function packageVersion(): string {
-  try {
-    return (JSON.parse(fs.readFileSync(path.join(import.meta.dirname, "..", "package.json"), "utf8")) as { version: string }).version;
-  } catch {
-    return "unknown";
+  // cli/ when run from source, cli/dist/ when built
+  for (const up of ["..", "../.."]) {
+    try {
+      const pkg = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, up, "package.json"), "utf8")) as { name?: string; version: string };
+      if (pkg.name === "syncline") return pkg.version;
+    } catch {
+      /* try the next level */
+    }
   }
+  return "unknown";
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -81,7 +136,7 @@ export async function main(argv: string[]): Promise<number> {
     throw err;
   });
   try {
-    await buildProgram().parseAsync(argv, { from: "user" });
+    await (await buildProgram(argv)).parseAsync(argv, { from: "user" });
     return Number(process.exitCode ?? 0);
   } catch (err) {
     if (err instanceof CommanderError) {

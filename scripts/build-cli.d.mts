@@ -1,0 +1,2 @@
+/** Builds the CLI into cli/dist (scripts/build-cli.mjs). */
+export function buildCli(): Promise<void>;
