@@ -5,5 +5,5 @@ import base from "./vitest.config";
 
 export default defineConfig({
   resolve: base.resolve,
-  test: { include: ["bench/**/*.bench-run.ts"], testTimeout: 30 * 60_000, hookTimeout: 10 * 60_000, pool: "forks" },
+  test: { include: ["bench/**/*.bench-run.ts"], testTimeout: 30 * 60_000, hookTimeout: 10 * 60_000, pool: "forks", fileParallelism: false },
 });

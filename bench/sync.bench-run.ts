@@ -22,8 +22,11 @@ import { parseSourceFile } from "@/lib/engine/parse";
 import { collectDesired } from "@/lib/engine/collect";
 import { compileSpecValidator, validateDesired } from "@/lib/engine/validate";
 import type { WorkerCommand, WorkerReply } from "./sync-worker";
+import { generateMonorepo, runMonorepoWorker } from "./monorepo";
+import { measureCli } from "./cli";
 
 const FILES = Number(process.env.BENCH_FILES ?? 10_000);
+const MONOREPO_DEFS = Number(process.env.BENCH_MONOREPO_DEFS ?? 1000);
 const schema = { type: "object", required: ["replicas"], properties: { replicas: { type: "integer", minimum: 0 }, note: { type: "string" } } };
 
 /** every blob at main, read with one `git cat-file --batch` */
@@ -121,6 +124,7 @@ async function startWorker(): Promise<{ send(cmd: WorkerCommand): Promise<Done>;
 }
 
 it(`syncs ${FILES} resources`, async () => {
+  const figures: Record<string, unknown> = {};
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "syncline-bench-"));
   const root = path.join(work, "served");
   fs.mkdirSync(root);
@@ -200,25 +204,23 @@ it(`syncs ${FILES} resources`, async () => {
       );
     }
     console.log("");
-    console.log(
-      JSON.stringify({
-        store: setup.detail.replace("store: ", ""),
-        firstSyncMs: Math.round(first.ms),
-        floorMs: Math.round(floorMs),
-        ratio: Number((first.ms / floorMs).toFixed(2)),
-        noChangeMs: Math.round(noChange.ms),
-        change100Ms: Math.round(change100.ms),
-        dryRunMs: Math.round(dryRun.ms),
-        diffMs: Math.round(diff.ms),
-        firstRowsMs: Math.round(firstRows.ms),
-        httpFirstSyncMs: Math.round(ssh.httpMs),
-        sshFirstSyncMs: Math.round(ssh.sshMs),
-        sshRatio: Number((ssh.sshMs / ssh.httpMs).toFixed(2)),
-        peakRssMiB,
-        idleRssMiB: setup.rssMiB,
-        ...(engine ? { engineAloneRssMiB: engine.peakRssMiB } : {}),
-      }),
-    );
+    Object.assign(figures, {
+      store: setup.detail.replace("store: ", ""),
+      firstSyncMs: Math.round(first.ms),
+      floorMs: Math.round(floorMs),
+      ratio: Number((first.ms / floorMs).toFixed(2)),
+      noChangeMs: Math.round(noChange.ms),
+      change100Ms: Math.round(change100.ms),
+      dryRunMs: Math.round(dryRun.ms),
+      diffMs: Math.round(diff.ms),
+      firstRowsMs: Math.round(firstRows.ms),
+      httpFirstSyncMs: Math.round(ssh.httpMs),
+      sshFirstSyncMs: Math.round(ssh.sshMs),
+      sshRatio: Number((ssh.sshMs / ssh.httpMs).toFixed(2)),
+      peakRssMiB,
+      idleRssMiB: setup.rssMiB,
+      ...(engine ? { engineAloneRssMiB: engine.peakRssMiB } : {}),
+    });
   } finally {
     await worker.stop();
   }
@@ -268,25 +270,63 @@ it(`syncs ${FILES} resources`, async () => {
       );
       console.log(`| re-sync, no change (SOPS) | ${sopsNoChange.ms.toFixed(0)} | |`);
       console.log(`| ratio SOPS first sync / plain first sync | ${ratio.toFixed(2)}× | target ≤ 1.3× |`);
-      console.log(
-        JSON.stringify({
-          sops: {
-            documents: replace.size,
-            firstSyncMs: Math.round(sopsFirst.ms),
-            plainFirstSyncMs: Math.round(plainFirst.ms),
-            decryptMs: Number(m[3]),
-            ratio: Number(ratio.toFixed(2)),
-          },
-        }),
-      );
+      figures.sops = {
+        documents: replace.size,
+        firstSyncMs: Math.round(sopsFirst.ms),
+        plainFirstSyncMs: Math.round(plainFirst.ms),
+        decryptMs: Number(m[3]),
+        ratio: Number(ratio.toFixed(2)),
+      };
       await sopsWorker.send({ op: "close" });
     } finally {
       await sopsWorker.stop();
     }
+
+    // monorepo (issue 17): DEFS definitions on one repository, the scheduler running
+    const monoBare = path.join(root, "mono.git");
+    generateMonorepo(monoBare, MONOREPO_DEFS);
+    const mono = await runMonorepoWorker(server.url("mono.git"), monoBare, process.env.BENCH_STORE === "postgres" ? "postgres" : "pglite");
+    console.log("\n| monorepo step | figure | target |\n|---|---:|---|");
+    console.log(`| definitions on one repository (10 resources each; set up in ${(mono.setupMs / 1000).toFixed(0)} s) | ${mono.definitions} | 1,000 |`);
+    console.log(`| sweep, every definition due, nothing changed: CPU ms (wall ${mono.sweepWallMs} ms) | ${mono.sweepMs} | ≤ 300 ms CPU |`);
+    console.log(`| remote Git operations in that sweep | ${mono.fetches} | ≤ 1 per repository and branch |`);
+    console.log(`| commit to one definition's folder, webhook → applied, median of 5 (${mono.oneChangeAllMs} ms) | ${mono.oneChangeMs} | ≤ 1,000 ms |`);
+    console.log(`| plans for such a change (full refreshes + runs) | ${mono.plans} | 1 |`);
+    console.log(
+      `| idle CPU over ${mono.idleWindowS} s, interval 60 s (${mono.idleRefreshes} refreshes, ${mono.idleFetches} remote Git operations in it) | ${mono.idleCpuPct} % | < 5 % |`,
+    );
+    figures.monorepo = {
+      definitions: mono.definitions,
+      sweepMs: mono.sweepMs,
+      sweepWallMs: mono.sweepWallMs,
+      fetches: mono.fetches,
+      oneChangeMs: mono.oneChangeMs,
+      plans: mono.plans,
+      idleCpuPct: mono.idleCpuPct,
+      idleWindowS: mono.idleWindowS,
+    };
   } finally {
     await server.close();
     fs.rmSync(work, { recursive: true, force: true });
   }
+
+  // the CLI: a cold `syncline resource ls` against a running production server
+  const cli = await measureCli();
+  console.log(`\n| CLI | ms | target |\n|---|---:|---|`);
+  console.log(`| cold \`syncline resource ls\`, median of 5 (${cli.cliAllMs.join(", ")} ms) | ${cli.cliMs.toFixed(0)} | ≤ 150 ms |`);
+  console.log(`| cold \`syncline --version\`, median of 3 | ${cli.versionMs.toFixed(0)} | |`);
+  console.log(
+    `| load average while measured (1, 5, 15 min) | ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(", ")} | ${os.cpus().length} CPUs |`,
+  );
+  figures.cliMs = Math.round(cli.cliMs);
+  figures.loadAvg = Number(os.loadavg()[0]!.toFixed(2));
+
+  // last: one JSON line with every key (other bench files print theirs before this one)
+  console.log("");
+  console.log(JSON.stringify(figures));
 });
 
 /**
