@@ -113,3 +113,21 @@ export async function touchRefreshMany(ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   await (await getDb()).resourceDefinition.updateMany({ where: { id: { in: ids } }, data: { lastRefreshAt: new Date(), refreshError: null } });
 }
+
+/** What the scheduler's every tick needs to tell which definitions are due (not their schemas): light rows of every gitops definition. */
+export async function getSchedulerHeads(): Promise<
+  { id: string; gitops: unknown; lastRefreshAt: Date | null; autoRetryAt: Date | null; autoFailedCommit: string | null }[]
+> {
+  const rows = await (
+    await getDb()
+  ).resourceDefinition.findMany({
+    select: { id: true, gitops: true, lastRefreshAt: true, autoRetryAt: true, autoFailedCommit: true },
+  });
+  return rows.filter((r) => r.gitops !== null);
+}
+
+/** Full rows of the given definitions, in name order. */
+export async function getDefinitionsByIds(ids: string[]): Promise<DefinitionRow[]> {
+  if (ids.length === 0) return [];
+  return (await getDb()).resourceDefinition.findMany({ where: { id: { in: ids } }, orderBy: { name: "asc" } });
+}

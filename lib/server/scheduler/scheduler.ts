@@ -11,11 +11,10 @@
  */
 import "server-only";
 import { findDefinitionById, type DefinitionRow } from "@/lib/server/data/definitions";
-import { clearAutoBackoff, clearExpiredSuspensions, getDefinitionNames, getGitopsDefinitions } from "@/lib/server/data/definition-automation";
+import { clearAutoBackoff, clearExpiredSuspensions, getDefinitionNames, getDefinitionsByIds, getSchedulerHeads } from "@/lib/server/data/definition-automation";
 import { deleteExpiredLeases, getExpiredLeaseOwners, releaseLease, renewLease, tryAcquireLease } from "@/lib/server/data/leases";
 import { interruptDeadRuns } from "@/lib/server/data/run-sweep";
 import { deleteDeliveriesBefore } from "@/lib/server/data/webhook-deliveries";
-import { rowToDefinition } from "@/lib/server/data/definitions";
 import { PROCESS_ID } from "@/lib/server/runtime/process-id";
 import { subscribeOnce } from "@/lib/server/runtime/events";
 import { setRefreshWorker } from "@/lib/server/runtime/refresh-queue";
@@ -147,13 +146,15 @@ async function tick(s: SchedulerState): Promise<void> {
       s.lastHousekeeping = now;
       await housekeeping();
     }
-    const due: { row: DefinitionRow; reason: ReconcileReason }[] = [];
-    for (const row of await getGitopsDefinitions()) {
-      if (s.running.has(row.id)) continue;
-      const requested = s.pending.get(row.id);
-      const reason = requested ?? (isDue(dueInput(row), now, s.cfg) ? (row.autoRetryAt && row.autoRetryAt.getTime() <= now ? "retry" : "interval") : null);
-      if (reason) due.push({ row, reason });
+    // light rows every tick; full rows only for what is due
+    const reasons = new Map<string, ReconcileReason>();
+    for (const head of await getSchedulerHeads()) {
+      if (s.running.has(head.id)) continue;
+      const requested = s.pending.get(head.id);
+      const reason = requested ?? (isDue(dueInput(head), now, s.cfg) ? (head.autoRetryAt && head.autoRetryAt.getTime() <= now ? "retry" : "interval") : null);
+      if (reason) reasons.set(head.id, reason);
     }
+    const due = (await getDefinitionsByIds([...reasons.keys()])).map((row) => ({ row, reason: reasons.get(row.id)! }));
     // Definitions on their interval or after a webhook: one head check per repository and branch,
     // and those whose path did not change are settled together (services/refresh-bulk.ts).
     const settled = await refreshUnchangedInBulk(
@@ -183,11 +184,10 @@ async function tick(s: SchedulerState): Promise<void> {
   }
 }
 
-function dueInput(row: DefinitionRow) {
-  const def = rowToDefinition(row);
+function dueInput(row: { id: string; gitops: unknown } & Pick<DefinitionRow, "lastRefreshAt" | "autoRetryAt" | "autoFailedCommit">) {
   return {
     id: row.id,
-    intervalS: def.spec.gitops?.interval ?? 300,
+    intervalS: (row.gitops as { interval?: number } | null)?.interval ?? 300,
     lastRefreshAt: row.lastRefreshAt,
     autoRetryAt: row.autoRetryAt,
     autoFailedCommit: row.autoFailedCommit,
