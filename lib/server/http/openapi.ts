@@ -210,7 +210,10 @@ export function buildOpenApi(serverUrl?: string) {
             { name: "Last-Event-ID", in: "header", schema: { type: "string" }, description: "resume after this event (or the lastEventId query parameter)" },
           ],
           responses: {
-            "200": { description: "text/event-stream; headers Cache-Control: no-cache, X-Accel-Buffering: no", content: { "text/event-stream": { schema: { type: "string" } } } },
+            "200": {
+              description: "text/event-stream; headers Cache-Control: no-cache, X-Accel-Buffering: no",
+              content: { "text/event-stream": { schema: { type: "string" } } },
+            },
             "429": { description: "too many open streams for this user", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
             ...errors,
           },

@@ -20,7 +20,8 @@ export const runProgress = {
     const next = { ...map.get(id), ...p };
     map.set(id, next);
     // the live stream throttles these (lib/server/live); a message alone is not progress
-    if (p.phase !== undefined || p.done !== undefined || p.total !== undefined) publish("run-progress", { runId: id, phase: next.phase, done: next.done, total: next.total });
+    if (p.phase !== undefined || p.done !== undefined || p.total !== undefined)
+      publish("run-progress", { runId: id, phase: next.phase, done: next.done, total: next.total });
   },
   get(id: string): RunProgress | undefined {
     return map.get(id);

@@ -48,7 +48,13 @@ export async function recordSyncStatus(
         });
     }
   }
-  await writeSyncStatus(definitionId, opts.applied ? null : byStatus, summary, "headCommit" in opts ? opts.headCommit : commit, opts.applied ? undefined : changed);
+  await writeSyncStatus(
+    definitionId,
+    opts.applied ? null : byStatus,
+    summary,
+    "headCommit" in opts ? opts.headCommit : commit,
+    opts.applied ? undefined : changed,
+  );
   if (changed.list === null || changed.list.length > 0) publish("resources-changed", { definitionId, changes: changed.list });
   return summary;
 }
