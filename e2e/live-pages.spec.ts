@@ -17,7 +17,7 @@ let git: GitFixture;
 let token: string;
 let slow: { url: (name: string) => string; close: () => Promise<void> };
 
-/** In front of the Git server: object fetches (upload-pack POSTs) wait 3 s, so a run stays visible while it fetches. */
+/** In front of the Git server: every upload-pack request (ref listing and fetch) waits 3 s, so a run stays visible while it fetches. */
 async function startSlowGit(target: string) {
   const upstream = new URL(target);
   const proxy = http.createServer((req, res) => {
@@ -29,7 +29,7 @@ async function startSlowGit(target: string) {
       p.on("error", () => res.destroy());
       req.pipe(p);
     };
-    if (req.method === "POST" && (req.url ?? "").includes("git-upload-pack")) setTimeout(forward, 3_000);
+    if ((req.url ?? "").includes("git-upload-pack")) setTimeout(forward, 3_000);
     else forward();
   });
   await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
@@ -65,6 +65,7 @@ async function expectNotReloaded(page: Page) {
 }
 
 test("a Sync clicked in one browser shows up live in another: run progress, then the new status", async ({ browser }) => {
+  test.setTimeout(120_000);
   const watcherContext = await browser.newContext();
   const actorContext = await browser.newContext();
   try {
@@ -80,7 +81,7 @@ test("a Sync clicked in one browser shows up live in another: run progress, then
     await actor.goto(`${server.url}/definitions/live`);
     await actor.getByRole("button", { name: "Sync", exact: true }).click();
     const dialog = actor.getByRole("dialog");
-    await dialog.getByRole("button", { name: /^Sync [0-9a-f]{7}$/ }).click();
+    await dialog.getByRole("button", { name: /^Sync [0-9a-f]{7}$/ }).click({ timeout: 30_000 });
 
     // the watcher, never reloaded: the active run's progress, then the synced status
     const progress = definitionRow(watcher, "live").getByTestId("run-progress");

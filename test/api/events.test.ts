@@ -143,20 +143,21 @@ describe("live events (SSE) on a real server", () => {
   });
 
   it("closes the stream of a token when it is revoked", async () => {
-    const r = await admin.post<{ id: string; token: string }>("/api/v1/tokens", { name: "to-revoke", role: "viewer" });
-    expect(r.status).toBe(201);
-    const s = await sse("/api/v1/events", bearer(r.body.token));
+    const revoked = await issueToken(server, "viewer", "to-revoke");
+    const list = await admin.get<{ items: { id: string; name: string }[] }>("/api/v1/tokens");
+    const id = list.body.items.find((t) => t.name === "to-revoke")!.id;
+    const s = await sse("/api/v1/events", bearer(revoked));
     expect(s.status).toBe(200);
     await new Promise((res) => setTimeout(res, 700));
     expect(s.isEnded()).toBe(false);
-    const del = await fetch(`${server.url}/api/v1/tokens/${r.body.id}`, { method: "DELETE", headers: bearer(adminToken) });
+    const del = await fetch(`${server.url}/api/v1/tokens/${id}`, { method: "DELETE", headers: bearer(adminToken) });
     expect(del.status).toBe(204);
     const closed = await s.next((e) => e.type === "closed", 5_000, "closed");
     expect((closed.data as { reason: string }).reason).toMatch(/no longer valid/);
     await s.ended;
     expect(s.isEnded()).toBe(true);
     // and it cannot open a new one
-    expect((await sse("/api/v1/events", bearer(r.body.token))).status).toBe(401);
+    expect((await sse("/api/v1/events", bearer(revoked))).status).toBe(401);
     closeAll();
   });
 
