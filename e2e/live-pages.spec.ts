@@ -45,8 +45,13 @@ test.beforeAll(async () => {
   slow = await startSlowGit(git.server.url(""));
   for (const name of ["live", "polled"]) {
     const repo = git.repo(name);
-    commitFiles(repo.dir, { "resources/web.yaml": widgetYaml("web", 2), "resources/api.yaml": widgetYaml("api", 1) }, "two widgets");
-    await createDefinition(server, token, widgetDefinition(name, name === "live" ? slow.url(name) : repo.url, { kind: name === "live" ? "Widget" : "Gadget" }));
+    const kind = name === "live" ? "Widget" : "Gadget";
+    commitFiles(
+      repo.dir,
+      { "resources/web.yaml": widgetYaml("web", 2, "nginx:1.25", kind), "resources/api.yaml": widgetYaml("api", 1, "nginx:1.25", kind) },
+      "two",
+    );
+    await createDefinition(server, token, widgetDefinition(name, name === "live" ? slow.url(name) : repo.url, { kind }));
   }
 });
 test.afterAll(async () => {
@@ -89,7 +94,7 @@ test("a Sync clicked in one browser shows up live in another: run progress, then
     await expect(progress).toHaveAttribute("data-phase", "Running");
     await shot(watcher, "live-run-progress");
     await expect(definitionRow(watcher, "live")).toHaveAttribute("data-status", "Synced", { timeout: 30_000 });
-    await expect(definitionRow(watcher, "live").locator('[data-testid="status-counts"] [data-status="Synced"]')).toHaveAttribute("data-count", "2");
+    await expect(definitionRow(watcher, "live").locator('[data-testid="status-counts"] li[data-status="Synced"]')).toHaveAttribute("data-count", "2");
     await expectNotReloaded(watcher);
     await expect(watcher.getByTestId("live-indicator")).toHaveAttribute("data-mode", "live");
   } finally {
@@ -114,6 +119,7 @@ test("with the event stream blocked the page polls and still shows a sync starte
   const r = await api(server, token, "POST", "/api/v1/definitions/polled/sync?wait=true", {});
   expect(r.status).toBe(200);
   await expect(definitionRow(page, "polled")).toHaveAttribute("data-status", "Synced", { timeout: 15_000 });
+  await expect(definitionRow(page, "polled").locator('[data-testid="status-counts"] li[data-status="Synced"]')).toHaveAttribute("data-count", "2");
   await expectNotReloaded(page);
   await shot(page, "live-polling");
 });
