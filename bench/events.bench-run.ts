@@ -78,12 +78,14 @@ it(`live events: ${STREAMS} streams while a ${FILES}-resource sync runs`, async 
 
     const latencies: number[] = [];
     const perType: Record<string, number> = {};
+    const byType: Record<string, number[]> = {};
     for (const s of streams) {
       for (const e of s.events) {
         const at = (e.data as { at?: string }).at;
         if (!at) continue;
         latencies.push(e.receivedAt - Date.parse(at));
         perType[e.type] = (perType[e.type] ?? 0) + 1;
+        (byType[e.type] ??= []).push(e.receivedAt - Date.parse(at));
       }
     }
     latencies.sort((a, b) => a - b);
@@ -97,6 +99,15 @@ it(`live events: ${STREAMS} streams while a ${FILES}-resource sync runs`, async 
       syncSeconds: Math.round(syncSeconds * 100) / 100,
       eventsPerStream: Object.fromEntries(Object.entries(perType).map(([k, v]) => [k, Math.round((v / STREAMS) * 10) / 10])),
       latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: latencies.at(-1) ?? NaN, target95: 250 },
+      p95ByTypeMs: Object.fromEntries(
+        Object.entries(byType).map(([k, v]) => [
+          k,
+          percentile(
+            v.sort((a, b) => a - b),
+            95,
+          ),
+        ]),
+      ),
       rssMiB: {
         before: mib(rssBefore),
         streamsIdle: mib(rssIdle),

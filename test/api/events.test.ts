@@ -88,6 +88,9 @@ describe("live events (SSE) on a real server", () => {
     const progress = viewer.events.filter((e) => e.type === "run.progress");
     expect(progress.length).toBeGreaterThan(0);
     expect(progress.every((e) => (e.data as { runId: string }).runId === run.id)).toBe(true);
+    // throttled at the source: at most 4 per second per run
+    const times = progress.map((e) => Date.parse((e.data as { at: string }).at));
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(249);
 
     const status = await viewer.next(
       (e) => e.type === "definition.status" && (e.data as { summary: { activeRun: unknown } | null }).summary?.activeRun === null,

@@ -16,7 +16,7 @@ import crypto from "node:crypto";
 import type { LiveEventMap, LiveEventType } from "@/lib/api/live-events";
 import { findDefinition, findDefinitionById, rowToDefinition } from "@/lib/server/data/definitions";
 import { LIVE_PAYLOAD_MAX_BYTES, openLiveChannel, type LiveChannel } from "@/lib/server/data/live-channel";
-import { findRun } from "@/lib/server/data/runs";
+import { findRun, type RunRow } from "@/lib/server/data/runs";
 import { logger } from "@/lib/server/logger";
 import { subscribeOnce } from "@/lib/server/runtime/events";
 import { processSingleton } from "@/lib/server/runtime/singletons";
@@ -61,6 +61,8 @@ class LiveHub {
   private readonly statusPending = new Map<string, { timer: NodeJS.Timeout; at: number }>();
   private readonly resourcePending = new Map<string, { changes: Map<string, [string, string, string]> | null; timer: NodeJS.Timeout; at: number }>();
   private readonly defNames = new Map<string, { name: string; kind: string }>();
+  /** run rows this process just published: its own signals need no query (the embedded store may be busy with the run's writes) */
+  private readonly localRuns = new Map<string, RunRow>();
 
   start(): Promise<void> {
     this.opening ??= openLiveChannel((payload) => this.receive(payload)).then(
@@ -81,6 +83,7 @@ class LiveHub {
   subscribe(): void {
     subscribeOnce("live:run-started", "run-started", ({ run, definition }) => {
       this.runDefs.set(run.id, definition);
+      this.keepLocal(`rs:${run.id}`, run);
       this.send({ t: "rs", r: run.id, d: definition, at: Date.now() });
       this.send({ t: "ds", d: definition, at: Date.now() });
     });
@@ -93,6 +96,7 @@ class LiveHub {
       if (t?.timer) clearTimeout(t.timer);
       this.throttle.delete(run.id);
       this.runDefs.delete(run.id);
+      this.keepLocal(`rf:${run.id}`, run);
       this.send({ t: "rf", r: run.id, d: definition, at: Date.now() });
       this.send({ t: "ds", d: definition, at: Date.now() });
     });
@@ -105,6 +109,11 @@ class LiveHub {
       if (sig.c && Buffer.byteLength(JSON.stringify(sig)) > LIVE_PAYLOAD_MAX_BYTES) sig.c = null;
       this.send(sig);
     });
+  }
+
+  private keepLocal(key: string, row: RunRow): void {
+    if (this.localRuns.size >= 1_000) this.localRuns.clear();
+    this.localRuns.set(key, row);
   }
 
   /** at most one progress signal per run every 250 ms; the latest value wins */
@@ -154,7 +163,9 @@ class LiveHub {
         return this.emit("run.progress", sig.d, { definition: sig.d, runId: sig.r, phase: sig.p, done: sig.n, total: sig.of, at });
       case "rs":
       case "rf": {
-        const row = await findRun(sig.r);
+        const key = `${sig.t}:${sig.r}`;
+        const row = this.localRuns.get(key) ?? (await findRun(sig.r));
+        this.localRuns.delete(key);
         if (!row) return;
         const run = toRunView(row, sig.d);
         return this.emit(sig.t === "rs" ? "run.started" : "run.finished", sig.d, { definition: sig.d, run, at });
