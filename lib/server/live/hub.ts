@@ -131,7 +131,8 @@ class LiveHub {
       () => {
         t.timer = null;
         t.last = Date.now();
-        if (t.pending && this.throttle.get(sig.r) === t) this.send(t.pending);
+        // the latest progress, as of now
+        if (t.pending && this.throttle.get(sig.r) === t) this.send({ ...t.pending, at: t.last });
         t.pending = null;
       },
       Math.max(0, PROGRESS_EVERY_MS - (now - t.last)),
