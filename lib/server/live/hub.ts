@@ -35,14 +35,17 @@ export interface LiveSink {
   userId: string;
   /** only this definition's events (null: all) */
   definition: string | null;
-  write(frame: string): void;
+  /** one event's bytes, encoded once for every stream */
+  write(frame: Uint8Array): void;
 }
 
 interface Buffered {
   seq: number;
   definition: string | null;
-  frame: string;
+  frame: Uint8Array;
 }
+
+const encoder = new TextEncoder();
 
 const PROGRESS_EVERY_MS = 250;
 const COALESCE_MS = 150;
@@ -221,14 +224,14 @@ class LiveHub {
 
   emit<T extends LiveEventType>(type: T, definition: string | null, data: LiveEventMap[T]): void {
     const seq = ++this.seq;
-    const frame = `id: ${this.epoch}:${seq}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`;
+    const frame = encoder.encode(`id: ${this.epoch}:${seq}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
     this.buffer.push({ seq, definition, frame });
     if (this.buffer.length > liveConfig().bufferSize) this.buffer.splice(0, this.buffer.length - liveConfig().bufferSize);
     for (const s of this.sinks) if (s.definition === null || definition === null || s.definition === definition) s.write(frame);
   }
 
   /** the frames after `lastEventId`, or null when they are no longer all in the buffer (the client must refetch) */
-  replay(lastEventId: string, definition: string | null): string[] | null {
+  replay(lastEventId: string, definition: string | null): Uint8Array[] | null {
     const m = /^([0-9a-f]{8}):(\d{1,15})$/.exec(lastEventId.trim());
     if (!m || m[1] !== this.epoch) return null;
     const after = Number(m[2]);

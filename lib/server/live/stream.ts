@@ -18,6 +18,8 @@ export const EVENT_STREAM_HEADERS = {
   "x-accel-buffering": "no",
 };
 
+const HEARTBEAT = new TextEncoder().encode(": heartbeat\n\n");
+
 export async function openEventStream(opts: {
   principal: Principal;
   headers: Headers;
@@ -75,7 +77,7 @@ export async function openEventStream(opts: {
       // desiredSize goes negative by what is queued beyond the high-water mark
       if ((controller.desiredSize ?? 0) < -cfg.maxQueuedBytes) return end("the client did not keep up; reconnect with Last-Event-ID");
       try {
-        controller.enqueue(encoder.encode(frame));
+        controller.enqueue(frame);
       } catch {
         cleanup();
       }
@@ -87,17 +89,19 @@ export async function openEventStream(opts: {
     {
       start(c) {
         controller = c;
-        let head = "retry: 3000\n\n";
+        c.enqueue(encoder.encode("retry: 3000\n\n"));
         if (opts.lastEventId) {
           const frames = hub.replay(opts.lastEventId, opts.definition);
-          if (frames) head += frames.join("");
-          else head += `event: reset\ndata: ${JSON.stringify({ reason: "the events since Last-Event-ID are no longer kept here; refetch" })}\n\n`;
+          if (frames) for (const f of frames) c.enqueue(f);
+          else
+            c.enqueue(
+              encoder.encode(`event: reset\ndata: ${JSON.stringify({ reason: "the events since Last-Event-ID are no longer kept here; refetch" })}\n\n`),
+            );
         }
         // the position, so a client that saw no event yet can still resume from here
-        head += `id: ${hub.position}\n\n`;
-        c.enqueue(encoder.encode(head));
+        c.enqueue(encoder.encode(`id: ${hub.position}\n\n`));
         hub.sinks.add(sink);
-        heartbeat = setInterval(() => sink.write(": heartbeat\n\n"), cfg.heartbeatMs);
+        heartbeat = setInterval(() => sink.write(HEARTBEAT), cfg.heartbeatMs);
         recheck = setInterval(() => {
           void resolvePrincipal(credentials)
             .then((p) => {
