@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { SignOutButton } from "@/components/sign-out-button";
+import { LiveIndicator } from "@/components/live-indicator";
 
 export function AppHeader({ username, role }: { username: string; role: string }) {
   return (
@@ -36,6 +37,7 @@ export function AppHeader({ username, role }: { username: string; role: string }
           ) : null}
         </nav>
         <div className="ml-auto flex items-center gap-3 text-sm">
+          <LiveIndicator />
           <span data-testid="current-user">
             {username} <span className="rounded bg-slate-100 px-1.5 py-0.5 text-xs dark:bg-slate-800">{role}</span>
           </span>

@@ -3,6 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { queryKeys } from "@/lib/client/query-keys";
 import { isActivePhase, type RunDetail } from "@/lib/client/run-types";
+import { useLiveMode } from "@/lib/client/live-events";
 
 export async function fetchRun(id: string, init?: { limit?: number }): Promise<RunDetail> {
   const r = await fetch(`/api/v1/runs/${encodeURIComponent(id)}?limit=${init?.limit ?? 500}`, { headers: { accept: "application/json" } });
@@ -12,6 +13,8 @@ export async function fetchRun(id: string, init?: { limit?: number }): Promise<R
 }
 
 export function useRun(id: string | null, opts: { initial?: RunDetail; intervalMs?: number; limit?: number } = {}) {
+  // while the event stream is open, progress arrives as events (lib/client/live-events.tsx): poll rarely
+  const live = useLiveMode() === "live";
   return useQuery({
     queryKey: queryKeys.run(id ?? "none", opts.limit ?? 500),
     queryFn: () => fetchRun(id!, { limit: opts.limit }),
@@ -24,6 +27,6 @@ export function useRun(id: string | null, opts: { initial?: RunDetail; intervalM
         ? false
         : q.state.fetchFailureCount > 5
           ? false
-          : (opts.intervalMs ?? 1000) * (1 + q.state.fetchFailureCount),
+          : (live ? 5_000 : (opts.intervalMs ?? 1000)) * (1 + q.state.fetchFailureCount),
   });
 }

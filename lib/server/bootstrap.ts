@@ -18,6 +18,7 @@ import { subscribeMetrics } from "@/lib/server/metrics/subscribe";
 import { subscribeNotifications } from "@/lib/server/notifications/notify";
 import { subscribeMemoryRelease } from "@/lib/server/memory";
 import { processSingleton } from "@/lib/server/runtime/singletons";
+import { startLiveEvents } from "@/lib/server/live/hub";
 import { warmSchemaChecks } from "@/lib/engine/validate";
 
 export function bootstrap(): Promise<void> {
@@ -49,6 +50,7 @@ async function run(): Promise<void> {
   subscribeNotifications();
   subscribeMemoryRelease();
   installRunHooks();
+  await startLiveEvents();
   // the first schema compile would otherwise also compile ajv's meta-schema inside a request
   setImmediate(warmSchemaChecks);
   if (env.SYNCLINE_SCHEDULER !== "0") await startScheduler();

@@ -26,6 +26,8 @@ export async function writeSyncStatus(
   summary: StatusSummary,
   /** undefined keeps the stored head */
   headCommit: string | null | undefined,
+  /** collects the resources whose stored status this write changes (up to `cap`; over it, set to null) */
+  changed?: { list: { namespace: string; name: string; status: string }[] | null; cap: number },
 ): Promise<void> {
   const db = await getDb();
   const ops: Prisma.PrismaPromise<unknown>[] = [];
@@ -36,7 +38,13 @@ export async function writeSyncStatus(
       const ids = keys
         .map((k) => byKey.get(`${k.namespace}/${k.name}`))
         .filter((r) => r && r.syncStatus !== status)
-        .map((r) => r!.id);
+        .map((r) => {
+          if (changed?.list) {
+            if (changed.list.length < changed.cap) changed.list.push({ namespace: r!.namespace, name: r!.name, status });
+            else changed.list = null;
+          }
+          return r!.id;
+        });
       for (let i = 0; i < ids.length; i += 5_000) {
         ops.push(db.resource.updateMany({ where: { id: { in: ids.slice(i, i + 5_000) } }, data: { syncStatus: status } }));
       }

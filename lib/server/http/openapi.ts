@@ -201,6 +201,24 @@ export function buildOpenApi(serverUrl?: string) {
           responses: ok("webhook info"),
         },
       },
+      "/api/v1/events": {
+        get: {
+          summary:
+            "live events as Server-Sent Events (viewer): run.started, run.progress (at most 4/s per run), run.finished, definition.status (the definition's summary), resource.changed (keys and new statuses, coalesced; changes null = refetch), reset (cannot resume: refetch), closed (credentials revoked or client too slow). Every event has an id; send Last-Event-ID to resume. A comment line every 15 s. No event carries a spec, a document or a secret value",
+          parameters: [
+            { name: "definition", in: "query", schema: { type: "string" }, description: "only this definition's events" },
+            { name: "Last-Event-ID", in: "header", schema: { type: "string" }, description: "resume after this event (or the lastEventId query parameter)" },
+          ],
+          responses: {
+            "200": {
+              description: "text/event-stream; headers Cache-Control: no-cache, X-Accel-Buffering: no",
+              content: { "text/event-stream": { schema: { type: "string" } } },
+            },
+            "429": { description: "too many open streams for this user", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
+            ...errors,
+          },
+        },
+      },
       "/api/v1/runs/{id}": {
         parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
         get: { summary: "a run with its per-resource changes, diffs, errors and log", responses: ok("the run") },

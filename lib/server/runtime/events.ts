@@ -12,6 +12,12 @@ import { processSingleton } from "@/lib/server/runtime/singletons";
 export interface RuntimeEvents {
   /** a run of this process reached its final phase (the row as stored) */
   "run-finished": { run: RunRow; definition: string; /** resources the run planned (0 when it ended early) */ planned: number };
+  /** a run was created (the row as inserted) and is about to execute in this process */
+  "run-started": { run: RunRow; definition: string };
+  /** a run of this process moved on (phase, done of total); published often, listeners throttle */
+  "run-progress": { runId: string; phase?: string; done?: number; total?: number };
+  /** resources of a definition changed status: after a sync (deleted ones as "Deleted") or a refresh; null: too many to list */
+  "resources-changed": { definitionId: string; changes: { namespace: string; name: string; status: string }[] | null };
   /** a run has its plan and is about to record and apply it; parsedFiles: files read anew (not from the cache) */
   "run-planned": { runId: string; parsedFiles: number };
   /** a refresh ended: cheap (nothing changed), full (re-planned), new-commit or error */

@@ -2,6 +2,10 @@
 import "server-only";
 import type { Plan, ResourceSyncStatus } from "@/lib/engine/types";
 import { writeSyncStatus, type StatusSummary } from "@/lib/server/data/sync-status";
+import { publish } from "@/lib/server/runtime/events";
+
+/** most resources one "resources-changed" event lists; over it the live stream says "refetch" */
+const CHANGED_CAP = 500;
 
 /**
  * `headCommit`: the branch head to store (default `commit`, which a refresh plans); a sync of
@@ -29,6 +33,28 @@ export async function recordSyncStatus(
     byStatus.set(status, list);
   }
   // A real sync wrote each resource's status in its own transaction; a refresh writes them here.
-  await writeSyncStatus(definitionId, opts.applied ? null : byStatus, summary, "headCommit" in opts ? opts.headCommit : commit);
+  // what changed, for the live stream: a sync's created/updated/deleted/invalid resources, or
+  // the resources a refresh moved to another status
+  const changed: { list: { namespace: string; name: string; status: string }[] | null; cap: number } = { list: [], cap: CHANGED_CAP };
+  if (opts.applied) {
+    for (const c of plan.changes) {
+      if (c.action === "unchanged" || !changed.list) continue;
+      if (changed.list.length >= CHANGED_CAP) changed.list = null;
+      else
+        changed.list.push({
+          namespace: c.key.namespace,
+          name: c.key.name,
+          status: c.action === "delete" ? "Deleted" : c.action === "invalid" ? "Error" : c.action === "skipped" ? "Orphaned" : "Synced",
+        });
+    }
+  }
+  await writeSyncStatus(
+    definitionId,
+    opts.applied ? null : byStatus,
+    summary,
+    "headCommit" in opts ? opts.headCommit : commit,
+    opts.applied ? undefined : changed,
+  );
+  if (changed.list === null || changed.list.length > 0) publish("resources-changed", { definitionId, changes: changed.list });
   return summary;
 }

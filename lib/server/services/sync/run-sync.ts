@@ -94,6 +94,7 @@ export async function startSync(req: SyncRequest): Promise<{ run: RunRow; done: 
       revision: req.revision ?? null,
     });
   }
+  publish("run-started", { run, definition: req.definition });
   const done = executeRun(run, row, def, req).then(async (planned) => {
     const final = (await findRun(run.id)) ?? run;
     publish("run-finished", { run: final, definition: req.definition, planned });

@@ -1,0 +1,133 @@
+/**
+ * Live events under load: 200 concurrent GET /api/v1/events streams on one server process
+ * (the built app, embedded store) while a 1,000-resource sync runs. Reports the server's
+ * resident memory (before the streams, with them idle, peak during the sync) and the event
+ * latency (from when the change happened on the server, the event's `at`, to when each stream
+ * read it): p50, p95 (target ≤ 250 ms) and max over every event of every stream. Prints one
+ * JSON line. Needs a production build (`SYNCLINE_DIST_DIR` as for the server tests).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { it } from "vitest";
+import { generateBenchRepo } from "@/test/support/bench-repo";
+import { startGitHttpServer } from "@/test/support/git-http-server";
+import { makeTempDir } from "@/test/support/git-repo";
+import { issueToken, startAppServer } from "@/test/support/app-server";
+import { definitionBody } from "@/test/support/definition-body";
+import { openSse, type SseStream } from "@/test/support/sse-client";
+import { parsePrometheusText } from "@/test/automation/prom-text";
+
+const STREAMS = Number(process.env.BENCH_EVENT_STREAMS ?? 200);
+const FILES = Number(process.env.BENCH_EVENT_FILES ?? 1_000);
+const schema = { type: "object", required: ["replicas"], properties: { replicas: { type: "integer", minimum: 0 }, note: { type: "string" } } };
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+it(`live events: ${STREAMS} streams while a ${FILES}-resource sync runs`, async () => {
+  const root = makeTempDir("syncline-events-bench-");
+  generateBenchRepo(path.join(root, "events.git"), { files: FILES, folders: 20 });
+  const git = await startGitHttpServer({ root });
+  const server = await startAppServer({ env: { SYNCLINE_EVENTS_MAX_STREAMS: String(STREAMS + 10), SYNCLINE_SCHEDULER: "0" } });
+  const streams: SseStream[] = [];
+  try {
+    const token = await issueToken(server, "admin");
+    const auth = { authorization: `Bearer ${token}` };
+    const rss = async () => {
+      const text = await (await fetch(`${server.url}/api/metrics`, { headers: auth })).text();
+      return parsePrometheusText(text).get("syncline_process_resident_memory_bytes")?.samples[0]?.value ?? NaN;
+    };
+    const created = await fetch(`${server.url}/api/v1/definitions`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify(definitionBody({ name: "events.example.io", kind: "Widget", repoURL: git.url("events.git"), path: "/", schema })),
+    });
+    if (created.status !== 201) throw new Error(`definition: ${created.status} ${await created.text()}`);
+    const rssBefore = await rss();
+
+    for (let i = 0; i < STREAMS; i++) {
+      const s = await openSse(`${server.url}/api/v1/events`, auth, { keepText: false });
+      if (s.status !== 200) throw new Error(`stream ${i}: ${s.status}`);
+      streams.push(s);
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+    const rssIdle = await rss();
+
+    let peak = rssIdle;
+    const sampler = setInterval(
+      () =>
+        void rss().then(
+          (v) => (peak = Math.max(peak, v)),
+          () => undefined,
+        ),
+      250,
+    );
+    const t0 = performance.now();
+    const r = await fetch(`${server.url}/api/v1/definitions/events.example.io/sync`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: "{}",
+    });
+    if (r.status !== 202) throw new Error(`sync: ${r.status} ${await r.text()}`);
+    await Promise.all(streams.map((s) => s.next((e) => e.type === "resource.changed", 10 * 60_000, "resource.changed")));
+    const syncSeconds = (performance.now() - t0) / 1000;
+    clearInterval(sampler);
+    peak = Math.max(peak, await rss());
+
+    const latencies: number[] = [];
+    const perType: Record<string, number> = {};
+    const byType: Record<string, number[]> = {};
+    for (const s of streams) {
+      for (const e of s.events) {
+        const at = (e.data as { at?: string }).at;
+        if (!at) continue;
+        latencies.push(e.receivedAt - Date.parse(at));
+        perType[e.type] = (perType[e.type] ?? 0) + 1;
+        (byType[e.type] ??= []).push(e.receivedAt - Date.parse(at));
+      }
+    }
+    latencies.sort((a, b) => a - b);
+    const phase = (streams[0]!.events.find((e) => e.type === "run.finished")?.data as { run?: { phase?: string } } | undefined)?.run?.phase;
+    const mib = (b: number) => Math.round((b / 1024 / 1024) * 10) / 10;
+    const result = {
+      bench: "live-events",
+      streams: STREAMS,
+      resources: FILES,
+      runPhase: phase ?? null,
+      syncSeconds: Math.round(syncSeconds * 100) / 100,
+      eventsPerStream: Object.fromEntries(Object.entries(perType).map(([k, v]) => [k, Math.round((v / STREAMS) * 10) / 10])),
+      latencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), max: latencies.at(-1) ?? NaN, target95: 250 },
+      p95ByTypeMs: Object.fromEntries(
+        Object.entries(byType).map(([k, v]) => [
+          k,
+          percentile(
+            v.sort((a, b) => a - b),
+            95,
+          ),
+        ]),
+      ),
+      rssMiB: {
+        before: mib(rssBefore),
+        streamsIdle: mib(rssIdle),
+        peakDuringSync: mib(peak),
+        perStreamKiB: Math.round(((rssIdle - rssBefore) / STREAMS / 1024) * 10) / 10,
+      },
+    };
+    console.log(
+      [
+        `live events: ${STREAMS} streams, ${FILES}-resource sync (${result.runPhase}) in ${result.syncSeconds} s`,
+        `  latency  p50 ${result.latencyMs.p50} ms  p95 ${result.latencyMs.p95} ms (target ≤ 250)  max ${result.latencyMs.max} ms`,
+        `  server RSS  before ${result.rssMiB.before} MiB  with streams ${result.rssMiB.streamsIdle} MiB  peak ${result.rssMiB.peakDuringSync} MiB`,
+      ].join("\n"),
+    );
+    console.log(JSON.stringify(result));
+  } finally {
+    for (const s of streams) s.close();
+    await server.stop();
+    await git.close();
+    fs.rmSync(root, { recursive: true, force: true });
+    fs.rmSync(server.dataDir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,258 @@
+/**
+ * The live event hub of this process (GET /api/v1/events). Two halves:
+ *
+ * - **publish** (subscribed to the runtime bus at bootstrap): what this process did becomes a
+ *   small signal (ids, counts, statuses; run progress throttled to 4 per second per run) sent on
+ *   the live channel: `pg_notify` on PostgreSQL, a loopback on the embedded store.
+ * - **receive** (every process, from its one LISTEN connection): a signal is turned into an
+ *   event once per process, loading what it needs (a run, a definition summary), then numbered,
+ *   kept in a bounded ring for `Last-Event-ID` resumes and written to every open stream.
+ *
+ * Status and resource signals are coalesced per definition, so a 1,000-resource sync is one
+ * `resource.changed` and one `definition.status`, whatever the number of streams.
+ */
+import "server-only";
+import crypto from "node:crypto";
+import type { LiveEventMap, LiveEventType } from "@/lib/api/live-events";
+import { findDefinition, findDefinitionById, rowToDefinition } from "@/lib/server/data/definitions";
+import { LIVE_PAYLOAD_MAX_BYTES, openLiveChannel, type LiveChannel } from "@/lib/server/data/live-channel";
+import { findRun, type RunRow } from "@/lib/server/data/runs";
+import { logger } from "@/lib/server/logger";
+import { subscribeOnce } from "@/lib/server/runtime/events";
+import { processSingleton } from "@/lib/server/runtime/singletons";
+import { toRunView } from "@/lib/server/services/runs";
+import { summarizeDefinitions } from "@/lib/server/views/definition-summaries";
+import { liveConfig } from "@/lib/server/live/config";
+
+/** what travels between replicas: `at` is when it happened (ms), for latency */
+type Signal =
+  | { t: "rs" | "rf"; r: string; d: string; at: number }
+  | { t: "rp"; r: string; d: string; p: string | null; n: number; of: number; at: number }
+  | { t: "ds"; d: string; at: number }
+  | { t: "rc"; i: string; c: [string, string, string][] | null; at: number };
+
+export interface LiveSink {
+  userId: string;
+  /** only this definition's events (null: all) */
+  definition: string | null;
+  /** one event's bytes, encoded once for every stream */
+  write(frame: Uint8Array): void;
+}
+
+interface Buffered {
+  seq: number;
+  definition: string | null;
+  frame: Uint8Array;
+}
+
+const encoder = new TextEncoder();
+
+const PROGRESS_EVERY_MS = 250;
+const COALESCE_MS = 150;
+const RESOURCE_CAP = 500;
+
+class LiveHub {
+  readonly epoch = crypto.randomBytes(4).toString("hex");
+  seq = 0;
+  readonly buffer: Buffered[] = [];
+  readonly sinks = new Set<LiveSink>();
+  readonly perUser = new Map<string, number>();
+  channel: LiveChannel | null = null;
+  private opening: Promise<void> | null = null;
+  private readonly runDefs = new Map<string, string>();
+  private readonly throttle = new Map<string, { last: number; timer: NodeJS.Timeout | null; pending: Signal | null }>();
+  private readonly statusPending = new Map<string, { timer: NodeJS.Timeout; at: number }>();
+  private readonly resourcePending = new Map<string, { changes: Map<string, [string, string, string]> | null; timer: NodeJS.Timeout; at: number }>();
+  private readonly defNames = new Map<string, { name: string; kind: string }>();
+  /** run rows this process just published: its own signals need no query (the embedded store may be busy with the run's writes) */
+  private readonly localRuns = new Map<string, RunRow>();
+
+  start(): Promise<void> {
+    this.opening ??= openLiveChannel((payload) => this.receive(payload)).then(
+      (c) => {
+        this.channel = c;
+        logger.debug({ kind: c.kind }, "live event channel open");
+      },
+      (err) => {
+        this.opening = null;
+        logger.error({ err: (err as Error).message }, "could not open the live event channel");
+      },
+    );
+    return this.opening;
+  }
+
+  // ---- publish: this process's runtime events → signals -------------------------------------
+
+  subscribe(): void {
+    subscribeOnce("live:run-started", "run-started", ({ run, definition }) => {
+      this.runDefs.set(run.id, definition);
+      this.keepLocal(`rs:${run.id}`, run);
+      this.send({ t: "rs", r: run.id, d: definition, at: Date.now() });
+      this.send({ t: "ds", d: definition, at: Date.now() });
+    });
+    subscribeOnce("live:run-progress", "run-progress", (p) => {
+      const d = this.runDefs.get(p.runId);
+      if (d) this.progress({ t: "rp", r: p.runId, d, p: p.phase ?? null, n: p.done ?? 0, of: p.total ?? 0, at: Date.now() });
+    });
+    subscribeOnce("live:run-finished", "run-finished", ({ run, definition }) => {
+      const t = this.throttle.get(run.id);
+      if (t?.timer) clearTimeout(t.timer);
+      this.throttle.delete(run.id);
+      this.runDefs.delete(run.id);
+      this.keepLocal(`rf:${run.id}`, run);
+      this.send({ t: "rf", r: run.id, d: definition, at: Date.now() });
+      this.send({ t: "ds", d: definition, at: Date.now() });
+    });
+    subscribeOnce("live:refresh-finished", "refresh-finished", ({ definition, result }) => {
+      if (result !== "cheap") this.send({ t: "ds", d: definition, at: Date.now() });
+    });
+    subscribeOnce("live:resources-changed", "resources-changed", ({ definitionId, changes }) => {
+      const sig: Signal = { t: "rc", i: definitionId, c: changes ? changes.map((c) => [c.namespace, c.name, c.status]) : null, at: Date.now() };
+      // over NOTIFY's payload limit: "many changed, refetch" (the receiver cannot load a list we did not send)
+      if (sig.c && Buffer.byteLength(JSON.stringify(sig)) > LIVE_PAYLOAD_MAX_BYTES) sig.c = null;
+      this.send(sig);
+    });
+  }
+
+  private keepLocal(key: string, row: RunRow): void {
+    if (this.localRuns.size >= 1_000) this.localRuns.clear();
+    this.localRuns.set(key, row);
+  }
+
+  /** at most one progress signal per run every 250 ms; the latest value wins */
+  private progress(sig: Extract<Signal, { t: "rp" }>): void {
+    const now = Date.now();
+    const t = this.throttle.get(sig.r) ?? { last: 0, timer: null, pending: null };
+    this.throttle.set(sig.r, t);
+    if (now - t.last >= PROGRESS_EVERY_MS && !t.timer) {
+      t.last = now;
+      this.send(sig);
+      return;
+    }
+    t.pending = sig;
+    t.timer ??= setTimeout(
+      () => {
+        t.timer = null;
+        t.last = Date.now();
+        // the latest progress, as of now
+        if (t.pending && this.throttle.get(sig.r) === t) this.send({ ...t.pending, at: t.last });
+        t.pending = null;
+      },
+      Math.max(0, PROGRESS_EVERY_MS - (now - t.last)),
+    );
+  }
+
+  private send(sig: Signal): void {
+    void this.start()
+      .then(() => this.channel?.send(JSON.stringify(sig)))
+      .catch((err) => logger.warn({ err: (err as Error).message }, "live signal not sent"));
+  }
+
+  // ---- receive: signals → events (once per process) → streams ---------------------------------
+
+  private receive(payload: string): void {
+    let sig: Signal;
+    try {
+      sig = JSON.parse(payload) as Signal;
+    } catch {
+      return;
+    }
+    void this.handle(sig).catch((err) => logger.warn({ err: (err as Error).message, signal: sig.t }, "live event dropped"));
+  }
+
+  private async handle(sig: Signal): Promise<void> {
+    const at = new Date(sig.at).toISOString();
+    switch (sig.t) {
+      case "rp":
+        return this.emit("run.progress", sig.d, { definition: sig.d, runId: sig.r, phase: sig.p, done: sig.n, total: sig.of, at });
+      case "rs":
+      case "rf": {
+        const key = `${sig.t}:${sig.r}`;
+        const row = this.localRuns.get(key) ?? (await findRun(sig.r));
+        this.localRuns.delete(key);
+        if (!row) return;
+        const run = toRunView(row, sig.d);
+        return this.emit(sig.t === "rs" ? "run.started" : "run.finished", sig.d, { definition: sig.d, run, at });
+      }
+      case "ds": {
+        if (this.statusPending.has(sig.d)) return;
+        const timer = setTimeout(() => {
+          this.statusPending.delete(sig.d);
+          void this.definitionStatus(sig.d, at).catch((err) => logger.warn({ err: (err as Error).message }, "definition.status dropped"));
+        }, COALESCE_MS);
+        this.statusPending.set(sig.d, { timer, at: sig.at });
+        return;
+      }
+      case "rc": {
+        let p = this.resourcePending.get(sig.i);
+        if (!p) {
+          const timer = setTimeout(() => {
+            this.resourcePending.delete(sig.i);
+            void this.resourcesChanged(sig.i, p!.changes, new Date(p!.at).toISOString()).catch((err) =>
+              logger.warn({ err: (err as Error).message }, "resource.changed dropped"),
+            );
+          }, COALESCE_MS);
+          p = { changes: new Map(), timer, at: sig.at };
+          this.resourcePending.set(sig.i, p);
+        }
+        if (!sig.c || !p.changes) p.changes = null;
+        else for (const c of sig.c) p.changes.set(`${c[0]}/${c[1]}`, c);
+        if (p.changes && p.changes.size > RESOURCE_CAP) p.changes = null;
+        return;
+      }
+    }
+  }
+
+  private async definitionStatus(name: string, at: string): Promise<void> {
+    const row = await findDefinition(name);
+    const [summary] = row ? await summarizeDefinitions([row]) : [];
+    this.emit("definition.status", name, { definition: name, summary: summary ?? null, at });
+  }
+
+  private async resourcesChanged(definitionId: string, changes: Map<string, [string, string, string]> | null, at: string): Promise<void> {
+    let def = this.defNames.get(definitionId);
+    if (!def) {
+      const row = await findDefinitionById(definitionId);
+      if (!row) return;
+      def = { name: row.name, kind: rowToDefinition(row).spec.names.kind };
+      if (this.defNames.size > 10_000) this.defNames.clear();
+      this.defNames.set(definitionId, def);
+    }
+    const list = changes ? [...changes.values()].map(([namespace, name, status]) => ({ namespace, name, status })) : null;
+    this.emit("resource.changed", def.name, { definition: def.name, kind: def.kind, changes: list, at });
+  }
+
+  emit<T extends LiveEventType>(type: T, definition: string | null, data: LiveEventMap[T]): void {
+    const seq = ++this.seq;
+    const frame = encoder.encode(`id: ${this.epoch}:${seq}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
+    this.buffer.push({ seq, definition, frame });
+    if (this.buffer.length > liveConfig().bufferSize) this.buffer.splice(0, this.buffer.length - liveConfig().bufferSize);
+    for (const s of this.sinks) if (s.definition === null || definition === null || s.definition === definition) s.write(frame);
+  }
+
+  /** the frames after `lastEventId`, or null when they are no longer all in the buffer (the client must refetch) */
+  replay(lastEventId: string, definition: string | null): Uint8Array[] | null {
+    const m = /^([0-9a-f]{8}):(\d{1,15})$/.exec(lastEventId.trim());
+    if (!m || m[1] !== this.epoch) return null;
+    const after = Number(m[2]);
+    if (after > this.seq) return null;
+    const oldest = this.buffer[0]?.seq ?? this.seq + 1;
+    if (after < oldest - 1) return null;
+    return this.buffer.filter((b) => b.seq > after && (definition === null || b.definition === null || b.definition === definition)).map((b) => b.frame);
+  }
+
+  get position(): string {
+    return `${this.epoch}:${this.seq}`;
+  }
+}
+
+export function liveHub(): LiveHub {
+  return processSingleton("live-hub", () => new LiveHub());
+}
+
+/** At bootstrap: subscribe to the runtime bus and open the channel (LISTEN on PostgreSQL). */
+export async function startLiveEvents(): Promise<void> {
+  const hub = liveHub();
+  hub.subscribe();
+  await hub.start();
+}
