@@ -10,6 +10,7 @@ import { CliError } from "./cli-error";
 import { DEFAULT_SERVER } from "./config";
 import { definitionCommand } from "./commands/definition";
 import { diffCommand } from "./commands/diff";
+import { compareCommand } from "./commands/compare";
 import { historyCommand, runCommand } from "./commands/history";
 import { loginCommand } from "./commands/login";
 import { resourceCrudCommands } from "./commands/resources";
@@ -47,6 +48,7 @@ Examples:
   resource.addCommand(diffCommand());
   for (const c of resourceCrudCommands()) resource.addCommand(c);
   resource.addCommand(historyCommand());
+  resource.addCommand(compareCommand());
   resource.addCommand(rollbackCommand());
   resource.addCommand(resumeCommand());
 

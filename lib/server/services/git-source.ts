@@ -50,6 +50,7 @@ function timedGitClient(inner: GitClient): GitClient {
     readBlobs: (src, oids) => inner.readBlobs(src, oids),
     commitInfo: (src, commit) => inner.commitInfo(src, commit),
     log: (src, ref, depth) => timed("log", () => inner.log(src, ref, depth)),
+    pathTreeOids: (src, commits, p) => inner.pathTreeOids(src, commits, p),
   };
 }
 
