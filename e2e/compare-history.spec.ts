@@ -20,6 +20,7 @@ const runs: string[] = [];
 const DEF = "compared";
 
 test.beforeAll(async () => {
+  test.setTimeout(180_000); // a server start and two syncs on a shared machine
   ({ server, git, token } = await startSpecEnv());
   const repo = git.repo("compared");
   c.push(commitFiles(repo.dir, { "resources/web.yaml": widgetYaml("web", 2), "resources/api.yaml": widgetYaml("api", 1) }, "web and api"));

@@ -47,7 +47,7 @@ export function PathCommits({ name, picked, onPick }: { name: string; picked: st
         {items.map((m) => (
           <li key={m.sha} data-testid="path-commit" data-sha={m.sha}>
             <label className="flex cursor-pointer items-start gap-2 rounded px-2 py-1 hover:bg-slate-50 dark:hover:bg-slate-800">
-              <input type="radio" name="rollback-commit" value={m.sha} checked={picked === m.sha} onChange={() => onPick(m.sha)} className="mt-1" />
+              <input type="radio" name="rollback-path-commit" value={m.sha} checked={picked === m.sha} onChange={() => onPick(m.sha)} className="mt-1" />
               <span className="min-w-0">
                 <span className="font-mono text-xs">{shortSha(m.sha)}</span>{" "}
                 {m.current ? <span className="text-xs text-emerald-700 dark:text-emerald-300">(current)</span> : null}{" "}
