@@ -127,6 +127,7 @@ describe("syncline CLI (real binary, real server)", () => {
       ["resource", "definition", "delete"],
       ["resource", "sync"],
       ["resource", "diff"],
+      ["resource", "compare"],
       ["resource", "ls"],
       ["resource", "get"],
       ["resource", "apply"],

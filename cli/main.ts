@@ -28,6 +28,7 @@ export const COMMANDS: LazyCommand[] = [
   { under: "resource", names: ["diff"], load: async () => (await import("./commands/diff")).diffCommand() },
   { under: "resource", names: ["ls", "list", "get", "apply", "delete", "rm"], load: async () => (await import("./commands/resources")).resourceCrudCommands() },
   { under: "resource", names: ["history"], load: async () => (await import("./commands/history")).historyCommand() },
+  { under: "resource", names: ["compare"], load: async () => (await import("./commands/compare")).compareCommand() },
   { under: "resource", names: ["rollback"], load: async () => (await import("./commands/rollback")).rollbackCommand() },
   { under: "resource", names: ["resume"], load: async () => (await import("./commands/rollback")).resumeCommand() },
   { names: ["login"], load: async () => (await import("./commands/login")).loginCommand() },

@@ -4,6 +4,7 @@
  */
 import { Command } from "commander";
 import type { Page, RunDetailView, RunView } from "../api-types";
+import type { DefinitionCommitsView } from "@/lib/api/history";
 import { contextFor, enc } from "../context";
 import { outputOption, printData, printTable } from "../output";
 import { countsText, printRunResult } from "../run-summary";
@@ -11,19 +12,45 @@ import { duration, oneLine, place, resourceLabel, shortSha, withoutPlace } from 
 
 export function historyCommand(): Command {
   return new Command("history")
-    .description("list a definition's sync runs, newest first")
+    .description("list a definition's sync runs, newest first (--commits: the commits that changed its path)")
     .requiredOption("--definition <name>", "definition name")
     .option("--limit <n>", "at most this many runs", (v) => Number.parseInt(v, 10), 20)
+    .option("--commits", "list the branch's commits that changed anything under the definition's path, with what was applied")
+    .option("--cursor <sha>", "with --commits: continue after this commit (the previous page's last)")
     .addOption(outputOption())
     .addHelpText(
       "after",
       `
 Examples:
   $ syncline resource history --definition deployments.example.io
-  $ syncline resource history --definition deployments.example.io -o json | jq -r '.[0].id'`,
+  $ syncline resource history --definition deployments.example.io -o json | jq -r '.[0].id'
+  $ syncline resource history --definition deployments.example.io --commits`,
     )
-    .action(async (opts: { definition: string; limit: number }, c: Command) => {
+    .action(async (opts: { definition: string; limit: number; commits?: boolean; cursor?: string }, c: Command) => {
       const { api, out, format } = contextFor(c);
+      if (opts.commits) {
+        const page = await api.get<DefinitionCommitsView>(`/api/v1/definitions/${enc(opts.definition)}/commits`, {
+          limit: opts.limit > 0 ? Math.min(opts.limit, 200) : 20,
+          cursor: opts.cursor,
+        });
+        if (format !== "text") return printData(out, format, page);
+        if (page.items.length === 0) return out.line(`No commits on ${page.branch} changed ${page.path}.`);
+        printTable(
+          out,
+          ["COMMIT", "DATE", "AUTHOR", "MESSAGE", "APPLIED", "DRY-RUN", "ROLLED BACK TO"],
+          page.items.map((m) => [
+            `${shortSha(m.sha)}${m.current ? " *" : ""}`,
+            m.time.replace(/\.\d+Z$/, "Z"),
+            oneLine(m.author.replace(/\s*<[^>]*>$/, ""), 24),
+            oneLine(m.message, 50),
+            m.applied ? m.applied.at.replace(/\.\d+Z$/, "Z") : "-",
+            m.dryRun ? m.dryRun.at.replace(/\.\d+Z$/, "Z") : "-",
+            m.rolledBackTo ? m.rolledBackTo.at.replace(/\.\d+Z$/, "Z") : "-",
+          ]),
+        );
+        if (page.nextCursor) out.line(`more: --cursor ${page.nextCursor}`);
+        return;
+      }
       const page = await api.get<Page<RunView>>(`/api/v1/definitions/${enc(opts.definition)}/runs`, { limit: opts.limit > 0 ? opts.limit : 20 });
       if (format !== "text") return printData(out, format, page.items);
       if (page.items.length === 0) return out.line(`No runs yet for ${opts.definition}.`);

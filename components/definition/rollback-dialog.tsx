@@ -9,6 +9,7 @@ import { PlanCounts, PlanSentence } from "@/components/definition/plan-summary";
 import { ChangeDiff } from "@/components/diff/change-diff";
 import type { PlanPreview, RollbackTarget } from "@/lib/api/views";
 import { shortSha } from "@/lib/client/format";
+import { PathCommits } from "@/components/compare/path-commits";
 
 export function RollbackDialog(p: {
   open: boolean;
@@ -87,9 +88,10 @@ export function RollbackDialog(p: {
           ))}
         </ul>
       </fieldset>
+      <PathCommits name={p.name} picked={picked} onPick={pick} />
       {loading ? <p className="text-slate-500">Computing what the rollback would change…</p> : null}
       {plan ? (
-        <section aria-label="Rollback diff" className="space-y-2">
+        <section aria-label="Rollback diff" className="space-y-2" data-testid="rollback-preview">
           <p>
             Rolling back to <span className="font-mono">{shortSha(plan.commit)}</span> would apply{" "}
             <strong>

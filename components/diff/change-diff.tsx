@@ -5,7 +5,18 @@ import { YamlDiff } from "@/components/editor/lazy-editors";
 import { StatusBadge, DriftBadge } from "@/components/ui/status-badge";
 import type { ChangeLike } from "@/lib/api/views";
 
-export function ChangeDiff({ change: c, defaultOpen = false, sideBySide: sbs }: { change: ChangeLike; defaultOpen?: boolean; sideBySide?: boolean }) {
+export function ChangeDiff({
+  change: c,
+  defaultOpen = false,
+  sideBySide: sbs,
+  sides = ["Live (store)", "Desired (Git)"],
+}: {
+  change: ChangeLike;
+  defaultOpen?: boolean;
+  sideBySide?: boolean;
+  /** the column labels (the compare page names its two sides) */
+  sides?: readonly [string, string];
+}) {
   const [open, setOpen] = useState(defaultOpen);
   const [localSbs, setLocalSbs] = useState(true);
   const sideBySide = sbs ?? localSbs;
@@ -57,8 +68,8 @@ export function ChangeDiff({ change: c, defaultOpen = false, sideBySide: sbs }: 
       {open && hasYaml ? (
         <div className="border-t border-slate-200 dark:border-slate-800" data-testid="diff-editor">
           <div className="grid grid-cols-2 px-3 py-1 text-xs text-slate-500">
-            <span>Live (store)</span>
-            <span>Desired (Git)</span>
+            <span>{sides[0]}</span>
+            <span>{sides[1]}</span>
           </div>
           <YamlDiff original={c.liveYaml ?? ""} modified={c.desiredYaml ?? ""} sideBySide={sideBySide} />
         </div>

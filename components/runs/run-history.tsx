@@ -6,6 +6,7 @@ import { CopySha } from "@/components/ui/copy-sha";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { DryRunBadge, StatusBadge } from "@/components/ui/status-badge";
 import { formatDuration } from "@/lib/client/format";
+import { CompareForm, ComparePickCell, LiveCompareRow } from "@/components/compare/compare-picker";
 
 const countKeys = ["create", "update", "delete", "invalid"] as const;
 
@@ -25,10 +26,14 @@ export function RunHistory({ definition, runs, nextCursor }: { definition: strin
       </nav>
       <h1 className="text-2xl font-semibold tracking-tight">Run history</h1>
       <RunChart runs={runs} />
+      <CompareForm definition={definition} />
       <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
         <table className="w-full min-w-[900px] text-left text-sm" data-testid="runs-table">
           <thead className="border-b border-slate-200 bg-slate-50 text-slate-600 dark:border-slate-800 dark:bg-slate-800/50 dark:text-slate-300">
             <tr>
+              <th scope="col" className="px-3 py-2 font-medium">
+                <span className="sr-only">Compare</span>
+              </th>
               <th scope="col" className="px-3 py-2 font-medium">
                 Run
               </th>
@@ -55,11 +60,13 @@ export function RunHistory({ definition, runs, nextCursor }: { definition: strin
           <tbody>
             {runs.length === 0 ? (
               <tr>
-                <td colSpan={7} className="px-3 py-8 text-center text-slate-500">
+                <td colSpan={8} className="px-3 py-8 text-center text-slate-500">
                   No runs yet.
                 </td>
               </tr>
-            ) : null}
+            ) : (
+              <LiveCompareRow columns={8} />
+            )}
             {runs.map((r) => (
               <tr
                 key={r.id}
@@ -68,6 +75,7 @@ export function RunHistory({ definition, runs, nextCursor }: { definition: strin
                 data-dry-run={r.dryRun}
                 className="border-t border-slate-100 align-top dark:border-slate-800"
               >
+                <ComparePickCell value={r.id} label={`Compare run ${r.id.slice(0, 8)}`} />
                 <td className="px-3 py-2">
                   <Link href={`/runs/${r.id}`} className="font-mono text-xs text-sky-700 hover:underline dark:text-sky-300">
                     {r.id.slice(0, 8)}

@@ -193,6 +193,7 @@ describe("hardening: repository and Git", () => {
         pathFingerprint: watched(inner.pathFingerprint.bind(inner)),
         commitInfo: watched(inner.commitInfo.bind(inner)),
         log: watched(inner.log.bind(inner)),
+        pathTreeOids: watched(inner.pathTreeOids.bind(inner)),
       });
       try {
         const run = await syncNow("etc.example.io", admin);

@@ -125,6 +125,8 @@ export interface GitClient {
   commitInfo(src: RepoSource, commit: string): Promise<CommitInfo>;
   /** up to `depth` commits from `ref`, newest first (deepens a shallow store when needed) */
   log(src: RepoSource, ref: string, depth: number): Promise<CommitInfo[]>;
+  /** per commit (all in the store), the object id at `path` (gitops path), null where nothing is there (git/path-tree-oid.ts) */
+  pathTreeOids(src: RepoSource, commits: string[], path: string): Promise<Map<string, string | null>>;
 }
 
 export type GitErrorCode =

@@ -29,6 +29,7 @@ import {
   type RevisionTarget,
 } from "./git-client";
 import { createHttpTransport, type HttpTransport, type HttpTransportOptions } from "./http-transport";
+import { pathTreeOid } from "./path-tree-oid";
 import { listTreeFiles, pathFingerprint, type ObjectSource } from "./list-tree-files";
 import { PackReader, type GitObject, type GitObjectType } from "./pack-reader";
 import { redactCredentials, stripUrlCredentials } from "./redact-credentials";
@@ -204,6 +205,19 @@ export class IsomorphicGitClient implements GitClient {
         entries = await this.firstParentLog(repo, await branchOid(), ref, depth);
       }
       return entries;
+    });
+  }
+
+  async pathTreeOids(src: RepoSource, commits: string[], gitopsPath: string): Promise<Map<string, string | null>> {
+    return this.run(src, async (repo) => {
+      const objects = this.objectSource(repo);
+      const out = new Map<string, string | null>();
+      try {
+        for (const commit of commits) if (!out.has(commit)) out.set(commit, await pathTreeOid(objects, commit, gitopsPath));
+      } finally {
+        objects.release();
+      }
+      return out;
     });
   }
 

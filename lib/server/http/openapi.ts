@@ -145,6 +145,46 @@ export function buildOpenApi(serverUrl?: string) {
           },
         },
       },
+      "/api/v1/definitions/{name}/compare": {
+        parameters: [
+          nameParam,
+          {
+            name: "from",
+            in: "query",
+            required: true,
+            schema: { type: "string" },
+            description: "a run id (or its 8-character short id), a commit SHA (full or short), a tag, a branch, or live (the current store)",
+          },
+          { name: "to", in: "query", required: true, schema: { type: "string" }, description: "as from" },
+          { name: "mode", in: "query", schema: { type: "string", enum: ["desired", "applied"], default: "desired" } },
+        ],
+        get: {
+          summary:
+            "compare two points of the definition's history: mode=desired the desired states at the two commits (the sync's read/parse/validate pipeline), mode=applied the store after each run, rebuilt from the recorded changes (a commit stands for its newest applied run). Run ids are tried before Git refs. A commit not yet in the server's store is fetched (operator; a viewer gets 403)",
+          responses: {
+            ...ok(
+              "{definition, kind, mode, from, to (each {ref, type run|commit|live, commit, commitMessage, author, time, run}), counts, fileProblems, changes: [{kind, namespace, name, action create|update|delete|unchanged|invalid, diff, liveYaml (from), desiredYaml (to), error, status}]} with secret paths masked",
+            ),
+            "403": { description: "role too low: a viewer's commit is not in the store yet (nothing was fetched)" },
+            "404": { description: "the definition, or the run / commit / tag / branch named in the message, does not exist" },
+            "422": { description: "SOURCE_ERROR: the fetch failed or timed out" },
+          },
+        },
+      },
+      "/api/v1/definitions/{name}/commits": {
+        parameters: [
+          nameParam,
+          { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 200, default: 20 } },
+          { name: "cursor", in: "query", schema: { type: "string" }, description: "nextCursor of the previous page" },
+        ],
+        get: {
+          summary:
+            "the commits of gitops.branch (first parent, newest first) that changed anything under the definition's gitops path, each with whether and when a run applied it, dry-ran it or rolled back to it",
+          responses: ok(
+            "{definition, branch, path, items: [{sha, author, time, message, applied {runId, at} | null, dryRun, rolledBackTo, current}], nextCursor, scanned}",
+          ),
+        },
+      },
       "/api/v1/definitions/{name}/source-files": {
         parameters: [
           nameParam,

@@ -51,6 +51,7 @@ function timedGitClient(inner: GitClient): GitClient {
     pathFingerprint: (src, commit, p) => inner.pathFingerprint(src, commit, p),
     commitInfo: (src, commit) => inner.commitInfo(src, commit),
     log: (src, ref, depth) => timed("log", () => inner.log(src, ref, depth)),
+    pathTreeOids: (src, commits, p) => inner.pathTreeOids(src, commits, p),
   };
 }
 
