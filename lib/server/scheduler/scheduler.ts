@@ -28,6 +28,7 @@ import { logger } from "@/lib/server/logger";
 import { schedulerConfig, type SchedulerConfig } from "@/lib/server/scheduler/config";
 import { reconcile, type ReconcileReason, type ReconcileResult } from "@/lib/server/scheduler/reconcile";
 import { isDue } from "@/lib/server/scheduler/timing";
+import { sweepHealthTimers } from "@/lib/server/scheduler/health-timers";
 
 const MAX_CONCURRENT = 8;
 const HOUSEKEEPING_EVERY_MS = 60_000;
@@ -155,6 +156,7 @@ async function tick(s: SchedulerState): Promise<void> {
       void work(s, row.id, due);
     }
     void deliverNotifications(s);
+    void sweepHealthTimers(s.cfg.leaseTtlMs);
   } catch (err) {
     logger.error({ err: (err as Error).message }, "scheduler tick failed");
   } finally {
