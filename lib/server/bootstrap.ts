@@ -15,7 +15,7 @@ import { logger } from "@/lib/server/logger";
 import { interruptRuns } from "@/lib/server/data/runs";
 import { installRunHooks, startScheduler } from "@/lib/server/scheduler/scheduler";
 import { subscribeMetrics } from "@/lib/server/metrics/subscribe";
-import { subscribeNotifications } from "@/lib/server/notifications/notify";
+import { subscribeHealthNotifications, subscribeNotifications } from "@/lib/server/notifications/notify";
 import { subscribeMemoryRelease } from "@/lib/server/memory";
 import { processSingleton } from "@/lib/server/runtime/singletons";
 import { warmSchemaChecks } from "@/lib/engine/validate";
@@ -47,6 +47,7 @@ async function run(): Promise<void> {
   }
   subscribeMetrics();
   subscribeNotifications();
+  subscribeHealthNotifications();
   subscribeMemoryRelease();
   installRunHooks();
   // the first schema compile would otherwise also compile ajv's meta-schema inside a request

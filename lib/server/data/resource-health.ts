@@ -146,3 +146,13 @@ export async function countHealthByDefinition(): Promise<{ definitionId: string;
   );
   return rows.map((r) => ({ ...r, n: Number(r.n) }));
 }
+
+/** What a definition's health aggregate needs: its Missing count, whether it has rules, its suspension. */
+export async function getDefinitionHealthHeads(): Promise<
+  { id: string; name: string; statusSummary: unknown; hasRules: boolean; suspendedReason: string | null; suspendedUntil: Date | null }[]
+> {
+  const rows = await (
+    await getDb()
+  ).resourceDefinition.findMany({ select: { id: true, name: true, statusSummary: true, health: true, suspendedReason: true, suspendedUntil: true } });
+  return rows.map(({ health, ...r }) => ({ ...r, hasRules: health !== null }));
+}

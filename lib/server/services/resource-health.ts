@@ -16,12 +16,15 @@ import {
   findDueHealthRows,
   findHealthRow,
   getHealthTransitions,
+  countHealthByDefinition,
+  getDefinitionHealthHeads,
   markDefinitionHealthDue,
   storeHealth,
   type HealthRow,
   type HealthTransitionRow,
 } from "@/lib/server/data/resource-health";
 import { AppError, notFound } from "@/lib/server/errors";
+import { isSuspended } from "@/lib/server/services/suspend";
 import type { Principal } from "@/lib/server/auth/principal";
 import { hasCapability, roleAtLeast } from "@/lib/server/auth/roles";
 import { publish } from "@/lib/server/runtime/events";
@@ -194,6 +197,35 @@ export async function sweepDueHealth(limit = 500): Promise<number> {
 export async function definitionHealthChanged(definitionId: string): Promise<void> {
   rulesCache.delete(definitionId);
   await markDefinitionHealthDue(definitionId);
+}
+
+export function forgetHealthRulesForTests(): void {
+  rulesCache.clear();
+}
+
+export interface DefinitionHealth {
+  /** null: the definition has no health rules (not assessed) */
+  health: HealthStatus | null;
+  counts: Partial<Record<HealthStatus, number>>;
+}
+
+/** Per definition name: the worst health of its resources and the counts (issue 14). */
+export async function definitionHealthSummary(): Promise<Map<string, DefinitionHealth>> {
+  const out = new Map<string, DefinitionHealth>();
+  const defs = await getDefinitionHealthHeads();
+  const byId = new Map<string, Partial<Record<HealthStatus, number>>>();
+  for (const r of await countHealthByDefinition()) {
+    if (!r.health) continue;
+    const c = byId.get(r.definitionId) ?? {};
+    c[r.health as HealthStatus] = r.n;
+    byId.set(r.definitionId, c);
+  }
+  for (const d of defs) {
+    const counts = byId.get(d.id) ?? {};
+    const missing = Number((d.statusSummary as { Missing?: unknown } | null)?.Missing ?? 0) || 0;
+    out.set(d.name, { health: aggregateHealth(counts, missing, isSuspended(d), d.hasRules), counts });
+  }
+  return out;
 }
 
 export async function resourceHealthTransitions(key: ResourceKey): Promise<HealthTransitionRow[]> {
