@@ -4,7 +4,7 @@
  * Types, and the run-phase tests from the engine's vocabulary.
  */
 import type { ChangeAction, DefinitionSpec, FieldChange, FileProblem, ResourceDoc, RunPhase } from "@/lib/engine/types";
-import type { HealthStatus } from "@/lib/engine/health";
+import type { HealthStatus } from "@/lib/engine/vocabulary";
 import { FINAL_RUN_PHASES, isActiveRunPhase, type StoredSyncStatus } from "@/lib/engine/vocabulary";
 
 export interface Page<T> {

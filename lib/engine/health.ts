@@ -12,8 +12,9 @@
  */
 import { Environment } from "@marcbachmann/cel-js";
 
-export const HEALTH_STATUSES = ["Healthy", "Progressing", "Degraded", "Unknown", "Missing", "Suspended"] as const;
-export type HealthStatus = (typeof HEALTH_STATUSES)[number];
+import { HEALTH_STATUSES, type HealthStatus } from "./vocabulary";
+
+export { HEALTH_STATUSES, type HealthStatus };
 
 /** Worst first: a definition's health is the worst of its resources'. */
 export const HEALTH_SEVERITY: readonly HealthStatus[] = ["Degraded", "Missing", "Progressing", "Unknown", "Suspended", "Healthy"];
