@@ -10,6 +10,7 @@ import { getEnv } from "@/lib/env";
 import { getDb, getDbKind } from "@/lib/server/db";
 import { ensureAdminUser } from "@/lib/server/services/users";
 import { seedDemoIfEmpty } from "@/lib/server/services/demo";
+import { startDemoExecutor } from "@/lib/server/services/demo-executor";
 import { findUserByUsername } from "@/lib/server/data/users";
 import { logger } from "@/lib/server/logger";
 import { interruptRuns } from "@/lib/server/data/runs";
@@ -44,6 +45,7 @@ async function run(): Promise<void> {
         logger.error({ err: (err as Error).message }, "demo seeding failed");
       }
     }
+    startDemoExecutor();
   }
   subscribeMetrics();
   subscribeNotifications();
