@@ -40,7 +40,12 @@ describe("health over HTTP (real server)", () => {
     admin = await issueToken(server, "admin");
     viewer = await issueToken(server, "viewer");
     operator = await issueToken(server, "operator");
-    const t = await api("/api/v1/tokens", { method: "POST", token: admin, json: { name: "handler", role: "executor" } });
+    // tokens are minted from a session or HTTP Basic, never with a token
+    const t = await fetch(`${server.url}/api/v1/tokens`, {
+      method: "POST",
+      headers: { authorization: `Basic ${Buffer.from(`admin:${server.adminPassword}`).toString("base64")}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "handler", role: "executor" }),
+    });
     expect(t.status).toBe(201);
     executor = ((await t.json()) as { token: string }).token;
     const bad = await api("/api/v1/definitions", {
