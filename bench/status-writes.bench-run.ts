@@ -56,9 +56,15 @@ describe("bench: status writes", () => {
       body: JSON.stringify({ name: "bench-executor", role: "executor" }),
     });
     executor = ((await t.json()) as { token: string }).token;
-    const d = await fetch(`${server.url}/api/v1/definitions`, {
+    const a = await fetch(`${server.url}/api/v1/tokens`, {
       method: "POST",
       headers: { authorization: basic, "content-type": "application/json" },
+      body: JSON.stringify({ name: "bench-admin", role: "admin" }),
+    });
+    const adminToken = ((await a.json()) as { token: string }).token;
+    const d = await fetch(`${server.url}/api/v1/definitions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${adminToken}`, "content-type": "application/json" },
       body: JSON.stringify({
         metadata: { name: "apps.bench.io" },
         spec: {

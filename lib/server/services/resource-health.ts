@@ -15,6 +15,7 @@ import { findDefinitionById } from "@/lib/server/data/definitions";
 import {
   findDueHealthRows,
   findHealthRow,
+  findResourceForView,
   getHealthTransitions,
   countHealthByDefinition,
   getDefinitionHealthHeads,
@@ -29,7 +30,7 @@ import type { Principal } from "@/lib/server/auth/principal";
 import { hasCapability, roleAtLeast } from "@/lib/server/auth/roles";
 import { publish } from "@/lib/server/runtime/events";
 import { processSingleton } from "@/lib/server/runtime/singletons";
-import { getResourceView } from "@/lib/server/services/resources";
+import { toResourceView } from "@/lib/server/views/resource-document";
 import type { ResourceView } from "@/lib/api/contract";
 
 /** Largest status body (the route reads at most this many bytes: 413 beyond). */
@@ -179,7 +180,9 @@ export async function writeStatus(key: ResourceKey, body: unknown, mode: "replac
   const stamped = { ...row, statusUpdatedAt: new Date() };
   const e = evaluateRow(stamped, next, rules);
   await record(row, rules, e, { value: next, observedGeneration: typeof og === "number" ? og : null });
-  return getResourceView(key);
+  const written = await findResourceForView(row.id);
+  if (!written) throw notFound(describeKey(key));
+  return toResourceView(written.row, written.definition, written.secretPaths);
 }
 
 /** Recomputes rows whose timer is due; returns how many. Called by the sweeper under its lease. */
