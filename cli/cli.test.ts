@@ -268,7 +268,7 @@ describe("syncline CLI (real binary, real server)", () => {
     const r = await cli(["resource", "ls", "--kind", "Deployment"]);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
-    expect(lines[0]).toMatch(/^NAMESPACE\s+NAME\s+SYNC\s+DRIFT\s+LAST-SYNC\s+LAST-COMMIT\s+SYNC-ERROR$/);
+    expect(lines[0]).toMatch(/^NAMESPACE\s+NAME\s+SYNC\s+HEALTH\s+DRIFT\s+LAST-SYNC\s+LAST-COMMIT\s+SYNC-ERROR$/);
     expect(lines).toHaveLength(4);
     expect(r.stdout).toMatch(new RegExp(`production\\s+my-app-deployment\\s+Synced\\s+no\\s+\\d+s\\s+${state.commit1!.slice(0, 7)}\\s+-`));
     const byLabel = json<Resource[]>(await cli(["resource", "ls", "--kind", "Deployment", "-l", "app=web", "-o", "json"]));

@@ -11,9 +11,10 @@ import { outputOption, printData, printTable } from "../output";
 import { readDocuments } from "../read-documents";
 import { age, oneLine, resourceLabel, shortSha } from "../text-format";
 import type { ApiClient } from "../http-client";
+import { healthOf, resourceWaitCommand } from "./resource-wait";
 
 export function resourceCrudCommands(): Command[] {
-  return [lsCommand(), getCommand(), applyCommand(), deleteCommand()];
+  return [lsCommand(), getCommand(), applyCommand(), deleteCommand(), resourceWaitCommand()];
 }
 
 /** The stored status when the server sends one; otherwise what gitSync and drift imply. */
@@ -32,6 +33,7 @@ function lsCommand(): Command {
     .option("--kind <kind>", "kind to list, e.g. Deployment (default: all kinds)")
     .option("-n, --namespace <ns>", 'only this namespace ("_" for Cluster-scoped)')
     .option("-l, --selector <selector>", "label selector, e.g. app=web,tier!=db")
+    .option("--health <health>", "only these health values, e.g. Degraded or Degraded,Unknown (None: not assessed)")
     .addOption(outputOption())
     .addHelpText(
       "after",
@@ -41,20 +43,21 @@ Examples:
   $ syncline resource ls --kind Deployment -n production -l app=web
   $ syncline resource ls --kind Deployment -o json | jq '.[].status.gitSync'`,
     )
-    .action(async (opts: { kind?: string; namespace?: string; selector?: string }, c: Command) => {
+    .action(async (opts: { kind?: string; namespace?: string; selector?: string; health?: string }, c: Command) => {
       const { api, out, format } = contextFor(c);
-      const items = await listAll(api, { kind: opts.kind, namespace: opts.namespace, labelSelector: opts.selector });
+      const items = await listAll(api, { kind: opts.kind, namespace: opts.namespace, labelSelector: opts.selector, health: opts.health });
       if (format !== "text") return printData(out, format, items);
       if (items.length === 0) return out.line(`No resources found${opts.kind ? ` of kind ${opts.kind}` : ""}.`);
       const withKind = !opts.kind;
       printTable(
         out,
-        [...(withKind ? ["KIND"] : []), "NAMESPACE", "NAME", "SYNC", "DRIFT", "LAST-SYNC", "LAST-COMMIT", "SYNC-ERROR"],
+        [...(withKind ? ["KIND"] : []), "NAMESPACE", "NAME", "SYNC", "HEALTH", "DRIFT", "LAST-SYNC", "LAST-COMMIT", "SYNC-ERROR"],
         items.map((r) => [
           ...(withKind ? [r.kind] : []),
           r.metadata.namespace ?? "-",
           r.metadata.name,
           syncState(r),
+          healthOf(r),
           r.status.drifted ? "yes" : "no",
           age(r.status.gitSync.lastSyncTime) || "-",
           shortSha(r.status.gitSync.lastCommitSHA) || "-",

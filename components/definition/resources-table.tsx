@@ -7,6 +7,7 @@ import { CopySha } from "@/components/ui/copy-sha";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { DriftBadge, StatusBadge } from "@/components/ui/status-badge";
 import { buttonClass } from "@/components/ui/button-class";
+import { HealthBadge, HealthFilter } from "@/components/ui/health-badge";
 import { resourceHref } from "@/lib/client/format";
 import type { ResourceListRow, ResourceQuery } from "@/lib/api/views";
 import { DRIFTED, STORED_SYNC_STATUSES } from "@/lib/api/vocabulary";
@@ -18,6 +19,7 @@ function hrefWith(base: string, q: ResourceQuery, patch: Partial<ResourceQuery>)
   const sp = new URLSearchParams();
   if (m.q) sp.set("q", m.q);
   if (m.status) sp.set("status", m.status);
+  if (m.health) sp.set("health", m.health);
   if (m.sort !== "name") sp.set("sort", m.sort);
   if (m.dir !== "asc") sp.set("dir", m.dir);
   if (m.after) sp.set("after", m.after);
@@ -87,6 +89,7 @@ export function ResourcesTable({
               ))}
             </select>
           </label>
+          <HealthFilter value={query.health ?? ""} />
           {query.sort !== "name" ? <input type="hidden" name="sort" value={query.sort} /> : null}
           {query.dir !== "asc" ? <input type="hidden" name="dir" value={query.dir} /> : null}
           <button type="submit" className={buttonClass("secondary")}>
@@ -103,6 +106,7 @@ export function ResourcesTable({
               </th>
               <SortHeader label="Name" col="name" base={base} q={query} />
               <SortHeader label="Sync status" col="status" base={base} q={query} />
+              <SortHeader label="Health" col="health" base={base} q={query} />
               <SortHeader label="Last sync" col="synced" base={base} q={query} />
               <th scope="col" className="px-3 py-2 font-medium">
                 Commit
@@ -116,8 +120,8 @@ export function ResourcesTable({
           <tbody>
             {rows.length === 0 ? (
               <tr>
-                <td colSpan={7} className="px-3 py-8 text-center text-slate-500">
-                  {query.q || query.status ? "No resources match this filter." : "No resources yet. Run a sync to create them from Git."}
+                <td colSpan={8} className="px-3 py-8 text-center text-slate-500">
+                  {query.q || query.status || query.health ? "No resources match this filter." : "No resources yet. Run a sync to create them from Git."}
                 </td>
               </tr>
             ) : (
@@ -128,6 +132,7 @@ export function ResourcesTable({
                   data-name={r.name}
                   data-status={r.syncStatus}
                   data-drifted={r.drifted}
+                  data-health={r.health ?? ""}
                   className="border-t border-slate-100 align-top dark:border-slate-800"
                 >
                   <td className="px-3 py-2 text-slate-600 dark:text-slate-400">{r.namespace || <span className="text-slate-400">(cluster)</span>}</td>
@@ -141,6 +146,9 @@ export function ResourcesTable({
                       <StatusBadge status={r.syncStatus} />
                       {r.drifted ? <DriftBadge /> : null}
                     </span>
+                  </td>
+                  <td className="px-3 py-2">
+                    <HealthBadge health={r.health} message={r.healthMessage} />
                   </td>
                   <td className="px-3 py-2">
                     <RelativeTime iso={r.lastSyncTime} />

@@ -6,6 +6,7 @@ import { useMemo, useState } from "react";
 import type { DefinitionSummary } from "@/lib/api/views";
 import { StatusCounts } from "@/components/overview/status-counts";
 import { LastRun } from "@/components/overview/last-run";
+import { DefinitionHealthBadge, OverviewHealthFilter, matchesHealth } from "@/components/overview/health-badge";
 import { RunProgress } from "@/components/runs/run-progress";
 import { Badge, StatusBadge } from "@/components/ui/status-badge";
 import { CopySha } from "@/components/ui/copy-sha";
@@ -18,9 +19,13 @@ export function DefinitionsOverview({ definitions, isAdmin }: { definitions: Def
   const router = useRouter();
   const [filter, setFilter] = useState<(typeof filters)[number]>("all");
   const [search, setSearch] = useState("");
+  const [health, setHealth] = useState("");
   const shown = useMemo(
-    () => definitions.filter((d) => (filter === "all" || d.status === filter) && d.name.toLowerCase().includes(search.trim().toLowerCase())),
-    [definitions, filter, search],
+    () =>
+      definitions.filter(
+        (d) => (filter === "all" || d.status === filter) && matchesHealth(d, health) && d.name.toLowerCase().includes(search.trim().toLowerCase()),
+      ),
+    [definitions, filter, search, health],
   );
 
   if (definitions.length === 0) {
@@ -76,6 +81,7 @@ export function DefinitionsOverview({ definitions, isAdmin }: { definitions: Def
             </button>
           ))}
         </div>
+        <OverviewHealthFilter value={health} onChange={setHealth} />
         <label className="ml-auto text-sm">
           <span className="sr-only">Search definitions by name</span>
           <input
@@ -102,6 +108,7 @@ export function DefinitionsOverview({ definitions, isAdmin }: { definitions: Def
                 {d.name}
               </Link>
               <StatusBadge status={d.status} />
+              <DefinitionHealthBadge d={d} />
               <Badge tone={d.automated ? "blue" : "gray"} icon={d.automated ? "⟳" : "▷"}>
                 {d.automated ? "automated" : "manual"}
               </Badge>

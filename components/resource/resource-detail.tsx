@@ -1,6 +1,7 @@
 /** One resource: gitSync status, drift explanation, live vs Git manifests and their diff, runs that touched it. */
 import Link from "next/link";
 import { YamlDiffPanel } from "@/components/resource/yaml-diff-panel";
+import { HealthPanel } from "@/components/resource/health-panel";
 import { Alert } from "@/components/ui/alert";
 import { CopySha } from "@/components/ui/copy-sha";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -96,6 +97,7 @@ export function ResourceDetail(p: ResourceDetailData) {
           <span data-testid="drift-explanation">{driftExplanation(l, p.git)}</span>
         </Alert>
       </header>
+      <HealthPanel panel={p.healthPanel} />
       {p.gitError ? <Alert title="Git could not be read">{p.gitError}</Alert> : null}
       {p.git?.error ? <Alert title="Invalid in Git">{p.git.error}</Alert> : null}
       <YamlDiffPanel live={l?.yaml ?? ""} git={p.git?.yaml ?? ""} commit={p.git?.commit ?? null} />

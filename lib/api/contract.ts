@@ -4,6 +4,7 @@
  * Types, and the run-phase tests from the engine's vocabulary.
  */
 import type { ChangeAction, DefinitionSpec, FieldChange, FileProblem, ResourceDoc, RunPhase } from "@/lib/engine/types";
+import type { HealthStatus } from "@/lib/engine/vocabulary";
 import { FINAL_RUN_PHASES, isActiveRunPhase, type StoredSyncStatus } from "@/lib/engine/vocabulary";
 
 export interface Page<T> {
@@ -41,7 +42,25 @@ export interface ResourceView extends ResourceDoc {
     sourceLine: number | null;
     /** JSON pointers into spec of values decrypted from SOPS in Git (shown as their masks; cleartext only with ?reveal=true for executor tokens) */
     sopsPaths?: string[];
+    /** issue 14: what the definition's health rules say; null when it has none (not assessed) */
+    health: ResourceHealthView | null;
+    /** the rest of status is what the executor wrote (PUT/PATCH …/status) */
+    [executorField: string]: unknown;
   };
+}
+
+/** `status.health` of a resource (issue 14). */
+export interface ResourceHealthView {
+  status: HealthStatus;
+  message: string;
+  lastTransitionTime: string | null;
+}
+
+export interface HealthTransitionView {
+  from: HealthStatus | null;
+  to: HealthStatus;
+  message: string;
+  at: string;
 }
 
 export interface RunProgressView {

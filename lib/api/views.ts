@@ -44,6 +44,8 @@ export interface DefinitionSummary {
   total: number;
   lastRun: RunView | null;
   activeRun: RunView | null;
+  /** issue 14: the worst health of its resources and the counts; health null: no rules (not assessed) */
+  health?: { status: string | null; counts: Record<string, number> };
 }
 
 /** the status columns the overview shows, in order */
@@ -54,7 +56,9 @@ export interface ResourceQuery {
   q: string;
   /** a stored status, "drifted" or "" for all */
   status: string;
-  sort: "name" | "status" | "synced" | "source";
+  /** issue 14: a health value, "None" (not assessed) or "" for all */
+  health?: string;
+  sort: "name" | "status" | "health" | "synced" | "source";
   dir: "asc" | "desc";
   after: string | null;
 }
@@ -69,6 +73,9 @@ export interface ResourceListRow {
   syncError: string | null;
   sourcePath: string | null;
   sourceLine: number | null;
+  /** issue 14: null when the definition has no health rules */
+  health: string | null;
+  healthMessage: string | null;
 }
 
 export interface ResourceListPage {
@@ -137,7 +144,22 @@ export interface DiffReviewData extends PlanHeader {
 }
 
 /** The resource page: the stored side, the Git side and the runs that touched it. */
+/** Issue 14: the resource page's status and health panel. */
+export interface ResourceHealthPanel {
+  /** null: the definition has no health rules (not assessed) */
+  health: string | null;
+  message: string | null;
+  lastTransitionTime: string | null;
+  /** what the executor wrote, as YAML ("" when nothing yet) */
+  statusYaml: string;
+  observedGeneration: number | null;
+  statusUpdatedAt: string | null;
+  transitions: { from: string | null; to: string; message: string; at: string }[];
+}
+
 export interface ResourceDetailData {
+  /** issue 14: status and health (absent while the resource is only in Git) */
+  healthPanel?: ResourceHealthPanel | null;
   definition: string;
   kind: string;
   namespace: string;

@@ -3,6 +3,7 @@
  * it receives file contents and stored state as plain data and returns plans as data.
  * No next, react, prisma, isomorphic-git or node:fs imports anywhere under lib/engine.
  */
+import type { HealthRules } from "./health";
 import type { ChangeAction, ResourceSyncStatus } from "./vocabulary";
 
 export type Scope = "Namespaced" | "Cluster";
@@ -53,6 +54,8 @@ export interface DefinitionSpec {
   production?: boolean;
   /** JSON pointers into spec whose values are masked in diffs, runs, API answers and logs */
   secretPaths?: string[];
+  /** CEL health rules (issue 14, lib/engine/health.ts) */
+  health?: HealthRules;
 }
 
 export interface Definition {

@@ -52,3 +52,7 @@ export function isFinalRunPhase(phase: string): boolean {
 export function isStoredSyncStatus(v: unknown): v is StoredSyncStatus {
   return typeof v === "string" && (STORED_SYNC_STATUSES as readonly string[]).includes(v);
 }
+
+/** Issue 14: what a definition's health rules say about a resource (lib/engine/health.ts). */
+export const HEALTH_STATUSES = ["Healthy", "Progressing", "Degraded", "Unknown", "Missing", "Suspended"] as const;
+export type HealthStatus = (typeof HEALTH_STATUSES)[number];

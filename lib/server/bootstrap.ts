@@ -10,12 +10,13 @@ import { getEnv } from "@/lib/env";
 import { getDb, getDbKind } from "@/lib/server/db";
 import { ensureAdminUser } from "@/lib/server/services/users";
 import { seedDemoIfEmpty } from "@/lib/server/services/demo";
+import { startDemoExecutor } from "@/lib/server/services/demo-executor";
 import { findUserByUsername } from "@/lib/server/data/users";
 import { logger } from "@/lib/server/logger";
 import { interruptRuns } from "@/lib/server/data/runs";
 import { installRunHooks, startScheduler } from "@/lib/server/scheduler/scheduler";
 import { subscribeMetrics } from "@/lib/server/metrics/subscribe";
-import { subscribeNotifications } from "@/lib/server/notifications/notify";
+import { subscribeHealthNotifications, subscribeNotifications } from "@/lib/server/notifications/notify";
 import { subscribeMemoryRelease } from "@/lib/server/memory";
 import { processSingleton } from "@/lib/server/runtime/singletons";
 import { startLiveEvents } from "@/lib/server/live/hub";
@@ -45,9 +46,11 @@ async function run(): Promise<void> {
         logger.error({ err: (err as Error).message }, "demo seeding failed");
       }
     }
+    startDemoExecutor();
   }
   subscribeMetrics();
   subscribeNotifications();
+  subscribeHealthNotifications();
   subscribeMemoryRelease();
   installRunHooks();
   await startLiveEvents();

@@ -21,6 +21,7 @@ export function rowToDefinition(row: DefinitionRow): Definition {
   if (row.handler) spec.handler = row.handler as Definition["spec"]["handler"];
   if (row.schema) spec.schema = row.schema as Record<string, unknown>;
   if (row.gitops) spec.gitops = row.gitops as unknown as GitOpsSpec;
+  if (row.health) spec.health = row.health as unknown as NonNullable<Definition["spec"]["health"]>;
   return { metadata: { name: row.name }, spec };
 }
 
@@ -39,6 +40,7 @@ function definitionColumns(def: Definition) {
     syncPolicy: s.syncPolicy as unknown as Prisma.InputJsonValue,
     production: s.production ?? false,
     secretPaths: (s.secretPaths ?? []) as Prisma.InputJsonValue,
+    health: (s.health ?? undefined) as Prisma.InputJsonValue | undefined,
   };
 }
 
@@ -59,6 +61,7 @@ export async function updateDefinition(name: string, def: Definition): Promise<D
       schema: cols.schema ?? P.DbNull,
       handler: cols.handler ?? P.DbNull,
       gitops: cols.gitops ?? P.DbNull,
+      health: cols.health ?? P.DbNull,
       generation: { increment: 1 },
     },
   });

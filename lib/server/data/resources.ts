@@ -49,6 +49,8 @@ export interface ResourceFilter {
   ids?: string[];
   syncStatus?: string[];
   drifted?: boolean;
+  /** issue 14: stored health values; "None" stands for "not assessed" (no rules) */
+  health?: string[];
 }
 
 function labelWhere(f: LabelRequirement): Prisma.ResourceWhereInput {
@@ -79,6 +81,10 @@ export function resourceWhere(f: ResourceFilter, db?: Db): Prisma.ResourceWhereI
     // drift (lib/engine/status.ts isDrifted) as a query: the live content hash moved away from the one the last sync applied
     const moved: Prisma.ResourceWhereInput = { appliedSpecHash: { not: null }, NOT: { appliedSpecHash: { equals: db.resource.fields.liveSpecHash } } };
     and.push(f.drifted ? moved : { NOT: moved });
+  }
+  if (f.health && f.health.length > 0) {
+    const values = f.health.filter((h) => h !== "None");
+    and.push({ OR: [...(values.length > 0 ? [{ health: { in: values } }] : []), ...(f.health.includes("None") ? [{ health: null }] : [])] });
   }
   if (f.kind) and.push({ kind: f.kind });
   if (f.definitionId) and.push({ definitionId: f.definitionId });

@@ -266,7 +266,15 @@ export function buildOpenApi(serverUrl?: string) {
       "/api/v1/resources": {
         get: {
           summary: "list resources",
-          parameters: ["kind", "namespace", "labelSelector", "cursor", "limit"].map((n) => ({ name: n, in: "query", schema: { type: "string" } })),
+          parameters: [
+            ...["kind", "namespace", "labelSelector", "cursor", "limit"].map((n) => ({ name: n, in: "query", schema: { type: "string" } })),
+            {
+              name: "health",
+              in: "query",
+              schema: { type: "string" },
+              description: "comma-separated: Healthy, Progressing, Degraded, Unknown, Missing, Suspended, or None (not assessed)",
+            },
+          ],
           responses: ok("a page of resources in the seed's shape, with status.gitSync"),
         },
         post: {
@@ -305,6 +313,7 @@ export function buildOpenApi(serverUrl?: string) {
         },
         delete: { summary: "delete a resource (operator)", responses: ok("deleted", "204") },
       },
+      ...healthPaths(),
       "/api/v1/tokens": {
         get: { summary: "your API tokens (admins: all)", responses: ok("tokens, never their values") },
         post: {
@@ -392,6 +401,53 @@ export function buildOpenApi(serverUrl?: string) {
         delete: { summary: "sign a user out everywhere (admin; audited); API tokens are revoked separately", responses: ok("sessions ended") },
       },
       "/api/v1/audit": { get: { summary: "audit log (admin)", responses: ok("events, newest first") } },
+    },
+  };
+}
+
+/** Issue 14: the status subresource and the health history. */
+function healthPaths() {
+  const parameters = ["kind", "namespace", "name"].map((n) => ({ name: n, in: "path", required: true, schema: { type: "string" } }));
+  const statusBody = {
+    required: true,
+    content: {
+      "application/json": {
+        schema: {
+          type: "object",
+          required: ["status"],
+          additionalProperties: false,
+          properties: {
+            status: {
+              type: "object",
+              description: "anything the executor reports (status.observedGeneration: an integer); gitSync, health and the other server keys are reserved",
+            },
+          },
+        },
+      },
+    },
+  };
+  const responses = {
+    "200": { description: "the resource with its status and recomputed status.health" },
+    "400": { description: "a reserved field (named) or a body that is not {status: {...}}" },
+    "403": { description: "not an executor token or an operator" },
+    "413": { description: "body over 64 KiB" },
+  };
+  return {
+    "/api/v1/resources/{kind}/{namespace}/{name}/status": {
+      parameters,
+      put: {
+        summary: "replace the status (executor tokens and operators); never changes spec, never drift, never starts a sync",
+        requestBody: statusBody,
+        responses,
+      },
+      patch: { summary: "merge into the status (JSON merge patch, RFC 7396; null removes a key)", requestBody: statusBody, responses },
+    },
+    "/api/v1/resources/{kind}/{namespace}/{name}/health": {
+      parameters,
+      get: {
+        summary: "the resource's health transitions, newest first (the last 50)",
+        responses: { "200": { description: "{items: [{from, to, message, at}]}" } },
+      },
     },
   };
 }

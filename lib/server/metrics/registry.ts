@@ -4,6 +4,7 @@
  * counters must be the same objects everywhere. Counters and histograms move with the
  * runtime's events (subscribe.ts); gauges about the store are read at scrape time.
  */
+import { countHealthByDefinition } from "@/lib/server/data/resource-health";
 import "server-only";
 import client from "prom-client";
 import { PROCESS_ID } from "@/lib/server/runtime/process-id";
@@ -95,6 +96,16 @@ function create(): SynclineMetrics {
         if (!name) continue;
         for (const [status, n] of Object.entries(byStatus)) this.set({ definition: name, status }, n);
       }
+    },
+  });
+  new client.Gauge({
+    name: "syncline_resources_health",
+    help: "Resources by definition and health (issue 14); definitions without health rules are not counted",
+    labelNames: ["definition", "health"],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const r of await countHealthByDefinition()) if (r.health) this.set({ definition: r.definition, health: r.health }, r.n);
     },
   });
   new client.Gauge({

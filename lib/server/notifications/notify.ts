@@ -11,8 +11,8 @@ import { logger } from "@/lib/server/logger";
 import { subscribeOnce } from "@/lib/server/runtime/events";
 import { processSingleton } from "@/lib/server/runtime/singletons";
 
-export type NotificationEvent = "run.failed" | "drift.detected" | "sync.succeeded";
-export const notificationEvents: NotificationEvent[] = ["run.failed", "drift.detected", "sync.succeeded"];
+export type NotificationEvent = "run.failed" | "drift.detected" | "sync.succeeded" | "health.degraded" | "health.recovered";
+export const notificationEvents: NotificationEvent[] = ["run.failed", "drift.detected", "sync.succeeded", "health.degraded", "health.recovered"];
 
 export interface NotificationPayload {
   event: NotificationEvent;
@@ -25,6 +25,10 @@ export interface NotificationPayload {
   commit?: string | null;
   error?: string | null;
   drifted?: number;
+  /** health.*: the resource ("App prod/web"), its health before and now, and the rule's message */
+  resource?: string;
+  from?: string | null;
+  to?: string;
 }
 
 const kick = processSingleton("notify-kick", () => ({ fn: undefined as (() => void) | undefined }));
@@ -63,6 +67,17 @@ export function subscribeNotifications(): void {
   });
 }
 
+/** A resource turning Degraded, and one leaving Degraded for Healthy, are announced (issue 14). */
+export function subscribeHealthNotifications(): void {
+  subscribeOnce("notifications:health", "health-changed", async ({ definition, resource, from, to, message }) => {
+    if (to === "Degraded" && from !== "Degraded") {
+      await notify({ event: "health.degraded", definition, resource, from, to, error: message, summary: `${resource} is Degraded: ${message}` });
+    } else if (from === "Degraded" && to === "Healthy") {
+      await notify({ event: "health.recovered", definition, resource, from, to, summary: `${resource} recovered (Healthy)` });
+    }
+  });
+}
+
 export async function notify(p: Omit<NotificationPayload, "at">): Promise<number> {
   try {
     const channels = await findChannelsFor(p.definition, p.event);
@@ -81,7 +96,7 @@ export async function notify(p: Omit<NotificationPayload, "at">): Promise<number
 /** The body for a channel kind: our JSON as is, or a Slack-compatible {text}. */
 export function formatPayload(kind: string, p: NotificationPayload): unknown {
   if (kind !== "slack") return p;
-  const icon = p.event === "run.failed" ? ":x:" : p.event === "drift.detected" ? ":warning:" : ":white_check_mark:";
+  const icon = p.event === "run.failed" || p.event === "health.degraded" ? ":x:" : p.event === "drift.detected" ? ":warning:" : ":white_check_mark:";
   const lines = [`${icon} *${p.definition}*: ${p.summary}`];
   if (p.commit) lines.push(`commit \`${p.commit.slice(0, 12)}\``);
   if (p.error) lines.push(`> ${p.error.slice(0, 500)}`);

@@ -22,6 +22,8 @@ export interface RuntimeEvents {
   "run-planned": { runId: string; parsedFiles: number };
   /** a refresh ended: cheap (nothing changed), full (re-planned), new-commit or error */
   "refresh-finished": { definition: string; result: "cheap" | "full" | "new-commit" | "error" };
+  /** a resource's health changed (issue 14): notifications announce Degraded and recoveries */
+  "health-changed": { definition: string; resource: string; from: string | null; to: string; message: string };
   /** a remote Git operation ended (errorCode set when it failed) */
   "git-operation": { operation: string; seconds: number; errorCode?: string };
 }

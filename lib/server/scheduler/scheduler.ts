@@ -28,6 +28,7 @@ import { schedulerConfig, type SchedulerConfig } from "@/lib/server/scheduler/co
 import { reconcile, type ReconcileReason, type ReconcileResult } from "@/lib/server/scheduler/reconcile";
 import { headMaxAgeMs, isDue } from "@/lib/server/scheduler/timing";
 import { refreshUnchangedInBulk } from "@/lib/server/services/refresh-bulk";
+import { sweepHealthTimers } from "@/lib/server/scheduler/health-timers";
 
 const MAX_CONCURRENT = 8;
 const HOUSEKEEPING_EVERY_MS = 60_000;
@@ -176,6 +177,7 @@ async function tick(s: SchedulerState): Promise<void> {
       void work(s, row.id, reason);
     }
     void deliverNotifications(s);
+    void sweepHealthTimers(s.cfg.leaseTtlMs);
   } catch (err) {
     logger.error({ err: (err as Error).message }, "scheduler tick failed");
   } finally {

@@ -1,4 +1,5 @@
 /** Definitions: validate the seed's JSON, store it, answer it with defaults and status. */
+import { definitionHealthChanged } from "@/lib/server/services/resource-health";
 import "server-only";
 import type { DefinitionView } from "@/lib/api/contract";
 import { parseDefinitionInput } from "@/lib/engine/definition-input";
@@ -73,6 +74,7 @@ export async function addDefinition(input: unknown, who: Principal): Promise<Def
   await checkDecryption(def);
   try {
     const row = await createDefinition(def);
+    if (def.spec.health) await definitionHealthChanged(row.id);
     await audit(who, "definition.create", def.metadata.name);
     return toDefinitionView(row);
   } catch (err) {
@@ -91,6 +93,7 @@ export async function replaceDefinition(name: string, input: unknown, who: Princ
   if (!(await findDefinition(name))) throw notFound(`definition ${name}`);
   await checkDecryption(def);
   const row = await updateDefinition(name, def);
+  await definitionHealthChanged(row.id);
   await audit(who, "definition.update", name);
   return toDefinitionView(row);
 }

@@ -58,6 +58,14 @@ export async function seedDemoIfEmpty(dataDir: string, admin: Principal): Promis
     names: { kind: "Deployment", plural: "deployments", singular: "deployment" },
     scope: "Namespaced",
     handler: { executorType: "deployment-controller", functionName: "reconcile" },
+    // issue 14: judged from what the demo executor (services/demo-executor.ts) reports
+    health: {
+      inProgress: "self.status.?readyReplicas.orValue(0) < self.spec.replicas && !self.status.?failed.orValue(false)",
+      failed: "self.status.?failed.orValue(false)",
+      current: "self.status.?readyReplicas.orValue(0) == self.spec.replicas",
+      progressDeadlineSeconds: 120,
+      staleAfterSeconds: 60,
+    },
     schema: {
       type: "object",
       required: ["image", "replicas"],

@@ -13,6 +13,7 @@ import { isDrifted } from "@/lib/engine/status";
 import { hasOwnKeyDeep } from "@/lib/engine/collect";
 import { yieldToEventLoop } from "@/lib/engine/time-slice";
 import { parseLabelSelector } from "@/lib/engine/label-selector";
+import { HEALTH_STATUSES, isHealthStatus } from "@/lib/engine/health";
 import type { ResourceKey } from "@/lib/engine/types";
 import { findDefinitionById, findDefinitionByKind, rowToDefinition, type DefinitionRow } from "@/lib/server/data/definitions";
 import {
@@ -229,8 +230,16 @@ export async function listResources(q: {
   cursor?: string;
   limit?: number;
   definitionId?: string;
+  /** comma-separated health values (issue 14), e.g. "Degraded,Unknown" */
+  health?: string;
 }): Promise<{ items: ResourceView[]; nextCursor: string | null }> {
   const filter: ResourceFilter = { kind: q.kind, definitionId: q.definitionId };
+  if (q.health) {
+    const values = q.health.split(",").map((h) => h.trim());
+    const bad = values.find((h) => h !== "None" && !isHealthStatus(h));
+    if (bad !== undefined) throw new AppError("BAD_REQUEST", `health: ${JSON.stringify(bad)} is not one of ${HEALTH_STATUSES.join(", ")}, None`);
+    filter.health = values;
+  }
   if (q.namespace) filter.namespace = q.namespace === "_" ? "" : q.namespace;
   if (q.labelSelector) {
     const sel = parseLabelSelector(q.labelSelector);

@@ -8,6 +8,7 @@ import { getDefinitions, rowToDefinition, type DefinitionRow } from "@/lib/serve
 import { countByStatus, countDrifted, type StatusSummary } from "@/lib/server/data/sync-status";
 import { findActiveRun, getLastRuns } from "@/lib/server/data/runs";
 import { toRunView } from "@/lib/server/services/runs";
+import { definitionHealthSummary } from "@/lib/server/services/resource-health";
 import { redactUrl } from "@/lib/engine/redact";
 import { appliedOffBranchNotice, definitionStatusOf } from "@/lib/engine/status";
 import type { DefinitionSummary } from "@/lib/api/views";
@@ -15,11 +16,12 @@ import type { GitOpsSpec } from "@/lib/engine/types";
 
 export async function summarizeDefinitions(rows: DefinitionRow[]): Promise<DefinitionSummary[]> {
   const ids = rows.map((r) => r.id);
-  const [counts, lastRuns, drifted, active] = await Promise.all([
+  const [counts, lastRuns, drifted, active, health] = await Promise.all([
     countByStatus(ids),
     getLastRuns(ids),
     Promise.all(rows.map((r) => countDrifted(r.id))),
     Promise.all(rows.map((r) => findActiveRun(r.id))),
+    definitionHealthSummary(),
   ]);
   return rows.map((row, i) => {
     const def = rowToDefinition(row);
@@ -62,6 +64,7 @@ export async function summarizeDefinitions(rows: DefinitionRow[]): Promise<Defin
       total,
       lastRun: last ? toRunView(last, row.name) : null,
       activeRun: activeRun ? toRunView(activeRun, row.name) : null,
+      health: { status: health.get(row.name)?.health ?? null, counts: health.get(row.name)?.counts ?? {} },
     };
   });
 }

@@ -12,6 +12,7 @@ import { AppError } from "@/lib/server/errors";
 import { computeDiff, type DiffChange } from "@/lib/server/services/sync";
 import { liveResourceYaml } from "@/lib/server/views/resource-document";
 import type { ResourceDetailData } from "@/lib/api/views";
+import { resourceHealthPanel } from "@/lib/server/views/resource-health-panel";
 
 /** The stored spec holds each SOPS-managed value's mask at its path: path → mask, for the lock marks. */
 function sopsFields(spec: unknown, paths: unknown): { path: string; fingerprint: string }[] {
@@ -46,6 +47,7 @@ export async function resourceDetailView(definition: string, namespace: string, 
   }
   if (!live && !change) return null;
   return {
+    healthPanel: await resourceHealthPanel(live),
     definition,
     kind: key.kind,
     namespace: key.namespace,

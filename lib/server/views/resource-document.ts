@@ -7,6 +7,7 @@ import "server-only";
 import { toCanonicalYaml } from "@/lib/engine/canonical";
 import { liveDocView } from "@/lib/engine/doc-view";
 import { isDrifted } from "@/lib/engine/status";
+import { isHealthStatus } from "@/lib/engine/health";
 import type { StoredSyncStatus } from "@/lib/engine/vocabulary";
 import type { ResourceView } from "@/lib/api/contract";
 import type { ResourceRow } from "@/lib/server/data/resources";
@@ -38,6 +39,8 @@ export function toResourceView(r: ResourceRow, definition: string, secretPaths: 
     },
     spec: maskSpec(r.spec, definition, { kind: r.kind, namespace: r.namespace, name: r.name }, secretPaths),
     status: {
+      // what the executor wrote first: the server's own keys below are reserved and win
+      ...(r.status && typeof r.status === "object" && !Array.isArray(r.status) ? (r.status as Record<string, unknown>) : {}),
       gitSync: {
         lastSyncTime: r.lastSyncTime ? r.lastSyncTime.toISOString() : null,
         lastCommitSHA: r.lastCommitSHA,
@@ -51,6 +54,9 @@ export function toResourceView(r: ResourceRow, definition: string, secretPaths: 
       sourceLine: r.sourceLine,
       // SOPS-managed fields: their spec values are masks; the cleartext is sealed in the store
       ...(Array.isArray(r.sopsPaths) && r.sopsPaths.length > 0 ? { sopsPaths: r.sopsPaths as string[] } : {}),
+      health: isHealthStatus(r.health)
+        ? { status: r.health, message: r.healthMessage ?? "", lastTransitionTime: r.healthTransitionTime ? r.healthTransitionTime.toISOString() : null }
+        : null,
     },
   };
 }

@@ -17,6 +17,8 @@ function orderFor(q: ResourceQuery): OrderBy {
   switch (q.sort) {
     case "status":
       return [{ syncStatus: d }, { namespace: "asc" }, { name: "asc" }, { id: "asc" }];
+    case "health":
+      return [{ health: { sort: d, nulls: "last" } }, { namespace: "asc" }, { name: "asc" }, { id: "asc" }];
     case "synced":
       // rows following the definition show its last sync, the latest of all (data/resources.ts);
       // never-synced rows count as the oldest
@@ -43,7 +45,8 @@ export function parseResourceQuery(sp: Record<string, string | string[] | undefi
   return {
     q: one("q").trim().slice(0, 253),
     status: one("status"),
-    sort: sort === "status" || sort === "synced" || sort === "source" ? sort : "name",
+    health: one("health"),
+    sort: sort === "status" || sort === "health" || sort === "synced" || sort === "source" ? sort : "name",
     dir: one("dir") === "desc" ? "desc" : "asc",
     after: one("after") || null,
   };
@@ -60,6 +63,8 @@ function toListRow(r: ResourceRow): ResourceListRow {
     syncError: r.syncError,
     sourcePath: r.sourcePath,
     sourceLine: r.sourceLine,
+    health: r.health,
+    healthMessage: r.healthMessage,
   };
 }
 
@@ -67,6 +72,7 @@ export async function loadResourcePage(definitionId: string, q: ResourceQuery): 
   const filter: ResourceFilter = { definitionId, ...(q.q ? { nameContains: q.q } : {}) };
   if (q.status === DRIFTED) filter.drifted = true;
   else if (q.status) filter.syncStatus = [q.status];
+  if (q.health) filter.health = [q.health];
   const [page, total] = await Promise.all([
     getResourcesPage({ filter, limit: PAGE_SIZE, cursor: q.after ?? undefined, orderBy: orderFor(q) }),
     countResources(filter),

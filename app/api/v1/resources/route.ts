@@ -9,6 +9,7 @@ export const GET = route({ role: "viewer" }, async ({ url }) => {
     kind: q.get("kind") ?? undefined,
     namespace: q.get("namespace") ?? undefined,
     labelSelector: q.get("labelSelector") ?? undefined,
+    health: q.get("health") ?? undefined,
     cursor: q.get("cursor") ?? undefined,
     limit: queryInt(url, "limit", { default: 100, min: 1, max: 1000 }),
   });
