@@ -13,6 +13,7 @@ import { checkRepoUrl } from "./repo-url";
 import { checkDnsLabel, checkDnsSubdomain } from "./names";
 import { compileSpecValidator } from "./validate";
 import { checkGlob, MAX_GLOBS } from "./source-filter";
+import { approvalSpecSchema, syncWindowsSchema } from "./sync-windows";
 
 const dnsSubdomain = (what: string) =>
   z.string().superRefine((v, ctx) => {
@@ -149,6 +150,8 @@ export const definitionInputSchema = z.object({
     syncPolicy: syncPolicyInputSchema.prefault({}),
     production: z.boolean().default(false),
     secretPaths: z.array(secretPointer).max(100).default([]),
+    syncWindows: syncWindowsSchema.optional(),
+    approval: approvalSpecSchema.optional(),
   }),
 });
 

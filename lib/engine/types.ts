@@ -3,6 +3,7 @@
  * it receives file contents and stored state as plain data and returns plans as data.
  * No next, react, prisma, isomorphic-git or node:fs imports anywhere under lib/engine.
  */
+import type { ApprovalSpec, SyncWindow } from "./sync-windows";
 import type { ChangeAction, ResourceSyncStatus } from "./vocabulary";
 
 export type Scope = "Namespaced" | "Cluster";
@@ -53,6 +54,10 @@ export interface DefinitionSpec {
   production?: boolean;
   /** JSON pointers into spec whose values are masked in diffs, runs, API answers and logs */
   secretPaths?: string[];
+  /** when syncs may run (issue 15, engine/sync-windows.ts) */
+  syncWindows?: SyncWindow[];
+  /** four-eyes: a sync becomes an approval request needing `required` approvals (issue 15) */
+  approval?: ApprovalSpec;
 }
 
 export interface Definition {
