@@ -50,8 +50,9 @@ export function ActionBar(p: ActionBarProps) {
         return;
       }
       setConfirm(null);
-      if (opts.dryRun) router.push(`/runs/${r.data.runId}`);
-      else tracker.started(r.data.runId);
+      if (r.data.approvalRequestId) router.push(`/approvals/${r.data.approvalRequestId}`);
+      else if (r.data.runId && opts.dryRun) router.push(`/runs/${r.data.runId}`);
+      else if (r.data.runId) tracker.started(r.data.runId);
     });
 
   const openSyncConfirm = () => {

@@ -11,8 +11,15 @@ import { logger } from "@/lib/server/logger";
 import { subscribeOnce } from "@/lib/server/runtime/events";
 import { processSingleton } from "@/lib/server/runtime/singletons";
 
-export type NotificationEvent = "run.failed" | "drift.detected" | "sync.succeeded";
-export const notificationEvents: NotificationEvent[] = ["run.failed", "drift.detected", "sync.succeeded"];
+export type NotificationEvent = "run.failed" | "drift.detected" | "sync.succeeded" | "approval.requested" | "approval.approved" | "approval.rejected";
+export const notificationEvents: NotificationEvent[] = [
+  "run.failed",
+  "drift.detected",
+  "sync.succeeded",
+  "approval.requested",
+  "approval.approved",
+  "approval.rejected",
+];
 
 export interface NotificationPayload {
   event: NotificationEvent;
@@ -25,6 +32,9 @@ export interface NotificationPayload {
   commit?: string | null;
   error?: string | null;
   drifted?: number;
+  /** approval events (issue 15) */
+  requestId?: string;
+  by?: string;
 }
 
 const kick = processSingleton("notify-kick", () => ({ fn: undefined as (() => void) | undefined }));
@@ -36,6 +46,7 @@ export function setDeliveryKick(fn: (() => void) | undefined): void {
 
 /** A failed run, and a successful sync of a production definition, are announced (dry-runs never). */
 export function subscribeNotifications(): void {
+  subscribeApprovalNotifications();
   subscribeOnce("notifications:runs", "run-finished", async ({ run, definition }) => {
     if (run.dryRun) return;
     if (run.phase === "Failed") {
@@ -60,6 +71,13 @@ export function subscribeNotifications(): void {
         summary: `production sync succeeded (${run.trigger})`,
       });
     }
+  });
+}
+
+/** Approval requests (issue 15): requested, each approval, a rejection. */
+export function subscribeApprovalNotifications(): void {
+  subscribeOnce("notifications:approvals", "approval", async (e) => {
+    await notify({ event: e.event, definition: e.definition, requestId: e.requestId, by: e.by, commit: e.commit, summary: e.summary });
   });
 }
 

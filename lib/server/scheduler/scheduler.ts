@@ -28,6 +28,7 @@ import { logger } from "@/lib/server/logger";
 import { schedulerConfig, type SchedulerConfig } from "@/lib/server/scheduler/config";
 import { reconcile, type ReconcileReason, type ReconcileResult } from "@/lib/server/scheduler/reconcile";
 import { isDue } from "@/lib/server/scheduler/timing";
+import { applyWaitingApprovals } from "@/lib/server/services/approvals";
 
 const MAX_CONCURRENT = 8;
 const HOUSEKEEPING_EVERY_MS = 60_000;
@@ -44,6 +45,8 @@ interface SchedulerState {
   again: boolean;
   lastHousekeeping: number;
   delivering: boolean;
+  /** issue 15: definition id → when the sync window that held its automated sync back opens */
+  windowWait?: Map<string, number>;
 }
 
 const STATE = "scheduler";
@@ -148,13 +151,14 @@ async function tick(s: SchedulerState): Promise<void> {
     for (const row of rows) {
       if (s.running.size >= MAX_CONCURRENT) break;
       if (s.running.has(row.id)) continue;
-      const requested = s.pending.get(row.id);
+      const requested = s.pending.get(row.id) ?? windowOpened(s, row.id, now);
       const due = requested ?? (isDue(dueInput(row), now, s.cfg) ? (row.autoRetryAt && row.autoRetryAt.getTime() <= now ? "retry" : "interval") : null);
       if (!due) continue;
       s.pending.delete(row.id);
       void work(s, row.id, due);
     }
     void deliverNotifications(s);
+    void applyWaitingApprovals().catch((err) => logger.warn({ err: (err as Error).message }, "approved requests pass failed"));
   } catch (err) {
     logger.error({ err: (err as Error).message }, "scheduler tick failed");
   } finally {
@@ -194,6 +198,7 @@ async function work(s: SchedulerState, id: string, reason: ReconcileReason): Pro
     if (!row || !row.gitops) return null;
     if ((reason === "interval" || reason === "retry") && !isDue(dueInput(row), Date.now(), s.cfg)) return null;
     const result = await reconcile(row, reason, s.cfg);
+    noteWindowWait(s, id, result);
     if ("runId" in result.sync) logger.info({ definition: row.name, reason, ...result.sync }, "auto-sync finished");
     return result;
   } catch (err) {
@@ -206,6 +211,24 @@ async function work(s: SchedulerState, id: string, reason: ReconcileReason): Pro
     // a request that came in while we worked gets its turn now; one that waits for another replica's lease waits for the next tick
     if (held && s.pending.has(id)) kick(s);
   }
+}
+
+/**
+ * Sync windows (issue 15), kept apart from the rest of the loop: an automated sync a window held
+ * back is due again on the first tick after the window opens (reason "window").
+ */
+function noteWindowWait(s: SchedulerState, id: string, result: ReconcileResult): void {
+  const at = "windowOpensAt" in result.sync && result.sync.windowOpensAt ? Date.parse(result.sync.windowOpensAt) : null;
+  s.windowWait ??= new Map();
+  if (at) s.windowWait.set(id, at);
+  else s.windowWait.delete(id);
+}
+
+function windowOpened(s: SchedulerState, id: string, now: number): ReconcileReason | undefined {
+  const at = s.windowWait?.get(id);
+  if (at === undefined || now < at) return undefined;
+  s.windowWait!.delete(id);
+  return "window";
 }
 
 /** Runs whose owner stopped (heartbeat stale, or its process lease expired) end Interrupted; their definitions are picked up here. */
