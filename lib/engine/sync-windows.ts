@@ -7,8 +7,8 @@
  *   - an open deny window wins over allow;
  *   - `manualSync: true` lets a person's sync through (a deny, or outside the allow windows);
  *     an automated sync never passes it.
- * `evaluateGate` answers open/closed, why, and until when (the next opening when closed, the
- * next closing when open and a closing is known).
+ * `evaluateGate` answers open/closed, why, and until when (the next opening when closed, within a
+ * year; the next closing when open, within a month).
  */
 import { Cron } from "croner";
 import { z } from "zod";
@@ -185,7 +185,8 @@ function evaluateAt(windows: SyncWindow[], at: Date, manual: boolean): Instant {
 export function evaluateGate(windows: SyncWindow[], now: Date, opts: { manual: boolean }): Gate {
   if (windows.length === 0) return { open: true, reason: null, until: null };
   const first = evaluateAt(windows, now, opts.manual);
-  const horizon = now.getTime() + 366 * 24 * 3600_000;
+  // the next opening is looked for within a year, the next closing within a month
+  const horizon = now.getTime() + (first.open ? 31 : 366) * 24 * 3600_000;
   let at = first.changesAt;
   for (let i = 0; i < 2000 && at !== null && at <= horizon; i++) {
     const next = evaluateAt(windows, new Date(at), opts.manual);
