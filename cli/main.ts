@@ -17,6 +17,7 @@ import { resumeCommand, rollbackCommand } from "./commands/rollback";
 import { syncCommand } from "./commands/sync";
 import { secretCommand } from "./commands/secret";
 import { knownHostCommand } from "./commands/known-host";
+import { approvalCommand } from "./commands/approval";
 
 export function buildProgram(): Command {
   const program = new Command("syncline")
@@ -55,6 +56,7 @@ Examples:
   program.addCommand(runCommand());
   program.addCommand(secretCommand());
   program.addCommand(knownHostCommand());
+  program.addCommand(approvalCommand());
 
   // Let errors reach main() instead of commander calling process.exit mid-output.
   const override = (c: Command) => {

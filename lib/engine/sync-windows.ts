@@ -198,7 +198,12 @@ export function evaluateGate(windows: SyncWindow[], now: Date, opts: { manual: b
 
 /** picomatch-free glob for definition names: `*` matches any run of characters, `?` one. */
 export function nameMatches(glob: string, name: string): boolean {
-  const re = new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`);
+  const re = new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+  );
   return re.test(name);
 }
 

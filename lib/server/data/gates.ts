@@ -104,7 +104,13 @@ export async function countPendingRequests(): Promise<number> {
 }
 
 /** One person counts once: the (requestId, userId) unique index refuses a second vote (P2002). */
-export async function insertVote(v: { requestId: string; userId: string; username: string; decision: "approve" | "reject"; comment: string | null }): Promise<void> {
+export async function insertVote(v: {
+  requestId: string;
+  userId: string;
+  username: string;
+  decision: "approve" | "reject";
+  comment: string | null;
+}): Promise<void> {
   await (await getDb()).approvalVote.create({ data: v });
 }
 
@@ -119,7 +125,9 @@ export async function transitionRequest(
   to: string,
   data: { reason?: string | null; runId?: string | null; decided?: boolean } = {},
 ): Promise<boolean> {
-  const res = await (await getDb()).approvalRequest.updateMany({
+  const res = await (
+    await getDb()
+  ).approvalRequest.updateMany({
     where: { id, state: { in: from } },
     data: {
       state: to,
@@ -137,7 +145,10 @@ export async function expireRequests(now: Date): Promise<{ id: string; definitio
   const due = await db.approvalRequest.findMany({ where: { state: "Pending", expiresAt: { lte: now } }, select: { id: true, definitionName: true } });
   const done: { id: string; definitionName: string }[] = [];
   for (const d of due) {
-    const r = await db.approvalRequest.updateMany({ where: { id: d.id, state: "Pending" }, data: { state: "Expired", decidedAt: now, reason: "expired before it was approved" } });
+    const r = await db.approvalRequest.updateMany({
+      where: { id: d.id, state: "Pending" },
+      data: { state: "Expired", decidedAt: now, reason: "expired before it was approved" },
+    });
     if (r.count === 1) done.push(d);
   }
   return done;

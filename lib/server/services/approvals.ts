@@ -73,7 +73,8 @@ export function whatChanged(reviewed: Fingerprint, now: Fingerprint): string[] {
   if (reviewed.generation !== now.generation) out.push(`definition edited (generation ${reviewed.generation} → ${now.generation})`);
   const keys = new Set([...Object.keys(reviewed.changes), ...Object.keys(now.changes)]);
   const resources = [...keys].filter((k) => reviewed.changes[k] !== now.changes[k]).sort();
-  for (const k of resources.slice(0, 20)) out.push(`resource ${k} ${!(k in reviewed.changes) ? "now changes" : !(k in now.changes) ? "no longer changes" : "changed"}`);
+  for (const k of resources.slice(0, 20))
+    out.push(`resource ${k} ${!(k in reviewed.changes) ? "now changes" : !(k in now.changes) ? "no longer changes" : "changed"}`);
   if (resources.length > 20) out.push(`and ${resources.length - 20} more resources`);
   return out;
 }
