@@ -17,7 +17,14 @@ export interface RuntimeEvents {
   /** a refresh ended: cheap (nothing changed), full (re-planned), new-commit or error */
   "refresh-finished": { definition: string; result: "cheap" | "full" | "new-commit" | "error" };
   /** an approval request changed (issue 15): requested, approved (one vote), rejected */
-  approval: { event: "approval.requested" | "approval.approved" | "approval.rejected"; definition: string; requestId: string; by: string; summary: string; commit: string };
+  approval: {
+    event: "approval.requested" | "approval.approved" | "approval.rejected";
+    definition: string;
+    requestId: string;
+    by: string;
+    summary: string;
+    commit: string;
+  };
   /** a remote Git operation ended (errorCode set when it failed) */
   "git-operation": { operation: string; seconds: number; errorCode?: string };
 }
