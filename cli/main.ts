@@ -26,7 +26,11 @@ export const COMMANDS: LazyCommand[] = [
   { under: "resource", names: ["definition", "definitions", "def"], load: async () => (await import("./commands/definition")).definitionCommand() },
   { under: "resource", names: ["sync"], load: async () => (await import("./commands/sync")).syncCommand() },
   { under: "resource", names: ["diff"], load: async () => (await import("./commands/diff")).diffCommand() },
-  { under: "resource", names: ["ls", "list", "get", "apply", "delete", "rm"], load: async () => (await import("./commands/resources")).resourceCrudCommands() },
+  {
+    under: "resource",
+    names: ["ls", "list", "get", "apply", "delete", "rm", "wait"],
+    load: async () => (await import("./commands/resources")).resourceCrudCommands(),
+  },
   { under: "resource", names: ["history"], load: async () => (await import("./commands/history")).historyCommand() },
   { under: "resource", names: ["compare"], load: async () => (await import("./commands/compare")).compareCommand() },
   { under: "resource", names: ["rollback"], load: async () => (await import("./commands/rollback")).rollbackCommand() },
@@ -34,6 +38,7 @@ export const COMMANDS: LazyCommand[] = [
   { names: ["login"], load: async () => (await import("./commands/login")).loginCommand() },
   { names: ["run"], load: async () => (await import("./commands/history")).runCommand() },
   { names: ["secret", "secrets"], load: async () => (await import("./commands/secret")).secretCommand() },
+  { names: ["approval", "approvals"], load: async () => (await import("./commands/approval")).approvalCommand() },
   { names: ["known-host", "known-hosts"], load: async () => (await import("./commands/known-host")).knownHostCommand() },
 ];
 

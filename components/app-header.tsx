@@ -1,8 +1,9 @@
 import Link from "next/link";
 import { SignOutButton } from "@/components/sign-out-button";
 import { LiveIndicator } from "@/components/live-indicator";
+import { PendingApprovalsLink } from "@/components/gates/gate-badge";
 
-export function AppHeader({ username, role }: { username: string; role: string }) {
+export function AppHeader({ username, role, pendingApprovals = 0 }: { username: string; role: string; pendingApprovals?: number }) {
   return (
     <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
       <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
@@ -19,6 +20,7 @@ export function AppHeader({ username, role }: { username: string; role: string }
           <Link href="/tokens" className="hover:underline">
             API tokens
           </Link>
+          <PendingApprovalsLink count={pendingApprovals} />
           {role === "admin" ? (
             <>
               <Link href="/admin/secrets" className="hover:underline">

@@ -12,6 +12,7 @@ import { readDocuments } from "../read-documents";
 import { age, oneLine, resourceLabel, shortSha } from "../text-format";
 import type { ApiClient } from "../http-client";
 import { healthOf, resourceWaitCommand } from "./resource-wait";
+import { gateNotes } from "../gate-notes";
 
 export function resourceCrudCommands(): Command[] {
   return [lsCommand(), getCommand(), applyCommand(), deleteCommand(), resourceWaitCommand()];
@@ -64,6 +65,7 @@ Examples:
           oneLine(r.status.gitSync.syncError) || "-",
         ]),
       );
+      for (const l of await gateNotes(api, opts.kind ? [opts.kind] : [...new Set(items.map((r) => r.kind))])) out.line(l);
     });
 }
 
@@ -103,6 +105,8 @@ function getCommand(): Command {
       const query = opts.reveal ? { reveal: "true" } : undefined;
       const r = await withNamespaceHint(opts.namespace, () => api.get<ResourceView>(resourcePath(kind, opts.namespace, name!), query));
       printData(out, format === "text" ? "yaml" : format, r);
+      // on stderr: stdout stays the document
+      if (format === "text") for (const l of await gateNotes(api, [r.kind])) process.stderr.write(`${l}\n`);
     });
 }
 

@@ -4,7 +4,7 @@
  * result; a Failed or Interrupted run exits 1 so CI notices.
  */
 import { Command } from "commander";
-import type { DiffView, RunDetailView, RunView } from "../api-types";
+import type { ApprovalRequestView, DiffView, RunDetailView, RunView } from "../api-types";
 import { contextFor, enc } from "../context";
 import { ApiError, CliError } from "../cli-error";
 import { outputOption, printData } from "../output";
@@ -31,7 +31,9 @@ export function syncCommand(): Command {
     .addHelpText(
       "after",
       `
-Exit status: 0 when the run succeeded, 1 when it failed or on error.
+Exit status: 0 when the run succeeded, 1 when it failed or on error. A definition with
+spec.approval answers an approval request instead of a run: its id is printed and the exit is 0.
+Outside a sync window the server refuses with SYNC_WINDOW_CLOSED, the reason and the next opening (exit 1).
 
 Examples:
   # Dry run to see what would be synced
@@ -48,9 +50,9 @@ Examples:
         printPlan(out, colour, plan);
         out.line();
       }
-      let started: RunView;
+      let started: RunView | { approvalRequest: ApprovalRequestView };
       try {
-        started = await api.post<RunView>(`${base}/sync`, {
+        started = await api.post<RunView | { approvalRequest: ApprovalRequestView }>(`${base}/sync`, {
           dryRun: !!opts.dryRun,
           prune: !!opts.prune,
           ...(opts.revision ? { revision: opts.revision } : {}),
@@ -59,6 +61,14 @@ Examples:
         const runId = err instanceof ApiError && err.code === "SYNC_IN_PROGRESS" ? (err.details as { runId?: string } | null)?.runId : undefined;
         if (runId) throw new CliError(`${err instanceof Error ? err.message : ""} (follow it with: syncline run get ${runId})`);
         throw err;
+      }
+      // spec.approval (issue 15): the sync is an approval request; that is not a failure
+      if ("approvalRequest" in started) {
+        const r = started.approvalRequest;
+        if (format !== "text") return printData(out, format, { plan, approvalRequest: r });
+        out.line(`Approval request ${r.id} created: ${r.required} approval(s) needed before commit ${r.commit.slice(0, 12)} is applied.`);
+        out.line(`Note: nothing was applied yet. Someone else approves with: syncline approval approve ${r.id}`);
+        return;
       }
       if (format === "text") out.line(`${opts.dryRun ? "Dry run" : "Sync"} started: run ${started.id}`);
       const final: RunDetailView = await waitForRun(api, started.id, format === "text" ? new ProgressLine(out) : undefined);

@@ -26,6 +26,8 @@ export interface ActionBarProps {
   activeRun: RunSummary | null;
   rollbackTargets: RollbackTarget[];
   currentCommit: string | null;
+  /** issue 15: why Sync is disabled now (sync window closed), or null */
+  gateReason?: string | null;
 }
 
 export function ActionBar(p: ActionBarProps) {
@@ -50,8 +52,9 @@ export function ActionBar(p: ActionBarProps) {
         return;
       }
       setConfirm(null);
-      if (opts.dryRun) router.push(`/runs/${r.data.runId}`);
-      else tracker.started(r.data.runId);
+      if (r.data.approvalRequestId) router.push(`/approvals/${r.data.approvalRequestId}`);
+      else if (r.data.runId && opts.dryRun) router.push(`/runs/${r.data.runId}`);
+      else if (r.data.runId) tracker.started(r.data.runId);
     });
 
   const openSyncConfirm = () => {
@@ -77,7 +80,7 @@ export function ActionBar(p: ActionBarProps) {
         <Button disabledReason={operate} onClick={() => runSync({ dryRun: true })}>
           Dry-run
         </Button>
-        <Button variant="primary" disabledReason={operate} onClick={openSyncConfirm}>
+        <Button variant="primary" disabledReason={operate ?? (p.gateReason ? `Blocked: ${p.gateReason}` : null)} onClick={openSyncConfirm}>
           Sync
         </Button>
         <Button

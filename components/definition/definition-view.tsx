@@ -8,6 +8,7 @@ import { Badge, StatusBadge } from "@/components/ui/status-badge";
 import { CopySha } from "@/components/ui/copy-sha";
 import { ActionBar } from "@/components/definition/action-bar";
 import { PinBanner } from "@/components/definition/pin-banner";
+import { GatePanel, whenText } from "@/components/gates/gate-badge";
 import { ResourcesTable } from "@/components/definition/resources-table";
 import { LastRun } from "@/components/overview/last-run";
 import { FileSearch, SourceSettings, WhyNothingSyncs } from "@/components/definition/source-panel";
@@ -80,6 +81,7 @@ export function DefinitionView({ summary: d, role, query, page, rollbackTargets,
         </details>
       ) : null}
       {hostKey ? <HostKeyPanel problem={hostKey} role={role} /> : null}
+      <GatePanel d={d} />
       {d.pinnedRevision ? <PinBanner name={d.name} revision={d.pinnedRevision} by={d.pinnedBy} branch={d.gitops?.branch ?? null} role={role} /> : null}
       <ActionBar
         name={d.name}
@@ -90,6 +92,7 @@ export function DefinitionView({ summary: d, role, query, page, rollbackTargets,
         activeRun={d.activeRun}
         rollbackTargets={rollbackTargets.filter((t) => t.commit !== d.syncedCommit)}
         currentCommit={d.syncedCommit}
+        gateReason={d.gate && !d.gate.open ? `${d.gate.reason ?? "sync window closed"}; next opening ${whenText(d.gate.until)}` : null}
       />
       {d.gitops && d.total === 0 && !d.activeRun ? <WhyNothingSyncs name={d.name} kind={d.kind} /> : null}
       <ResourcesTable definition={d.name} rows={page.rows} total={page.total} query={query} nextCursor={page.nextCursor} />

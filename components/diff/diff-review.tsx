@@ -188,7 +188,9 @@ export function DiffReview({
             const r = await syncAction({ name: d.definition, revision: d.commit });
             if (!r.ok) return setConfirm((c) => (c ? { ...c, error: r.error.message } : c));
             setConfirm(null);
-            tracker.started(r.data.runId);
+            // spec.approval: the sync became an approval request (issue 15)
+            if (r.data.approvalRequestId) router.push(`/approvals/${r.data.approvalRequestId}`);
+            else if (r.data.runId) tracker.started(r.data.runId);
           })
         }
       >

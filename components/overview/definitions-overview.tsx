@@ -9,6 +9,7 @@ import { LastRun } from "@/components/overview/last-run";
 import { DefinitionHealthBadge, OverviewHealthFilter, matchesHealth } from "@/components/overview/health-badge";
 import { RunProgress } from "@/components/runs/run-progress";
 import { Badge, StatusBadge } from "@/components/ui/status-badge";
+import { GateBadges } from "@/components/gates/gate-badge";
 import { CopySha } from "@/components/ui/copy-sha";
 import { buttonClass } from "@/components/ui/button-class";
 import { DEFINITION_SYNC_STATUSES } from "@/lib/api/vocabulary";
@@ -122,6 +123,7 @@ export function DefinitionsOverview({ definitions, isAdmin }: { definitions: Def
                   pinned <span className="font-mono">{d.pinnedRevision.slice(0, 7)}</span>
                 </Badge>
               ) : null}
+              <GateBadges d={d} />
               <span className="ml-auto text-sm text-slate-500">{d.total.toLocaleString("en-US")} resources</span>
             </div>
             <p className="mt-1 break-all text-sm text-slate-600 dark:text-slate-400">

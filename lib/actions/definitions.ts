@@ -8,7 +8,7 @@ import { roleAtLeast } from "@/lib/api/roles";
 import { defineAction } from "@/lib/actions/define-action";
 import { AppError, notFound } from "@/lib/server/errors";
 import { addDefinition, removeDefinition, replaceDefinition } from "@/lib/server/services/definitions";
-import { computeDiff, resumeDefinition, startRollback, startSync } from "@/lib/server/services/sync";
+import { computeDiff, requestSync, resumeDefinition, startRollback } from "@/lib/server/services/sync";
 import { findDefinition, rowToDefinition } from "@/lib/server/data/definitions";
 import { getBranchHead } from "@/lib/server/services/branch-head";
 import { refreshDefinition } from "@/lib/server/services/refresh";
@@ -30,8 +30,10 @@ export const planAction = defineAction(
 export const syncAction = defineAction(
   { name: "definition.sync", role: "operator", input: z.object({ name, dryRun: z.boolean().optional(), revision: revision.optional() }) },
   async (input, who) => {
-    const { run } = await startSync({ definition: input.name, trigger: "manual", who, dryRun: input.dryRun, revision: input.revision });
-    return { runId: run.id };
+    // windows and approvals are checked in requestSync (issue 15): a gated definition answers an approval request, no run
+    const requested = await requestSync({ definition: input.name, trigger: "manual", who, dryRun: input.dryRun, revision: input.revision });
+    if (requested.kind === "approval") return { runId: null, approvalRequestId: requested.approvalRequest.id };
+    return { runId: requested.run.id, approvalRequestId: null };
   },
 );
 

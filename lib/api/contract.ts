@@ -28,6 +28,10 @@ export interface DefinitionView {
     createdAt: string;
     updatedAt: string;
   };
+  /** may a sync run now (sync windows, issue 15); on GET /definitions/{name} and the list */
+  gate?: GateView;
+  /** the open approval request (Pending, Approved or Applying), issue 15 */
+  openApproval?: { id: string; state: ApprovalState; approvals: number; required: number } | null;
 }
 
 export interface ResourceView extends ResourceDoc {
@@ -96,6 +100,8 @@ export interface RunView {
   startedAt: string | null;
   finishedAt: string | null;
   durationMs: number | null;
+  /** the approval request this run applied (issue 15) */
+  approvalRequestId?: string | null;
 }
 
 export interface RunChangeView {
@@ -182,4 +188,42 @@ export const FINAL_PHASES: ReadonlySet<string> = new Set(FINAL_RUN_PHASES);
 
 export function isActivePhase(phase: string): boolean {
   return isActiveRunPhase(phase);
+}
+
+/** Sync windows (issue 15): open or not, why, and until when (next opening when closed). */
+export interface GateView {
+  open: boolean;
+  reason: string | null;
+  until: string | null;
+}
+
+export const APPROVAL_STATES = ["Pending", "Approved", "Applying", "Applied", "Rejected", "Stale", "Expired", "Superseded", "Failed"] as const;
+export type ApprovalState = (typeof APPROVAL_STATES)[number];
+
+export interface ApprovalVoteView {
+  by: string;
+  decision: "approve" | "reject";
+  comment: string | null;
+  at: string;
+}
+
+export interface ApprovalRequestView {
+  id: string;
+  state: ApprovalState;
+  definition: string;
+  commit: string;
+  planHash: string;
+  required: number;
+  approvals: ApprovalVoteView[];
+  rejections: ApprovalVoteView[];
+  requestedBy: string;
+  trigger: string;
+  createdAt: string;
+  expiresAt: string | null;
+  decidedAt: string | null;
+  /** why it is Stale, Rejected, Expired, Superseded, or approved and waiting for a window */
+  reason: string | null;
+  runId: string | null;
+  /** the reviewed plan (GET /approval-requests/{id} only) */
+  plan?: DiffView;
 }

@@ -3,7 +3,7 @@
  * lib/server/views, rendered by components/. Types only (plus the fixed order of status
  * columns); nothing here runs on its own.
  */
-import type { DiffView, RunView } from "@/lib/api/contract";
+import type { DefinitionView, DiffView, GateView, RunView } from "@/lib/api/contract";
 import type { DefinitionSyncStatus, StoredSyncStatus } from "@/lib/engine/vocabulary";
 
 /** A plan's header: the commit it targets and what it would do. */
@@ -46,6 +46,9 @@ export interface DefinitionSummary {
   activeRun: RunView | null;
   /** issue 14: the worst health of its resources and the counts; health null: no rules (not assessed) */
   health?: { status: string | null; counts: Record<string, number> };
+  /** issue 15: sync windows (a person's view) and the open approval request */
+  gate?: GateView;
+  openApproval?: DefinitionView["openApproval"];
 }
 
 /** the status columns the overview shows, in order */

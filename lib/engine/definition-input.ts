@@ -14,6 +14,7 @@ import { checkDnsLabel, checkDnsSubdomain } from "./names";
 import { compileSpecValidator } from "./validate";
 import { checkGlob, MAX_GLOBS } from "./source-filter";
 import { healthRulesInputSchema } from "./health-input";
+import { approvalSpecSchema, syncWindowsSchema } from "./sync-windows";
 
 const dnsSubdomain = (what: string) =>
   z.string().superRefine((v, ctx) => {
@@ -152,6 +153,8 @@ export const definitionInputSchema = z.object({
     secretPaths: z.array(secretPointer).max(100).default([]),
     /** CEL health rules (issue 14), compiled and type-checked here */
     health: healthRulesInputSchema.optional(),
+    syncWindows: syncWindowsSchema.optional(),
+    approval: approvalSpecSchema.optional(),
   }),
 });
 

@@ -4,6 +4,7 @@
  * No next, react, prisma, isomorphic-git or node:fs imports anywhere under lib/engine.
  */
 import type { HealthRules } from "./health";
+import type { ApprovalSpec, SyncWindow } from "./sync-windows";
 import type { ChangeAction, ResourceSyncStatus } from "./vocabulary";
 
 export type Scope = "Namespaced" | "Cluster";
@@ -56,6 +57,10 @@ export interface DefinitionSpec {
   secretPaths?: string[];
   /** CEL health rules (issue 14, lib/engine/health.ts) */
   health?: HealthRules;
+  /** when syncs may run (issue 15, engine/sync-windows.ts) */
+  syncWindows?: SyncWindow[];
+  /** four-eyes: a sync becomes an approval request needing `required` approvals (issue 15) */
+  approval?: ApprovalSpec;
 }
 
 export interface Definition {

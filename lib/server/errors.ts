@@ -11,6 +11,12 @@ export const errorStatus = {
   NOT_FOUND: 404,
   CONFLICT: 409,
   SYNC_IN_PROGRESS: 409,
+  // details: { reason, nextOpening } (issue 15)
+  SYNC_WINDOW_CLOSED: 409,
+  // details: { changed: string[] } (issue 15)
+  PLAN_STALE: 409,
+  // details: { reason } (issue 15)
+  APPROVAL_NOT_ALLOWED: 403,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   // details: { retryAfterSeconds } (sent as Retry-After)

@@ -3,6 +3,7 @@ import "server-only";
 import type { Prisma, ResourceDefinition } from "@prisma/client";
 import { getDb } from "@/lib/server/db";
 import type { Definition, GitOpsSpec, SyncPolicy } from "@/lib/engine/types";
+import type { ApprovalSpec, SyncWindow } from "@/lib/engine/sync-windows";
 
 export type DefinitionRow = ResourceDefinition;
 
@@ -22,6 +23,8 @@ export function rowToDefinition(row: DefinitionRow): Definition {
   if (row.schema) spec.schema = row.schema as Record<string, unknown>;
   if (row.gitops) spec.gitops = row.gitops as unknown as GitOpsSpec;
   if (row.health) spec.health = row.health as unknown as NonNullable<Definition["spec"]["health"]>;
+  if (row.syncWindows) spec.syncWindows = row.syncWindows as unknown as SyncWindow[];
+  if (row.approval) spec.approval = row.approval as unknown as ApprovalSpec;
   return { metadata: { name: row.name }, spec };
 }
 
@@ -41,6 +44,8 @@ function definitionColumns(def: Definition) {
     production: s.production ?? false,
     secretPaths: (s.secretPaths ?? []) as Prisma.InputJsonValue,
     health: (s.health ?? undefined) as Prisma.InputJsonValue | undefined,
+    syncWindows: (s.syncWindows?.length ? s.syncWindows : undefined) as Prisma.InputJsonValue | undefined,
+    approval: (s.approval ?? undefined) as Prisma.InputJsonValue | undefined,
   };
 }
 
@@ -62,6 +67,8 @@ export async function updateDefinition(name: string, def: Definition): Promise<D
       handler: cols.handler ?? P.DbNull,
       gitops: cols.gitops ?? P.DbNull,
       health: cols.health ?? P.DbNull,
+      syncWindows: cols.syncWindows ?? P.DbNull,
+      approval: cols.approval ?? P.DbNull,
       generation: { increment: 1 },
     },
   });

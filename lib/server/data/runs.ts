@@ -25,6 +25,8 @@ export interface NewRun {
   prune: boolean;
   requestedRevision: string | null;
   owner: string;
+  /** the approval request this run applies (issue 15) */
+  approvalRequestId?: string | null;
 }
 
 /** Inserts a Running run. activeKey is unique, so a second active run per definition fails with P2002. */

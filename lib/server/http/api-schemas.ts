@@ -49,3 +49,8 @@ export const userInputSchema = z.object({
   password: z.string(),
   role: z.enum(userRoles).default("viewer"),
 });
+
+/** POST /approval-requests/{id}/approve and /reject (issue 15) */
+export const approvalVoteSchema = z.object({
+  comment: z.string().max(2000).optional().describe("shown on the request and linked from the run"),
+});

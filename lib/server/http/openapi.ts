@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import {
+  approvalVoteSchema,
   definitionInputSchema,
   resourceInputSchema,
   rollbackInputSchema,
@@ -17,6 +18,8 @@ import { knownHostInputSchema } from "@/lib/server/services/ssh-known-hosts";
 import { suspendInputSchema } from "@/lib/server/services/suspend";
 import { channelInputSchema } from "@/lib/server/services/notifications";
 import { providers, providerSpecs } from "@/lib/server/webhooks/providers";
+import { globalSyncWindowInputSchema } from "@/lib/engine/sync-windows";
+import { APPROVAL_STATES } from "@/lib/api/contract";
 
 const json = (schema: z.ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
 
@@ -112,7 +115,7 @@ export function buildOpenApi(serverUrl?: string) {
         get: {
           summary: "get a definition",
           responses: ok(
-            'the definition; status has headCommit (the branch head), syncedCommit (applied) and appliedOffBranch ("applied commit is not on <branch>" or null)',
+            'the definition; status has headCommit (the branch head), syncedCommit (applied) and appliedOffBranch ("applied commit is not on <branch>" or null); gate = { open, reason, until } (sync windows: until is the next opening when closed) and openApproval (the open approval request or null)',
           ),
         },
         put: { summary: "replace a definition (admin)", requestBody: body("DefinitionInput"), responses: ok("updated") },
@@ -126,9 +129,15 @@ export function buildOpenApi(serverUrl?: string) {
           requestBody: { content: { "application/json": { schema: { $ref: "#/components/schemas/SyncInput" } } } },
           responses: {
             ...ok("the finished run (with ?wait=true)"),
-            "202": { description: "the run, still running" },
+            "202": {
+              description:
+                "the run, still running; or, for a definition with spec.approval, { approvalRequest } (state Pending, planHash, required, expiresAt): nothing runs until it is approved",
+            },
             "403": { description: "role too low, or FORBIDDEN: the revision is not on the branch (details.reason not-on-branch or branch-unverified)" },
-            "409": { description: "SYNC_IN_PROGRESS: a sync is already running" },
+            "409": {
+              description:
+                "SYNC_IN_PROGRESS: a sync is already running; SYNC_WINDOW_CLOSED: outside the sync windows (details { reason, nextOpening }, no run and no lock); CONFLICT: spec.approval needs an approval request",
+            },
           },
         },
       },
@@ -401,6 +410,58 @@ export function buildOpenApi(serverUrl?: string) {
         delete: { summary: "sign a user out everywhere (admin; audited); API tokens are revoked separately", responses: ok("sessions ended") },
       },
       "/api/v1/audit": { get: { summary: "audit log (admin)", responses: ok("events, newest first") } },
+      "/api/v1/sync-windows": {
+        get: { summary: "global sync windows (issue 15); each applies to the definitions its match selects", responses: ok("{ items }") },
+        post: {
+          summary:
+            "add a global sync window (admin, audited): { kind: allow|deny, schedule (5-field cron), duration (1h30m), timeZone?, manualSync?, reason?, match: { definitions?: globs, production? } }",
+          requestBody: inlineBody(globalSyncWindowInputSchema),
+          responses: ok("the window", "201"),
+        },
+      },
+      "/api/v1/sync-windows/{id}": {
+        parameters: [idParam],
+        delete: { summary: "remove a global sync window (admin, audited)", responses: ok("removed", "204") },
+      },
+      "/api/v1/approval-requests": {
+        parameters: [
+          { name: "definition", in: "query", schema: { type: "string" } },
+          { name: "state", in: "query", schema: { type: "string", enum: [...APPROVAL_STATES] } },
+        ],
+        get: { summary: "approval requests, newest first (without their plans)", responses: ok("{ items }") },
+      },
+      "/api/v1/approval-requests/{id}": {
+        parameters: [idParam],
+        get: { summary: "an approval request with the reviewed plan (the diff), its votes and the run it started", responses: ok("the request") },
+      },
+      "/api/v1/approval-requests/{id}/approve": {
+        parameters: [idParam],
+        post: {
+          summary:
+            "approve (operator; never the requester, one person counts once). At the required count the plan is made again and applied only if its hash equals the reviewed one",
+          requestBody: inlineBody(approvalVoteSchema),
+          responses: {
+            ...ok("the request (Pending, Approved waiting for a window, or Applied with runId)"),
+            "403": { description: "role too low, or APPROVAL_NOT_ALLOWED (details.reason)" },
+            "409": {
+              description:
+                "PLAN_STALE: the plan changed since it was reviewed (details.changed), the request is Stale and nothing was applied; CONFLICT: the request is no longer Pending",
+            },
+          },
+        },
+      },
+      "/api/v1/approval-requests/{id}/reject": {
+        parameters: [idParam],
+        post: {
+          summary: "reject (operator; never the requester); the request ends Rejected",
+          requestBody: inlineBody(approvalVoteSchema),
+          responses: {
+            ...ok("the request"),
+            "403": { description: "role too low, or APPROVAL_NOT_ALLOWED (details.reason)" },
+            "409": { description: "CONFLICT: the request is no longer Pending" },
+          },
+        },
+      },
     },
   };
 }

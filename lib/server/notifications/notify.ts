@@ -11,8 +11,17 @@ import { logger } from "@/lib/server/logger";
 import { subscribeOnce } from "@/lib/server/runtime/events";
 import { processSingleton } from "@/lib/server/runtime/singletons";
 
-export type NotificationEvent = "run.failed" | "drift.detected" | "sync.succeeded" | "health.degraded" | "health.recovered";
-export const notificationEvents: NotificationEvent[] = ["run.failed", "drift.detected", "sync.succeeded", "health.degraded", "health.recovered"];
+export const notificationEvents = [
+  "run.failed",
+  "drift.detected",
+  "sync.succeeded",
+  "health.degraded",
+  "health.recovered",
+  "approval.requested",
+  "approval.approved",
+  "approval.rejected",
+] as const;
+export type NotificationEvent = (typeof notificationEvents)[number];
 
 export interface NotificationPayload {
   event: NotificationEvent;
@@ -29,6 +38,9 @@ export interface NotificationPayload {
   resource?: string;
   from?: string | null;
   to?: string;
+  /** approval events (issue 15) */
+  requestId?: string;
+  by?: string;
 }
 
 const kick = processSingleton("notify-kick", () => ({ fn: undefined as (() => void) | undefined }));
@@ -40,6 +52,7 @@ export function setDeliveryKick(fn: (() => void) | undefined): void {
 
 /** A failed run, and a successful sync of a production definition, are announced (dry-runs never). */
 export function subscribeNotifications(): void {
+  subscribeApprovalNotifications();
   subscribeOnce("notifications:runs", "run-finished", async ({ run, definition }) => {
     if (run.dryRun) return;
     if (run.phase === "Failed") {
@@ -75,6 +88,13 @@ export function subscribeHealthNotifications(): void {
     } else if (from === "Degraded" && to === "Healthy") {
       await notify({ event: "health.recovered", definition, resource, from, to, summary: `${resource} recovered (Healthy)` });
     }
+  });
+}
+
+/** Approval requests (issue 15): requested, each approval, a rejection. */
+export function subscribeApprovalNotifications(): void {
+  subscribeOnce("notifications:approvals", "approval", async (e) => {
+    await notify({ event: e.event, definition: e.definition, requestId: e.requestId, by: e.by, commit: e.commit, summary: e.summary });
   });
 }
 

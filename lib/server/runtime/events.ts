@@ -24,6 +24,15 @@ export interface RuntimeEvents {
   "refresh-finished": { definition: string; result: "cheap" | "full" | "new-commit" | "error" };
   /** a resource's health changed (issue 14): notifications announce Degraded and recoveries */
   "health-changed": { definition: string; resource: string; from: string | null; to: string; message: string };
+  /** an approval request changed (issue 15): requested, approved (one vote), rejected */
+  approval: {
+    event: "approval.requested" | "approval.approved" | "approval.rejected";
+    definition: string;
+    requestId: string;
+    by: string;
+    summary: string;
+    commit: string;
+  };
   /** a remote Git operation ended (errorCode set when it failed) */
   "git-operation": { operation: string; seconds: number; errorCode?: string };
 }

@@ -7,7 +7,8 @@ import "server-only";
 import { peekProcessSingleton, setProcessSingleton } from "@/lib/server/runtime/singletons";
 
 /** takeover: a run of a stopped replica was interrupted; its definition is reconciled again at once */
-export type RefreshReason = "interval" | "webhook" | "retry" | "manual" | "takeover";
+/** "window": a sync window that held an automated sync back has opened (issue 15) */
+export type RefreshReason = "interval" | "webhook" | "retry" | "manual" | "takeover" | "window";
 
 /** What one reconcile did, as the refresh API reports it. */
 export interface RefreshWorkResult {

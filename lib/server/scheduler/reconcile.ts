@@ -13,7 +13,7 @@ import { clearAutoBackoff, setAutoBackoff } from "@/lib/server/data/definition-a
 import { findActiveRun } from "@/lib/server/data/runs";
 import { AppError } from "@/lib/server/errors";
 import { refreshDefinition, type RefreshOutcome } from "@/lib/server/services/refresh";
-import { startSync } from "@/lib/server/services/sync";
+import { requestSync } from "@/lib/server/services/sync";
 import { isSuspended } from "@/lib/server/services/suspend";
 import { notify } from "@/lib/server/notifications/notify";
 import { logger } from "@/lib/server/logger";
@@ -27,7 +27,7 @@ export interface ReconcileResult {
   definition: string;
   refresh: RefreshOutcome | null;
   /** why no sync ran, or the run that did */
-  sync: { runId: string; phase: string } | { skipped: string };
+  sync: { runId: string; phase: string } | { skipped: string; /** a sync window holds the sync back until then (issue 15) */ windowOpensAt?: string | null };
 }
 
 /** `headMaxAgeMs`: a branch head shared with other definitions on the repository may be this old (the scheduler's sweep; default 0, ask the remote) */
@@ -64,9 +64,17 @@ export async function reconcile(
 
   let started;
   try {
-    started = await startSync({ definition: row.name, trigger: reason === "webhook" ? "webhook" : "auto", who: "system", prune: policy.prune });
+    // through the gate (issue 15): sync windows, and spec.approval turns the sync into an approval request
+    const requested = await requestSync({ definition: row.name, trigger: reason === "webhook" ? "webhook" : "auto", who: "system", prune: policy.prune });
+    if (requested.kind === "approval")
+      return { definition: row.name, refresh, sync: { skipped: `waiting for approval request ${requested.approvalRequest.id}` } };
+    started = requested;
   } catch (err) {
     if (err instanceof AppError && err.code === "SYNC_IN_PROGRESS") return { definition: row.name, refresh, sync: { skipped: "a run is in progress" } };
+    if (err instanceof AppError && err.code === "SYNC_WINDOW_CLOSED") {
+      const { nextOpening } = err.details as { nextOpening: string | null };
+      return { definition: row.name, refresh, sync: { skipped: err.message, windowOpensAt: nextOpening } };
+    }
     throw err;
   }
   const run = await started.done;

@@ -29,6 +29,7 @@ import { reconcile, type ReconcileReason, type ReconcileResult } from "@/lib/ser
 import { headMaxAgeMs, isDue } from "@/lib/server/scheduler/timing";
 import { refreshUnchangedInBulk } from "@/lib/server/services/refresh-bulk";
 import { sweepHealthTimers } from "@/lib/server/scheduler/health-timers";
+import { applyWaitingApprovals } from "@/lib/server/services/approvals";
 
 const MAX_CONCURRENT = 8;
 const HOUSEKEEPING_EVERY_MS = 60_000;
@@ -47,6 +48,8 @@ interface SchedulerState {
   delivering: boolean;
   /** due work was left for lack of a free worker */
   backlog?: boolean;
+  /** issue 15: definition id → when the sync window that held its automated sync back opens */
+  windowWait?: Map<string, number>;
 }
 
 const STATE = "scheduler";
@@ -151,7 +154,7 @@ async function tick(s: SchedulerState): Promise<void> {
     const reasons = new Map<string, ReconcileReason>();
     for (const head of await getSchedulerHeads()) {
       if (s.running.has(head.id)) continue;
-      const requested = s.pending.get(head.id);
+      const requested = s.pending.get(head.id) ?? windowOpened(s, head.id, now);
       const reason = requested ?? (isDue(dueInput(head), now, s.cfg) ? (head.autoRetryAt && head.autoRetryAt.getTime() <= now ? "retry" : "interval") : null);
       if (reason) reasons.set(head.id, reason);
     }
@@ -178,6 +181,7 @@ async function tick(s: SchedulerState): Promise<void> {
     }
     void deliverNotifications(s);
     void sweepHealthTimers(s.cfg.leaseTtlMs);
+    void applyWaitingApprovals().catch((err) => logger.warn({ err: (err as Error).message }, "approved requests pass failed"));
   } catch (err) {
     logger.error({ err: (err as Error).message }, "scheduler tick failed");
   } finally {
@@ -216,6 +220,7 @@ async function work(s: SchedulerState, id: string, reason: ReconcileReason): Pro
     if (!row || !row.gitops) return null;
     if ((reason === "interval" || reason === "retry") && !isDue(dueInput(row), Date.now(), s.cfg)) return null;
     const result = await reconcile(row, reason, s.cfg, { headMaxAgeMs: headMaxAgeMs(dueInput(row).intervalS, reason, s.cfg) });
+    noteWindowWait(s, id, result);
     if ("runId" in result.sync) logger.info({ definition: row.name, reason, ...result.sync }, "auto-sync finished");
     return result;
   } catch (err) {
@@ -228,6 +233,24 @@ async function work(s: SchedulerState, id: string, reason: ReconcileReason): Pro
     // a request that came in while we worked gets its turn now (one that waits for another replica's lease waits for the next tick), and so does due work this worker's slot held back
     if ((held && s.pending.has(id)) || s.backlog) kick(s);
   }
+}
+
+/**
+ * Sync windows (issue 15), kept apart from the rest of the loop: an automated sync a window held
+ * back is due again on the first tick after the window opens (reason "window").
+ */
+function noteWindowWait(s: SchedulerState, id: string, result: ReconcileResult): void {
+  const at = "windowOpensAt" in result.sync && result.sync.windowOpensAt ? Date.parse(result.sync.windowOpensAt) : null;
+  s.windowWait ??= new Map();
+  if (at) s.windowWait.set(id, at);
+  else s.windowWait.delete(id);
+}
+
+function windowOpened(s: SchedulerState, id: string, now: number): ReconcileReason | undefined {
+  const at = s.windowWait?.get(id);
+  if (at === undefined || now < at) return undefined;
+  s.windowWait!.delete(id);
+  return "window";
 }
 
 /** Runs whose owner stopped (heartbeat stale, or its process lease expired) end Interrupted; their definitions are picked up here. */

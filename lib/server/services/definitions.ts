@@ -1,7 +1,10 @@
 /** Definitions: validate the seed's JSON, store it, answer it with defaults and status. */
 import { definitionHealthChanged } from "@/lib/server/services/resource-health";
 import "server-only";
-import type { DefinitionView } from "@/lib/api/contract";
+import type { ApprovalState, DefinitionView } from "@/lib/api/contract";
+import type { GlobalSyncWindow } from "@/lib/engine/sync-windows";
+import { findOpenRequest, listGlobalWindows } from "@/lib/server/data/gates";
+import { gateOf } from "@/lib/server/services/sync-gate";
 import { parseDefinitionInput } from "@/lib/engine/definition-input";
 import type { Definition } from "@/lib/engine/types";
 import {
@@ -101,11 +104,25 @@ export async function replaceDefinition(name: string, input: unknown, who: Princ
 export async function getDefinitionView(name: string): Promise<DefinitionView> {
   const row = await findDefinition(name);
   if (!row) throw notFound(`definition ${name}`);
-  return toDefinitionView(row);
+  return withGate(toDefinitionView(row), row, await listGlobalWindows());
 }
 
 export async function listDefinitionViews(): Promise<DefinitionView[]> {
-  return (await getDefinitions()).map(toDefinitionView);
+  const globals = await listGlobalWindows();
+  return Promise.all((await getDefinitions()).map((row) => withGate(toDefinitionView(row), row, globals)));
+}
+
+/** Issue 15: may a person sync now (sync windows), and the open approval request. */
+async function withGate(view: DefinitionView, row: DefinitionRow, globals: GlobalSyncWindow[]): Promise<DefinitionView> {
+  const gate = await gateOf(rowToDefinition(row), { manual: true, globals });
+  const open = rowToDefinition(row).spec.approval ? await findOpenRequest(row.id) : null;
+  return {
+    ...view,
+    gate,
+    openApproval: open
+      ? { id: open.id, state: open.state as ApprovalState, approvals: open.votes.filter((v) => v.decision === "approve").length, required: open.required }
+      : null,
+  };
 }
 
 export async function removeDefinition(name: string, who: Principal): Promise<void> {

@@ -17,7 +17,7 @@ export const channelInputSchema = z.strictObject({
   url: z.string().max(2048),
   definition: z.string().max(253).nullable().optional(),
   events: z
-    .array(z.enum(notificationEvents as [string, ...string[]]))
+    .array(z.enum(notificationEvents))
     .min(1)
     .default([...notificationEvents]),
 });

@@ -34,6 +34,7 @@ export function toRunView(r: RunRow, definition: string): RunView {
     startedAt: r.startedAt?.toISOString() ?? null,
     finishedAt: r.finishedAt?.toISOString() ?? null,
     durationMs: r.durationMs,
+    approvalRequestId: r.approvalRequestId,
   };
 }
 

@@ -13,15 +13,17 @@ import { redactUrl } from "@/lib/engine/redact";
 import { appliedOffBranchNotice, definitionStatusOf } from "@/lib/engine/status";
 import type { DefinitionSummary } from "@/lib/api/views";
 import type { GitOpsSpec } from "@/lib/engine/types";
+import { gatesOf } from "@/lib/server/views/gates";
 
 export async function summarizeDefinitions(rows: DefinitionRow[]): Promise<DefinitionSummary[]> {
   const ids = rows.map((r) => r.id);
-  const [counts, lastRuns, drifted, active, health] = await Promise.all([
+  const [counts, lastRuns, drifted, active, health, gates] = await Promise.all([
     countByStatus(ids),
     getLastRuns(ids),
     Promise.all(rows.map((r) => countDrifted(r.id))),
     Promise.all(rows.map((r) => findActiveRun(r.id))),
     definitionHealthSummary(),
+    gatesOf(rows),
   ]);
   return rows.map((row, i) => {
     const def = rowToDefinition(row);
@@ -65,6 +67,7 @@ export async function summarizeDefinitions(rows: DefinitionRow[]): Promise<Defin
       lastRun: last ? toRunView(last, row.name) : null,
       activeRun: activeRun ? toRunView(activeRun, row.name) : null,
       health: { status: health.get(row.name)?.health ?? null, counts: health.get(row.name)?.counts ?? {} },
+      ...gates[i],
     };
   });
 }

@@ -11,3 +11,4 @@ export { computePlan, MANAGED_BY, type PlanResult } from "@/lib/server/services/
 export { startSync, waitForRun, type SyncRequest } from "@/lib/server/services/sync/run-sync";
 export { computeDiff, type DiffChange, type DiffResult } from "@/lib/server/services/sync/compute-diff";
 export { resumeDefinition, startRollback } from "@/lib/server/services/sync/rollback";
+export { requestSync, type SyncRequested } from "@/lib/server/services/sync/request-sync";

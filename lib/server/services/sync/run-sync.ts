@@ -28,6 +28,7 @@ import { recordSyncStatus } from "@/lib/server/services/sync-status";
 import { computePlan, MANAGED_BY, scrubMessage } from "@/lib/server/services/sync/plan-definition";
 import { countsOf, toRecord } from "@/lib/server/services/sync/record-change";
 import { gateRevision } from "@/lib/server/services/sync/revision-gate";
+import { assertWindowOpen } from "@/lib/server/services/sync-gate";
 
 export interface SyncRequest {
   definition: string;
@@ -36,6 +37,10 @@ export interface SyncRequest {
   dryRun?: boolean;
   revision?: string;
   prune?: boolean;
+  /** set by services/approvals.ts when it applies an approved request (issue 15) */
+  approvalRequestId?: string;
+  /** the run's initiator when `who` is "system" on someone's behalf (an approved request) */
+  initiator?: string;
 }
 
 export function initiatorOf(who: Principal | "system"): string {
@@ -48,6 +53,16 @@ export async function startSync(req: SyncRequest): Promise<{ run: RunRow; done: 
   if (!row) throw notFound(`definition ${req.definition}`);
   const def = rowToDefinition(row);
   if (!def.spec.gitops) throw new AppError("BAD_REQUEST", `definition ${req.definition} has no gitops section to sync from`);
+  // Production gates (issue 15): a real sync passes the sync windows (409 SYNC_WINDOW_CLOSED,
+  // before any run or lock exists) and, with spec.approval, only through an approved request
+  // (sync/request-sync.ts turns the request into an approval request instead).
+  if (!req.dryRun && !req.approvalRequestId) {
+    await assertWindowOpen(def, req.who, req.trigger);
+    if (def.spec.approval)
+      throw new AppError("CONFLICT", `${req.definition} needs ${def.spec.approval.required} approval(s): request a sync and have it approved`, {
+        reason: "approval-required",
+      });
+  }
   if (req.revision && !req.dryRun) {
     // A revision this caller may not apply is refused here, as a 403 naming why, before a run
     // exists; Git failures are left to the run, which records them (the run checks again).
@@ -72,7 +87,7 @@ export async function startSync(req: SyncRequest): Promise<{ run: RunRow; done: 
     run = await insertActiveRun({
       definitionId: row.id,
       trigger: req.trigger,
-      initiator: initiatorOf(req.who),
+      initiator: req.initiator ?? initiatorOf(req.who),
       // by id too: a name can change hands (issue 19 M4)
       initiatorId: req.who === "system" ? null : req.who.userId,
       initiatorTokenId: req.who === "system" ? null : (req.who.tokenId ?? null),
@@ -80,6 +95,7 @@ export async function startSync(req: SyncRequest): Promise<{ run: RunRow; done: 
       prune: req.prune ?? false,
       requestedRevision: req.revision ?? null,
       owner: PROCESS_ID,
+      approvalRequestId: req.approvalRequestId ?? null,
     });
   } catch (err) {
     if (isUniqueViolation(err)) {
