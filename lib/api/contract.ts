@@ -5,6 +5,7 @@
  */
 import type { ChangeAction, DefinitionSpec, FieldChange, FileProblem, ResourceDoc, RunPhase } from "@/lib/engine/types";
 import { FINAL_RUN_PHASES, isActiveRunPhase, type StoredSyncStatus } from "@/lib/engine/vocabulary";
+import type { RunOutcome } from "@/lib/engine/run-problems";
 
 export interface Page<T> {
   items: T[];
@@ -69,6 +70,10 @@ export interface RunView {
   phase: RunPhase;
   /** per action (create, update, …) plus fileProblems and otherKinds */
   counts: Record<string, number>;
+  /** invalid resources refused plus files skipped (lib/engine/run-problems.ts); a Succeeded run with problems is "Succeeded with problems" */
+  problems: number;
+  /** "SucceededWithProblems" for a Succeeded run with problems, else the phase */
+  outcome: RunOutcome;
   total: number;
   done: number;
   progress: RunProgressView | null;
@@ -94,6 +99,8 @@ export interface RunChangeView {
 
 export interface RunDetailView extends RunView {
   log: string[];
+  /** the plan's file problems (first 200): path, line, column, message */
+  fileProblems: FileProblem[];
   changes: RunChangeView[];
   changesTotal: number;
 }

@@ -5,6 +5,7 @@
  */
 import type { DiffView, RunView } from "@/lib/api/contract";
 import type { DefinitionSyncStatus, StoredSyncStatus } from "@/lib/engine/vocabulary";
+import type { GitHeadView } from "@/lib/api/git-head";
 
 /** A plan's header: the commit it targets and what it would do. */
 export type PlanHeader = Pick<DiffView, "commit" | "commitMessage" | "branch" | "branchHead" | "counts" | "pruneWithheld" | "fileProblems">;
@@ -44,6 +45,8 @@ export interface DefinitionSummary {
   total: number;
   lastRun: RunView | null;
   activeRun: RunView | null;
+  /** Git's head, when it was checked, how far behind the applied commit is, a Git error with its cause (issue 21) */
+  git: GitHeadView | null;
 }
 
 /** the status columns the overview shows, in order */

@@ -11,6 +11,8 @@ import { toRunView } from "@/lib/server/services/runs";
 import { redactUrl } from "@/lib/engine/redact";
 import { appliedOffBranchNotice, definitionStatusOf } from "@/lib/engine/status";
 import type { DefinitionSummary } from "@/lib/api/views";
+import { checkHeadsIfStale } from "@/lib/server/services/head-check";
+import { gitHeadView } from "@/lib/server/views/git-head";
 import type { GitOpsSpec } from "@/lib/engine/types";
 
 export async function summarizeDefinitions(rows: DefinitionRow[]): Promise<DefinitionSummary[]> {
@@ -62,12 +64,13 @@ export async function summarizeDefinitions(rows: DefinitionRow[]): Promise<Defin
       total,
       lastRun: last ? toRunView(last, row.name) : null,
       activeRun: activeRun ? toRunView(activeRun, row.name) : null,
+      git: gitHeadView(row),
     };
   });
 }
 
 export async function listDefinitionSummaries(): Promise<DefinitionSummary[]> {
-  return summarizeDefinitions(await getDefinitions());
+  return summarizeDefinitions(await checkHeadsIfStale(await getDefinitions()));
 }
 
 /** what the pages show of the gitops section: the URL without credentials, the namespace and file selection fields */
