@@ -4,7 +4,7 @@ import type { RunView } from "./api-types";
 import type { Palette } from "./colour";
 import { duration, oneLine, shortSha } from "./text-format";
 import { CHANGE_ACTIONS } from "@/lib/api/vocabulary";
-import { runOutcomeLabel } from "@/lib/engine/run-problems";
+import { runOutcomeLabel } from "@/lib/api/run-outcome";
 
 const COUNT_ORDER = CHANGE_ACTIONS;
 

@@ -7,7 +7,7 @@ import type { Page, RunDetailView, RunView } from "../api-types";
 import { contextFor, enc } from "../context";
 import { outputOption, printData, printTable } from "../output";
 import { countsText, printRunResult } from "../run-summary";
-import { runOutcomeLabel } from "@/lib/engine/run-problems";
+import { runOutcomeLabel } from "@/lib/api/run-outcome";
 import { duration, oneLine, place, resourceLabel, shortSha, withoutPlace } from "../text-format";
 
 export function historyCommand(): Command {
