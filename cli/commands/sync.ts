@@ -4,7 +4,8 @@
  * result; a Failed or Interrupted run exits 1 so CI notices.
  */
 import { Command } from "commander";
-import type { DiffView, RunDetailView, RunView } from "../api-types";
+import type { DefinitionView, DiffView, RunDetailView, RunView } from "../api-types";
+import { confirmProductionSync, terminalIo } from "../production-confirm";
 import { contextFor, enc } from "../context";
 import { ApiError, CliError } from "../cli-error";
 import { outputOption, printData } from "../output";
@@ -18,6 +19,7 @@ interface SyncOpts {
   dryRun?: boolean;
   revision?: string;
   prune?: boolean;
+  yes?: boolean;
 }
 
 export function syncCommand(): Command {
@@ -27,11 +29,13 @@ export function syncCommand(): Command {
     .option("--dry-run", "plan and record a dry-run run, change nothing")
     .option("--revision <rev>", "commit SHA, tag or branch to sync instead of the branch head")
     .option("--prune", "also delete resources that are no longer in Git")
+    .option("--yes", "a production definition: confirm without typing its name (required without a terminal)")
     .addOption(outputOption())
     .addHelpText(
       "after",
       `
 Exit status: 0 when the run succeeded, 1 when it failed or on error.
+A production definition asks for its name typed on a terminal; scripts pass --yes.
 
 Examples:
   # Dry run to see what would be synced
@@ -48,6 +52,8 @@ Examples:
         printPlan(out, colour, plan);
         out.line();
       }
+      const def = await api.get<DefinitionView>(base);
+      await confirmProductionSync(opts.definition, { production: !!def.spec.production, dryRun: !!opts.dryRun, yes: !!opts.yes }, terminalIo());
       let started: RunView;
       try {
         started = await api.post<RunView>(`${base}/sync`, {

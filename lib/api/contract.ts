@@ -6,6 +6,8 @@
 import type { ChangeAction, DefinitionSpec, FieldChange, FileProblem, ResourceDoc, RunPhase } from "@/lib/engine/types";
 import { FINAL_RUN_PHASES, isActiveRunPhase, type StoredSyncStatus } from "@/lib/engine/vocabulary";
 import type { RunOutcome } from "@/lib/engine/run-problems";
+import type { DefinitionSyncStatus } from "@/lib/engine/vocabulary";
+import type { GitHeadView } from "@/lib/api/git-head";
 
 export interface Page<T> {
   items: T[];
@@ -27,6 +29,16 @@ export interface DefinitionView {
     lastRefreshAt: string | null;
     createdAt: string;
     updatedAt: string;
+    /** when the last real sync applied syncedCommit */
+    lastSyncTime?: string | null;
+    /** the suspension reason while automated sync is suspended, else null */
+    suspendedReason?: string | null;
+    /** in the list (GET /definitions): Synced | OutOfSync | Unknown, as the overview shows it */
+    syncStatus?: DefinitionSyncStatus;
+    /** in the list: the branch head, how far behind the applied commit is, a Git error with its cause (issue 21) */
+    git?: GitHeadView | null;
+    /** in the list: the last run's outcome (SucceededWithProblems for a successful run that refused anything) */
+    lastRunOutcome?: string | null;
   };
 }
 

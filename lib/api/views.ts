@@ -142,6 +142,8 @@ export interface DiffReviewData extends PlanHeader {
 /** The resource page: the stored side, the Git side and the runs that touched it. */
 export interface ResourceDetailData {
   definition: string;
+  /** the definition is marked production: one-resource actions need its name typed */
+  production: boolean;
   kind: string;
   namespace: string;
   name: string;

@@ -47,6 +47,7 @@ export async function resourceDetailView(definition: string, namespace: string, 
   if (!live && !change) return null;
   return {
     definition,
+    production: row.production,
     kind: key.kind,
     namespace: key.namespace,
     name: key.name,
