@@ -4,7 +4,7 @@
  * The same confirmation rules as a full sync: production definitions need their name typed.
  */
 import { useState, useTransition } from "react";
-import { useRouter } from "next/navigation";
+import { useRouter, useSearchParams } from "next/navigation";
 import { resourceSyncAction } from "@/lib/actions/resource-sync";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
@@ -25,7 +25,8 @@ export interface ResourceActionsProps {
 
 export function ResourceActions(p: ResourceActionsProps) {
   const router = useRouter();
-  const [mode, setMode] = useState<"sync" | "revert" | null>(null);
+  // a table row's "Sync…" / "Revert drift…" link opens the confirmation (?action=sync|revert)
+  const asked = useSearchParams().get("action");
   const [error, setError] = useState<string | null>(null);
   const [pending, start] = useTransition();
   const label = `${p.namespace ? `${p.namespace}/` : ""}${p.name}`;
@@ -41,6 +42,7 @@ export function ResourceActions(p: ResourceActionsProps) {
           ? "Already matches Git"
           : null);
   const revertReason = roleReason ?? (p.drifted ? null : "Not drifted");
+  const [mode, setMode] = useState<"sync" | "revert" | null>(asked === "sync" && !syncReason ? "sync" : asked === "revert" && !revertReason ? "revert" : null);
 
   const run = (m: "sync" | "revert") =>
     start(async () => {
