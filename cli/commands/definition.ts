@@ -52,17 +52,20 @@ Examples:
       if (items.length === 0) return out.line("No definitions. Add one with: syncline resource definition add --spec FILE");
       printTable(
         out,
-        ["NAME", "KIND", "SCOPE", "REPO", "BRANCH", "PATH", "AUTO-SYNC", "HEAD", "PINNED"],
+        ["NAME", "KIND", "STATUS", "LAST SYNC", "APPLIED", "HEAD", "AUTO-SYNC", "PINNED", "SUSPENDED", "REPO", "BRANCH", "PATH"],
         items.map((d) => [
           d.metadata.name,
           d.spec.names.kind,
-          d.spec.scope,
+          definitionStatusText(d),
+          d.status.lastSyncTime?.replace(/\.\d+Z$/, "Z") ?? "never",
+          shortSha(d.status.syncedCommit) || "-",
+          shortSha(d.status.headCommit) || "-",
+          d.spec.syncPolicy?.automated ? "yes" : "no",
+          shortSha(d.status.pinnedRevision) || "-",
+          d.status.suspendedReason ? "yes" : "no",
           d.spec.gitops?.repoURL ?? "-",
           d.spec.gitops?.branch ?? "-",
           d.spec.gitops?.path ?? "-",
-          d.spec.syncPolicy?.automated ? "yes" : "no",
-          shortSha(d.status.headCommit) || "-",
-          shortSha(d.status.pinnedRevision) || "-",
         ]),
       );
     });
@@ -95,4 +98,14 @@ Examples:
     });
 
   return cmd;
+}
+
+/** "OutOfSync (2 behind)", "Synced", "Git error: authentication failed" — what the overview card says (issue 21). */
+export function definitionStatusText(d: DefinitionView): string {
+  const git = d.status.git;
+  if (git?.error) return `Git error: ${git.error.causeText}`;
+  const status = d.status.syncStatus ?? "Unknown";
+  if (git?.pinned && git.headMoved) return `${status} (pinned; ${git.branch} ${git.behind !== null ? `${git.behind} ahead` : "moved"})`;
+  if (git?.headMoved) return `${status} (${git.behind !== null ? `${git.behind} behind` : "behind"})`;
+  return status;
 }

@@ -8,6 +8,7 @@ import type { DefinitionCommitsView } from "@/lib/api/history";
 import { contextFor, enc } from "../context";
 import { outputOption, printData, printTable } from "../output";
 import { countsText, printRunResult } from "../run-summary";
+import { runOutcomeLabel } from "@/lib/api/run-outcome";
 import { duration, oneLine, place, resourceLabel, shortSha, withoutPlace } from "../text-format";
 
 export function historyCommand(): Command {
@@ -59,7 +60,7 @@ Examples:
         ["RUN", "PHASE", "TRIGGER", "BY", "DRY-RUN", "COMMIT", "CREATE", "UPDATE", "DELETE", "INVALID", "STARTED", "DURATION", "ERROR"],
         page.items.map((r) => [
           r.id,
-          r.phase,
+          runOutcomeLabel(r.phase, r.problems ?? 0),
           r.trigger,
           r.initiator,
           r.dryRun ? "yes" : "no",
@@ -81,7 +82,7 @@ export function runCommand(): Command {
   run
     .command("get")
     .description("show one run: result, log and the changes it made")
-    .argument("<id>", "run ID (from `syncline resource history`)")
+    .argument("<id>", "run ID (from `syncline resource history`), or its first 8 characters as the UI shows them")
     .addOption(outputOption())
     .addHelpText(
       "after",
@@ -96,6 +97,10 @@ export function runCommand(): Command {
         `  definition: ${r.definition}   trigger: ${r.trigger}   by: ${r.initiator}${r.requestedRevision ? `   revision: ${r.requestedRevision}` : ""}${r.prune ? "   prune" : ""}`,
       );
       out.line(`  created ${r.createdAt}${r.finishedAt ? `, finished ${r.finishedAt}` : ""}`);
+      if (r.fileProblems?.length) {
+        out.line("File problems:");
+        for (const p of r.fileProblems) out.line(`  ${p.path}${p.line ? `:${p.line}${p.column ? `:${p.column}` : ""}` : ""}: ${p.message}`);
+      }
       if (r.log.length) {
         out.line("Log:");
         for (const l of r.log) out.line(`  ${l}`);

@@ -4,7 +4,8 @@
  * result; a Failed or Interrupted run exits 1 so CI notices.
  */
 import { Command } from "commander";
-import type { ApprovalRequestView, DiffView, RunDetailView, RunView } from "../api-types";
+import type { ApprovalRequestView, DefinitionView, DiffView, RunDetailView, RunView } from "../api-types";
+import { confirmProductionSync, terminalIo } from "../production-confirm";
 import { contextFor, enc } from "../context";
 import { ApiError, CliError } from "../cli-error";
 import { outputOption, printData } from "../output";
@@ -18,6 +19,7 @@ interface SyncOpts {
   dryRun?: boolean;
   revision?: string;
   prune?: boolean;
+  yes?: boolean;
 }
 
 export function syncCommand(): Command {
@@ -27,6 +29,7 @@ export function syncCommand(): Command {
     .option("--dry-run", "plan and record a dry-run run, change nothing")
     .option("--revision <rev>", "commit SHA, tag or branch to sync instead of the branch head")
     .option("--prune", "also delete resources that are no longer in Git")
+    .option("--yes", "a production definition: confirm without typing its name (required without a terminal)")
     .addOption(outputOption())
     .addHelpText(
       "after",
@@ -34,6 +37,7 @@ export function syncCommand(): Command {
 Exit status: 0 when the run succeeded, 1 when it failed or on error. A definition with
 spec.approval answers an approval request instead of a run: its id is printed and the exit is 0.
 Outside a sync window the server refuses with SYNC_WINDOW_CLOSED, the reason and the next opening (exit 1).
+A production definition asks for its name typed on a terminal; scripts pass --yes.
 
 Examples:
   # Dry run to see what would be synced
@@ -50,6 +54,8 @@ Examples:
         printPlan(out, colour, plan);
         out.line();
       }
+      const def = await api.get<DefinitionView>(base);
+      await confirmProductionSync(opts.definition, { production: !!def.spec.production, dryRun: !!opts.dryRun, yes: !!opts.yes }, terminalIo());
       let started: RunView | { approvalRequest: ApprovalRequestView };
       try {
         started = await api.post<RunView | { approvalRequest: ApprovalRequestView }>(`${base}/sync`, {

@@ -12,6 +12,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { RunProgress } from "@/components/runs/run-progress";
 import { PlanCounts, PlanSentence, TargetCommit } from "@/components/definition/plan-summary";
+import { PlanChangeList, PlanProblems } from "@/components/definition/plan-problems";
 import { RollbackDialog } from "@/components/definition/rollback-dialog";
 import { disabledReasonFor, useRunTracker } from "@/components/definition/use-definition-actions";
 import type { PlanPreview, RollbackTarget } from "@/lib/api/views";
@@ -132,7 +133,7 @@ export function ActionBar(p: ActionBarProps) {
         <Alert kind="info">
           <span data-testid="refresh-result">
             Git {refreshed.branch} is at {shortSha(refreshed.branchHead ?? refreshed.commit)}; a sync of {shortSha(refreshed.commit)} would do{" "}
-            <PlanSentence counts={refreshed.counts} /> ({refreshed.counts.unchanged ?? 0} unchanged).{" "}
+            <PlanSentence counts={refreshed.counts} /> ({refreshed.counts.unchanged ?? 0} unchanged). <PlanProblems plan={refreshed} />
             <Link href={`/definitions/${encodeURIComponent(p.name)}/diff`} className="underline">
               Review the diff
             </Link>
@@ -163,9 +164,8 @@ export function ActionBar(p: ActionBarProps) {
             </p>
             <PlanCounts counts={confirm.plan.counts} />
             <TargetCommit commit={confirm.plan.commit} message={confirm.plan.commitMessage} branch={confirm.plan.branch} />
-            {confirm.plan.fileProblems.length > 0 ? (
-              <Alert kind="warning">{confirm.plan.fileProblems.length} file problem(s) in Git; invalid resources are not applied.</Alert>
-            ) : null}
+            <PlanChangeList plan={confirm.plan} definition={p.name} />
+            <PlanProblems plan={confirm.plan} />
             {confirm.plan.pruneWithheld ? <Alert kind="warning">{confirm.plan.pruneWithheld}</Alert> : null}
           </>
         ) : confirm?.error ? null : (

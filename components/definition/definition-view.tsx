@@ -11,6 +11,8 @@ import { PinBanner } from "@/components/definition/pin-banner";
 import { GatePanel, whenText } from "@/components/gates/gate-badge";
 import { ResourcesTable } from "@/components/definition/resources-table";
 import { LastRun } from "@/components/overview/last-run";
+import { GitHeadLine } from "@/components/overview/git-head-line";
+import { ProblemsPanel } from "@/components/definition/problems-panel";
 import { FileSearch, SourceSettings, WhyNothingSyncs } from "@/components/definition/source-panel";
 import { HostKeyPanel } from "@/components/definition/host-key-panel";
 import { parseHostKeyProblem } from "@/components/definition/host-key-problem";
@@ -67,8 +69,10 @@ export function DefinitionView({ summary: d, role, query, page, rollbackTargets,
             <LastRun run={d.lastRun} />
           </dd>
         </dl>
+        <GitHeadLine git={d.git} role={role} />
         <StatusCounts counts={d.counts} />
       </header>
+      <ProblemsPanel summary={d} />
       {suspension ? (
         <SuspendControl definition={d.name} suspension={suspension} canOperate={role === "operator" || role === "admin"} />
       ) : d.gitops && d.automated && (role === "operator" || role === "admin") ? (

@@ -11,6 +11,7 @@ import { HealthBadge, HealthFilter } from "@/components/ui/health-badge";
 import { resourceHref } from "@/lib/client/format";
 import type { ResourceListRow, ResourceQuery } from "@/lib/api/views";
 import { DRIFTED, STORED_SYNC_STATUSES } from "@/lib/api/vocabulary";
+import { RowActions } from "@/components/resource/row-actions";
 
 const statusFilters = ["", ...STORED_SYNC_STATUSES, DRIFTED];
 
@@ -145,6 +146,7 @@ export function ResourcesTable({
                     <span className="flex flex-wrap gap-1">
                       <StatusBadge status={r.syncStatus} />
                       {r.drifted ? <DriftBadge /> : null}
+                      <RowActions href={resourceHref(definition, r.namespace, r.name)} syncStatus={r.syncStatus} drifted={r.drifted} />
                     </span>
                   </td>
                   <td className="px-3 py-2">

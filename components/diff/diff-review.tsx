@@ -67,8 +67,15 @@ export function DiffReview({
       <header className="flex flex-wrap items-start gap-4">
         <div className="min-w-0 flex-1 space-y-1">
           <h1 className="text-2xl font-semibold tracking-tight">Diff review</h1>
-          <p className="text-sm">
-            Git <span className="font-mono">{d.branch}</span> at{" "}
+          <p className="text-sm" data-testid="diff-source">
+            {d.branchHead !== null && d.branchHead !== d.commit ? (
+              // a pin or an older revision: the branch is elsewhere, so never "main at <this commit>"
+              <>{d.pinnedRevision && !d.requestedRevision ? "Pinned commit" : "Commit"} </>
+            ) : (
+              <>
+                Git <span className="font-mono">{d.branch}</span> at{" "}
+              </>
+            )}
             <span data-testid="reviewed-commit" data-sha={d.commit}>
               <CopySha sha={d.commit} />
             </span>{" "}

@@ -7,6 +7,8 @@ import type { DefinitionSummary } from "@/lib/api/views";
 import { StatusCounts } from "@/components/overview/status-counts";
 import { LastRun } from "@/components/overview/last-run";
 import { DefinitionHealthBadge, OverviewHealthFilter, matchesHealth } from "@/components/overview/health-badge";
+import { GitHeadLine } from "@/components/overview/git-head-line";
+import { ProblemCounts } from "@/components/overview/problem-counts";
 import { RunProgress } from "@/components/runs/run-progress";
 import { Badge, StatusBadge } from "@/components/ui/status-badge";
 import { GateBadges } from "@/components/gates/gate-badge";
@@ -142,8 +144,10 @@ export function DefinitionsOverview({ definitions, isAdmin }: { definitions: Def
                 </>
               ) : null}
             </p>
+            <GitHeadLine git={d.git} role={isAdmin ? "admin" : undefined} />
             <div className="mt-2 flex flex-wrap items-center gap-x-6 gap-y-2">
               <StatusCounts counts={d.counts} />
+              <ProblemCounts summary={d} />
               <div className="text-sm">
                 <span className="mr-1 text-slate-500">Last run:</span>
                 <LastRun run={d.lastRun} />

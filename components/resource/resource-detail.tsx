@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { YamlDiffPanel } from "@/components/resource/yaml-diff-panel";
 import { HealthPanel } from "@/components/resource/health-panel";
+import { ResourceActions } from "@/components/resource/resource-actions";
 import { Alert } from "@/components/ui/alert";
 import { CopySha } from "@/components/ui/copy-sha";
 import { RelativeTime } from "@/components/ui/relative-time";
@@ -22,7 +23,7 @@ function driftExplanation(live: LiveInfo | null, git: GitInfo | null): string {
   return "No drift: the live spec is what the last sync applied, and Git agrees.";
 }
 
-export function ResourceDetail(p: ResourceDetailData) {
+export function ResourceDetail(p: ResourceDetailData & { role?: string }) {
   const base = `/definitions/${encodeURIComponent(p.definition)}`;
   const l = p.live;
   return (
@@ -50,6 +51,15 @@ export function ResourceDetail(p: ResourceDetailData) {
           <StatusBadge status={l ? l.syncStatus : "Missing"} />
           {l?.drifted ? <DriftBadge /> : null}
         </div>
+        <ResourceActions
+          definition={p.definition}
+          namespace={p.namespace}
+          name={p.name}
+          production={p.production}
+          role={p.role ?? "viewer"}
+          drifted={l?.drifted ?? false}
+          gitAction={p.git?.action ?? null}
+        />
         {l ? (
           <dl className="grid gap-x-6 gap-y-1 text-sm sm:grid-cols-[auto_1fr] md:grid-cols-[auto_1fr_auto_1fr]" data-testid="git-sync">
             <dt className="text-slate-500">gitSync.lastSyncTime</dt>

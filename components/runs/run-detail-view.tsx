@@ -1,6 +1,8 @@
 "use client";
 /** One run: header, counts, per-resource changes with diffs and errors (file:line), the log. Polls while active. */
 import Link from "next/link";
+import { RunOutcomeBadge } from "@/components/runs/run-outcome-badge";
+import { FileProblemItems } from "@/components/runs/file-problem-items";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
 import { useRun } from "@/lib/client/use-run";
@@ -11,7 +13,7 @@ import { RunProgress } from "@/components/runs/run-progress";
 import { Alert } from "@/components/ui/alert";
 import { CopySha } from "@/components/ui/copy-sha";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { DryRunBadge, StatusBadge } from "@/components/ui/status-badge";
+import { DryRunBadge } from "@/components/ui/status-badge";
 import { formatDuration } from "@/lib/client/format";
 
 export function RunDetailView({ initial }: { initial: RunDetail }) {
@@ -48,7 +50,7 @@ export function RunDetailView({ initial }: { initial: RunDetail }) {
           <h1 className="text-2xl font-semibold tracking-tight">
             {run.dryRun ? "Dry-run" : run.trigger === "rollback" ? "Rollback" : "Sync"} of {run.definition}
           </h1>
-          <StatusBadge status={run.phase} />
+          <RunOutcomeBadge run={run} />
           {run.dryRun ? <DryRunBadge /> : null}
         </div>
         <dl className="grid gap-x-6 gap-y-1 text-sm sm:grid-cols-[auto_1fr] md:grid-cols-[auto_1fr_auto_1fr]">
@@ -72,13 +74,14 @@ export function RunDetailView({ initial }: { initial: RunDetail }) {
         {q.error ? <Alert kind="warning">Live updates paused: {(q.error as Error).message}</Alert> : null}
       </header>
 
-      {problems.length > 0 ? (
-        <section aria-label="Errors" className="space-y-1">
+      {problems.length > 0 || (run.fileProblems ?? []).length > 0 ? (
+        <section aria-label="Errors" id="errors" className="space-y-1">
           <h2 className="text-lg font-semibold">Errors</h2>
           <ul
             className="space-y-1 rounded-lg border border-red-200 bg-red-50 p-3 font-mono text-xs text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-200"
             data-testid="run-errors"
           >
+            <FileProblemItems problems={run.fileProblems ?? []} />
             {problems.map((c) => (
               <li key={`${c.namespace}/${c.name}`}>
                 {c.error!.startsWith(c.sourcePath ?? "\u0000")

@@ -1,10 +1,11 @@
 /** Every run of a definition (dry or real, any outcome) and a chart of the recent ones. */
 import Link from "next/link";
 import type { RunSummary } from "@/lib/client/run-types";
+import { RunOutcomeBadge } from "@/components/runs/run-outcome-badge";
 import { RunChart } from "@/components/runs/run-chart";
 import { CopySha } from "@/components/ui/copy-sha";
 import { RelativeTime } from "@/components/ui/relative-time";
-import { DryRunBadge, StatusBadge } from "@/components/ui/status-badge";
+import { DryRunBadge } from "@/components/ui/status-badge";
 import { formatDuration } from "@/lib/client/format";
 import { CompareForm, ComparePickCell, LiveCompareRow } from "@/components/compare/compare-picker";
 
@@ -83,7 +84,7 @@ export function RunHistory({ definition, runs, nextCursor }: { definition: strin
                 </td>
                 <td className="px-3 py-2">
                   <span className="flex flex-wrap gap-1">
-                    <StatusBadge status={r.phase} />
+                    <RunOutcomeBadge run={r} />
                     {r.dryRun ? <DryRunBadge /> : null}
                   </span>
                   {r.error ? (

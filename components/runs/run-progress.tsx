@@ -17,7 +17,7 @@ export function RunProgress({
   onEnd?: (run: RunSummary) => void;
   compact?: boolean;
 }) {
-  const q = useRun(runId, { limit: 1, initial: initial ? { ...initial, log: [], changes: [], changesTotal: 0 } : undefined });
+  const q = useRun(runId, { limit: 1, initial: initial ? { ...initial, log: [], fileProblems: [], changes: [], changesTotal: 0 } : undefined });
   const run = q.data;
   const ended = useRef(false);
   useEffect(() => {

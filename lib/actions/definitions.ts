@@ -68,6 +68,9 @@ async function refreshPreview(name: string) {
   // The refresh planned the branch head: show that plan. A pinned definition syncs its pin, a
   // failed refresh has no plan: those ask the diff (which names the error, as before).
   if (refreshed.planned && !row.pinnedRevision) return planPreviewOf(rowToDefinition(row), refreshed.planned);
+  // a Git failure is an answer with its cause, never "something went wrong" (issue 21); the
+  // definition shows it as its Git state too (refresh stored it)
+  if (refreshed.kind === "error") throw new AppError("SOURCE_ERROR", `refresh failed: ${refreshed.error ?? "Git could not be read"}`);
   return toPlanPreview(await computeDiff(name));
 }
 

@@ -6,6 +6,9 @@
 import type { ChangeAction, DefinitionSpec, FieldChange, FileProblem, ResourceDoc, RunPhase } from "@/lib/engine/types";
 import type { HealthStatus } from "@/lib/engine/vocabulary";
 import { FINAL_RUN_PHASES, isActiveRunPhase, type StoredSyncStatus } from "@/lib/engine/vocabulary";
+import type { RunOutcome } from "@/lib/engine/run-problems";
+import type { DefinitionSyncStatus } from "@/lib/engine/vocabulary";
+import type { GitHeadView } from "@/lib/api/git-head";
 
 export interface Page<T> {
   items: T[];
@@ -27,6 +30,16 @@ export interface DefinitionView {
     lastRefreshAt: string | null;
     createdAt: string;
     updatedAt: string;
+    /** when the last real sync applied syncedCommit */
+    lastSyncTime?: string | null;
+    /** the suspension reason while automated sync is suspended, else null */
+    suspendedReason?: string | null;
+    /** in the list (GET /definitions): Synced | OutOfSync | Unknown, as the overview shows it */
+    syncStatus?: DefinitionSyncStatus;
+    /** in the list: the branch head, how far behind the applied commit is, a Git error with its cause (issue 21) */
+    git?: GitHeadView | null;
+    /** in the list: the last run's outcome (SucceededWithProblems for a successful run that refused anything) */
+    lastRunOutcome?: string | null;
   };
   /** may a sync run now (sync windows, issue 15); on GET /definitions/{name} and the list */
   gate?: GateView;
@@ -92,6 +105,10 @@ export interface RunView {
   phase: RunPhase;
   /** per action (create, update, …) plus fileProblems and otherKinds */
   counts: Record<string, number>;
+  /** invalid resources refused plus files skipped (lib/engine/run-problems.ts); a Succeeded run with problems is "Succeeded with problems" */
+  problems: number;
+  /** "SucceededWithProblems" for a Succeeded run with problems, else the phase */
+  outcome: RunOutcome;
   total: number;
   done: number;
   progress: RunProgressView | null;
@@ -119,6 +136,8 @@ export interface RunChangeView {
 
 export interface RunDetailView extends RunView {
   log: string[];
+  /** the plan's file problems (first 200): path, line, column, message */
+  fileProblems: FileProblem[];
   changes: RunChangeView[];
   changesTotal: number;
 }

@@ -5,6 +5,7 @@
  */
 import type { DefinitionView, DiffView, GateView, RunView } from "@/lib/api/contract";
 import type { DefinitionSyncStatus, StoredSyncStatus } from "@/lib/engine/vocabulary";
+import type { GitHeadView } from "@/lib/api/git-head";
 
 /** A plan's header: the commit it targets and what it would do. */
 export type PlanHeader = Pick<DiffView, "commit" | "commitMessage" | "branch" | "branchHead" | "counts" | "pruneWithheld" | "fileProblems">;
@@ -49,6 +50,8 @@ export interface DefinitionSummary {
   /** issue 15: sync windows (a person's view) and the open approval request */
   gate?: GateView;
   openApproval?: DefinitionView["openApproval"];
+  /** Git's head, when it was checked, how far behind the applied commit is, a Git error with its cause (issue 21) */
+  git: GitHeadView | null;
 }
 
 /** the status columns the overview shows, in order */
@@ -164,6 +167,8 @@ export interface ResourceDetailData {
   /** issue 14: status and health (absent while the resource is only in Git) */
   healthPanel?: ResourceHealthPanel | null;
   definition: string;
+  /** the definition is marked production: one-resource actions need its name typed */
+  production: boolean;
   kind: string;
   namespace: string;
   name: string;

@@ -11,15 +11,22 @@ export async function getGitopsDefinitions(): Promise<DefinitionRow[]> {
 
 /** The cheap refresh: nothing changed, only the timestamp moves. */
 export async function touchRefresh(id: string, headCommit: string): Promise<void> {
-  await (await getDb()).resourceDefinition.update({ where: { id }, data: { lastRefreshAt: new Date(), refreshError: null, headCommit } });
+  await (
+    await getDb()
+  ).resourceDefinition.update({
+    where: { id },
+    data: { lastRefreshAt: new Date(), headCheckedAt: new Date(), refreshError: null, refreshErrorCode: null, headCommit },
+  });
 }
 
 export async function setRefreshedGeneration(id: string, generation: number): Promise<void> {
   await (await getDb()).resourceDefinition.update({ where: { id }, data: { refreshedGeneration: generation } });
 }
 
-export async function recordRefreshFailure(id: string, message: string): Promise<void> {
-  await (await getDb()).resourceDefinition.update({ where: { id }, data: { lastRefreshAt: new Date(), refreshError: message.slice(0, 2000) } });
+export async function recordRefreshFailure(id: string, message: string, code: string | null = null): Promise<void> {
+  await (
+    await getDb()
+  ).resourceDefinition.update({ where: { id }, data: { lastRefreshAt: new Date(), refreshError: message.slice(0, 2000), refreshErrorCode: code } });
 }
 
 export async function setAutoBackoff(id: string, b: { commit: string; failures: number; retryAt: Date }): Promise<void> {

@@ -9,7 +9,7 @@ import { Prisma, type SyncRun, type SyncRunChange } from "@prisma/client";
 import { getDb, getRawSql, type RawQuery } from "@/lib/server/db";
 import { STAMP_SQL } from "@/lib/server/data/resources";
 import { yieldToEventLoop } from "@/lib/engine/time-slice";
-import type { ChangeAction, FieldChange, ResourceKey, RunPhase, RunTrigger } from "@/lib/engine/types";
+import type { ChangeAction, FieldChange, FileProblem, ResourceKey, RunPhase, RunTrigger } from "@/lib/engine/types";
 import type { ResourceWrite, ResourceWrites } from "@/lib/engine/writes";
 
 export type RunRow = SyncRun;
@@ -59,6 +59,8 @@ export interface RunEnd {
   startedAt: Date;
   resolvedCommit?: string | null;
   commitMessage?: string | null;
+  /** the plan's file problems (the first 200), for the run's Errors box */
+  fileProblems?: FileProblem[];
 }
 
 export interface ChangeRecord {
@@ -85,6 +87,11 @@ export interface ApplyWrites extends ResourceWrites {
   branchHead?: string | null;
   /** `commit` is not reachable from the branch (issue 19 M1), so it is not the head either */
   offBranch?: boolean;
+  /**
+   * one resource synced on its own (issue 21): its row keeps its own stamps (it does not follow the
+   * definition's) and the definition's synced commit stays where the last full sync left it
+   */
+  resourceOnly?: boolean;
 }
 
 const CHUNK = 2_000;
@@ -145,6 +152,7 @@ async function writeRunEnd(q: RawQuery, runId: string, end: RunEnd): Promise<voi
   add("durationMs", finishedAt.getTime() - end.startedAt.getTime(), "::int");
   add("log", JSON.stringify(end.log), "::jsonb");
   if (end.counts) add("counts", JSON.stringify(end.counts), "::jsonb");
+  if (end.fileProblems) add("fileProblems", JSON.stringify(end.fileProblems.slice(0, 200)), "::jsonb");
   if (end.total !== undefined) add("total", end.total, "::int");
   if (end.done !== undefined) add("done", end.done, "::int");
   if (end.resolvedCommit !== undefined) add("resolvedCommit", end.resolvedCommit);
@@ -188,10 +196,10 @@ async function applyWrites(q: RawQuery, w: ApplyWrites, onProgress?: (done: numb
       `INSERT INTO "Resource" ("id","definitionId","kind","namespace","name","labels","annotations","spec","generation","managedBy",
          "lastSyncTime","lastCommitSHA","followsDefinition","syncError","syncStatus","appliedSpecHash","liveSpecHash","sourcePath","sourceLine","sopsPaths","sealedValues","createdAt","updatedAt")
        SELECT x."id", $2, x."kind", x."namespace", x."name", x."labels", x."annotations", x."spec", 1, $3,
-         ${UTC(4)}, $5, true, NULL, 'Synced', x."hash", x."hash", x."sourcePath", x."sourceLine", x."sopsPaths", x."sealed", ${UTC(4)}, ${UTC(4)}
+         ${UTC(4)}, $5, $6::boolean, NULL, 'Synced', x."hash", x."hash", x."sourcePath", x."sourceLine", x."sopsPaths", x."sealed", ${UTC(4)}, ${UTC(4)}
        FROM jsonb_to_recordset($1::jsonb) AS x("id" text, "kind" text, "namespace" text, "name" text, "labels" jsonb, "annotations" jsonb,
          "spec" jsonb, "hash" text, "sourcePath" text, "sourceLine" int, "sopsPaths" jsonb, "sealed" text)`,
-      [JSON.stringify(rows), w.definitionId, w.managedBy, now, w.commit],
+      [JSON.stringify(rows), w.definitionId, w.managedBy, now, w.commit, !w.resourceOnly],
     );
     tick(part.length);
   }
@@ -199,13 +207,13 @@ async function applyWrites(q: RawQuery, w: ApplyWrites, onProgress?: (done: numb
     const rows = part.map((u) => ({ id: u.id, bump: u.bumpGeneration ? 1 : 0, ...content(u) }));
     await q(
       `UPDATE "Resource" AS r SET "definitionId" = $2, "labels" = x."labels", "annotations" = x."annotations", "spec" = x."spec",
-         "generation" = r."generation" + x."bump", "managedBy" = $3, "lastSyncTime" = ${UTC(4)}, "lastCommitSHA" = $5, "followsDefinition" = true, "syncError" = NULL,
+         "generation" = r."generation" + x."bump", "managedBy" = $3, "lastSyncTime" = ${UTC(4)}, "lastCommitSHA" = $5, "followsDefinition" = $6::boolean, "syncError" = NULL,
          "syncStatus" = 'Synced', "appliedSpecHash" = x."hash", "liveSpecHash" = x."hash", "sourcePath" = x."sourcePath",
          "sourceLine" = x."sourceLine", "sopsPaths" = x."sopsPaths", "sealedValues" = x."sealed", "updatedAt" = ${UTC(4)}
        FROM jsonb_to_recordset($1::jsonb) AS x("id" text, "bump" int, "labels" jsonb, "annotations" jsonb, "spec" jsonb, "hash" text,
          "sourcePath" text, "sourceLine" int, "sopsPaths" jsonb, "sealed" text)
        WHERE r."id" = x."id"`,
-      [JSON.stringify(rows), w.definitionId, w.managedBy, now, w.commit],
+      [JSON.stringify(rows), w.definitionId, w.managedBy, now, w.commit, !w.resourceOnly],
     );
     tick(part.length);
   }
@@ -243,6 +251,7 @@ async function applyWrites(q: RawQuery, w: ApplyWrites, onProgress?: (done: numb
     await q(`DELETE FROM "Resource" WHERE "id" IN (SELECT jsonb_array_elements_text($1::jsonb))`, [JSON.stringify(w.deletes)]);
     tick(w.deletes.length);
   }
+  if (w.resourceOnly) return;
   await q(
     `UPDATE "ResourceDefinition" SET "syncedCommit" = $2, "syncedGeneration" = $3, "headCommit" = COALESCE($5, "headCommit"), "syncedOffBranch" = $6,
        "lastSyncTime" = ${UTC(4)}, "updatedAt" = ${UTC(4)} WHERE "id" = $1`,
@@ -279,6 +288,11 @@ export async function interruptRuns(where: { heartbeatBefore?: Date; all?: boole
 
 export async function findRun(id: string): Promise<RunRow | null> {
   return (await getDb()).syncRun.findUnique({ where: { id } });
+}
+
+/** Runs whose id starts with `prefix` (the 8 characters the UI shows), at most `limit`. */
+export async function findRunsByIdPrefix(prefix: string, limit = 2): Promise<RunRow[]> {
+  return (await getDb()).syncRun.findMany({ where: { id: { startsWith: prefix } }, take: limit, orderBy: { createdAt: "desc" } });
 }
 
 export async function findActiveRun(definitionId: string): Promise<RunRow | null> {

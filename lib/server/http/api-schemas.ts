@@ -14,6 +14,15 @@ export const syncInputSchema = z.object({
   prune: z.boolean().optional().describe("delete managed resources that left Git (never when the path vanished or Git is empty)"),
 });
 
+export const resourceSyncInputSchema = z.object({
+  namespace: z.string().max(253).default("").describe("the resource's namespace (empty for cluster-scoped kinds)"),
+  name: z.string().min(1).max(253).describe("the resource's name"),
+  mode: z
+    .enum(["sync", "revert"])
+    .default("sync")
+    .describe("sync: apply Git's version at the branch head (or the pin); revert: apply the version the last sync applied (revert drift)"),
+});
+
 export const rollbackInputSchema = z
   .object({
     commit: z

@@ -26,7 +26,7 @@ describe("openapi document", () => {
       expect(doc.paths).toHaveProperty([p]);
     }
     expect(JSON.stringify(doc)).not.toMatch(
-      /"\$ref":"#\/components\/schemas\/(?!Error|DefinitionInput|ResourceInput|SyncInput|RollbackInput|TokenInput|UserInput|SecretInput)/,
+      /"\$ref":"#\/components\/schemas\/(?!Error|DefinitionInput|ResourceInput|SyncInput|RollbackInput|ResourceSyncInput|TokenInput|UserInput|SecretInput)/,
     );
   });
 });

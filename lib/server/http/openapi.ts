@@ -8,6 +8,7 @@ import {
   definitionInputSchema,
   resourceInputSchema,
   rollbackInputSchema,
+  resourceSyncInputSchema,
   syncInputSchema,
   tokenInputSchema,
   userInputSchema,
@@ -71,6 +72,7 @@ export function buildOpenApi(serverUrl?: string) {
         ResourceInput: json(resourceInputSchema),
         SyncInput: json(syncInputSchema),
         RollbackInput: json(rollbackInputSchema),
+        ResourceSyncInput: json(resourceSyncInputSchema),
         TokenInput: json(tokenInputSchema),
         UserInput: json(userInputSchema),
         SecretInput: json(secretInputSchema),
@@ -138,6 +140,19 @@ export function buildOpenApi(serverUrl?: string) {
               description:
                 "SYNC_IN_PROGRESS: a sync is already running; SYNC_WINDOW_CLOSED: outside the sync windows (details { reason, nextOpening }, no run and no lock); CONFLICT: spec.approval needs an approval request",
             },
+          },
+        },
+      },
+      "/api/v1/definitions/{name}/resource-sync": {
+        parameters: [nameParam, { name: "wait", in: "query", schema: { type: "boolean" } }],
+        post: {
+          summary:
+            "sync one resource (operator): mode sync applies Git's version at the branch head (or the pin), mode revert applies the version the last sync applied (revert drift). Recorded as a run with one change; the definition's applied commit does not move",
+          requestBody: body("ResourceSyncInput"),
+          responses: {
+            ...ok("the finished run (with ?wait=true)"),
+            "202": { description: "the run, still running" },
+            "409": { description: "SYNC_IN_PROGRESS: a sync is already running; CONFLICT: nothing applied yet to revert to" },
           },
         },
       },
@@ -269,8 +284,20 @@ export function buildOpenApi(serverUrl?: string) {
         },
       },
       "/api/v1/runs/{id}": {
-        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
-        get: { summary: "a run with its per-resource changes, diffs, errors and log", responses: ok("the run") },
+        parameters: [
+          {
+            name: "id",
+            in: "path",
+            required: true,
+            schema: { type: "string" },
+            description: "the run id, or its first 8 or more characters (as the UI shows it)",
+          },
+        ],
+        get: {
+          summary:
+            "a run with its per-resource changes, diffs, errors, file problems and log; problems (invalid resources + file problems) and outcome (SucceededWithProblems for a Succeeded run with problems)",
+          responses: ok("the run"),
+        },
       },
       "/api/v1/resources": {
         get: {

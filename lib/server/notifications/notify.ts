@@ -10,6 +10,7 @@ import { findDefinitionById } from "@/lib/server/data/definitions";
 import { logger } from "@/lib/server/logger";
 import { subscribeOnce } from "@/lib/server/runtime/events";
 import { processSingleton } from "@/lib/server/runtime/singletons";
+import { runOutcomeLabel, runProblemCount } from "@/lib/engine/run-problems";
 
 export const notificationEvents = [
   "run.failed",
@@ -41,6 +42,8 @@ export interface NotificationPayload {
   /** approval events (issue 15) */
   requestId?: string;
   by?: string;
+  /** invalid resources refused + files skipped (lib/engine/run-problems.ts); "Succeeded with problems" when > 0 */
+  problems?: number;
 }
 
 const kick = processSingleton("notify-kick", () => ({ fn: undefined as (() => void) | undefined }));
@@ -67,6 +70,7 @@ export function subscribeNotifications(): void {
         summary: `sync failed (${run.trigger})`,
       });
     } else if (run.phase === "Succeeded" && (await findDefinitionById(run.definitionId))?.production) {
+      const problems = runProblemCount(run.counts as Record<string, number>);
       await notify({
         event: "sync.succeeded",
         definition,
@@ -74,7 +78,8 @@ export function subscribeNotifications(): void {
         phase: run.phase,
         trigger: run.trigger,
         commit: run.resolvedCommit,
-        summary: `production sync succeeded (${run.trigger})`,
+        problems,
+        summary: `production sync ${problems > 0 ? runOutcomeLabel(run.phase, problems).toLowerCase() : "succeeded"} (${run.trigger})`,
       });
     }
   });
@@ -116,7 +121,12 @@ export async function notify(p: Omit<NotificationPayload, "at">): Promise<number
 /** The body for a channel kind: our JSON as is, or a Slack-compatible {text}. */
 export function formatPayload(kind: string, p: NotificationPayload): unknown {
   if (kind !== "slack") return p;
-  const icon = p.event === "run.failed" || p.event === "health.degraded" ? ":x:" : p.event === "drift.detected" ? ":warning:" : ":white_check_mark:";
+  const icon =
+    p.event === "run.failed" || p.event === "health.degraded"
+      ? ":x:"
+      : p.event === "drift.detected" || (p.problems ?? 0) > 0
+        ? ":warning:"
+        : ":white_check_mark:";
   const lines = [`${icon} *${p.definition}*: ${p.summary}`];
   if (p.commit) lines.push(`commit \`${p.commit.slice(0, 12)}\``);
   if (p.error) lines.push(`> ${p.error.slice(0, 500)}`);

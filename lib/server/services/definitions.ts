@@ -42,6 +42,8 @@ export function toDefinitionView(row: DefinitionRow): DefinitionView {
       lastRefreshAt: row.lastRefreshAt?.toISOString() ?? null,
       createdAt: row.createdAt.toISOString(),
       updatedAt: row.updatedAt.toISOString(),
+      lastSyncTime: row.lastSyncTime?.toISOString() ?? null,
+      suspendedReason: row.suspendedReason,
     },
   };
 }

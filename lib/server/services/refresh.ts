@@ -16,6 +16,7 @@ import { repoSourceFor } from "@/lib/server/services/git-source";
 import { pathUnchanged, sharedBranchHead } from "@/lib/server/services/shared-git";
 import { knownSecretValues } from "@/lib/server/services/secrets";
 import { recordSyncStatus } from "@/lib/server/services/sync-status";
+import { recordHeadDistance } from "@/lib/server/services/head-check";
 import { computePlan, type PlanResult } from "@/lib/server/services/sync/plan-definition";
 import { publish } from "@/lib/server/runtime/events";
 import { logger } from "@/lib/server/logger";
@@ -82,6 +83,7 @@ export async function refreshDefinition(
     }
     const { plan, state } = await computePlan(row, def, {}, (msg) => logger.debug({ definition: row.name }, msg));
     const summary = await recordSyncStatus(row.id, plan, state.commit, { applied: false });
+    await recordHeadDistance(row, await repoSourceFor(gitops), state.commit, row.pinnedRevision ?? row.syncedCommit);
     await setRefreshedGeneration(row.id, row.generation);
     counted("full");
     return {
@@ -97,7 +99,7 @@ export async function refreshDefinition(
     const raw = err instanceof AppError || isGitError(err) ? err.message : `unexpected error: ${(err as Error).message}`;
     const message = redactText(redactUrl(raw), await knownSecretValues(gitops.secretName ? [gitops.secretName] : []).catch(() => []));
     if (!(err instanceof AppError || isGitError(err))) logger.error({ definition: row.name, err: message }, "refresh crashed");
-    await recordRefreshFailure(row.id, message).catch(() => undefined);
+    await recordRefreshFailure(row.id, message, isGitError(err) ? err.code : null).catch(() => undefined);
     counted("error");
     return { ...base, kind: "error", head: null, error: message };
   }

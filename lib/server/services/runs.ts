@@ -1,12 +1,13 @@
 /** Run history as the API and the pages show it. */
 import "server-only";
 import type { RunChangeView, RunDetailView, RunView } from "@/lib/api/contract";
-import type { ChangeAction, FieldChange, ResourceDoc, RunPhase } from "@/lib/engine/types";
+import type { ChangeAction, FieldChange, FileProblem, ResourceDoc, RunPhase } from "@/lib/engine/types";
+import { runOutcome, runProblemCount } from "@/lib/engine/run-problems";
 import { toCanonicalYaml } from "@/lib/engine/canonical";
 import { createDiff } from "@/lib/engine/plan";
 import { findDefinition, findDefinitionById } from "@/lib/server/data/definitions";
-import { findRun, getRunChanges, getRuns, type RunChangeRow, type RunRow } from "@/lib/server/data/runs";
-import { notFound } from "@/lib/server/errors";
+import { findRun, findRunsByIdPrefix, getRunChanges, getRuns, type RunChangeRow, type RunRow } from "@/lib/server/data/runs";
+import { AppError, notFound } from "@/lib/server/errors";
 import { runProgress } from "@/lib/server/services/run-progress";
 
 export type { RunView };
@@ -26,6 +27,8 @@ export function toRunView(r: RunRow, definition: string): RunView {
     commitMessage: r.commitMessage,
     phase: r.phase as RunPhase,
     counts: (r.counts ?? {}) as Record<string, number>,
+    problems: runProblemCount(r.counts as Record<string, number>),
+    outcome: runOutcome(r.phase as RunPhase, runProblemCount(r.counts as Record<string, number>)),
     total: r.total,
     done: r.done,
     progress: r.activeKey ? (runProgress.get(r.id) ?? null) : null,
@@ -73,14 +76,29 @@ export async function listRuns(name: string, q: { limit?: number; cursor?: strin
   return { items: page.items.map((r) => toRunView(r, name)), nextCursor: page.nextCursor };
 }
 
+/**
+ * A run by its id or by the first characters of it (at least 8, as the UI and the CLI show them);
+ * a prefix two runs share is refused with both named.
+ */
+export async function resolveRun(id: string): Promise<RunRow> {
+  const exact = await findRun(id);
+  if (exact) return exact;
+  if (/^[0-9a-f-]{8,35}$/i.test(id)) {
+    const found = await findRunsByIdPrefix(id.toLowerCase());
+    if (found.length === 1) return found[0]!;
+    if (found.length > 1) throw new AppError("BAD_REQUEST", `run id ${id} is ambiguous (${found.map((r) => r.id).join(", ")}, …): give more characters`);
+  }
+  throw notFound(`run ${id}`);
+}
+
 export async function getRunWithChanges(id: string, q: { actions?: string[]; limit?: number; offset?: number } = {}): Promise<RunDetailView> {
-  const run = await findRun(id);
-  if (!run) throw notFound(`run ${id}`);
+  const run = await resolveRun(id);
   const def = await findDefinitionById(run.definitionId);
-  const changes = await getRunChanges(id, q);
+  const changes = await getRunChanges(run.id, q);
   return {
     ...toRunView(run, def?.name ?? "(deleted)"),
     log: (run.log ?? []) as string[],
+    fileProblems: (run.fileProblems ?? []) as unknown as FileProblem[],
     changes: changes.items.map(toChangeView),
     changesTotal: changes.total,
   };

@@ -7,6 +7,7 @@ import { getWebhookInfo } from "@/lib/server/webhooks/info";
 import { summarizeDefinitions } from "@/lib/server/views/definition-summaries";
 import { loadResourcePage, parseResourceQuery } from "@/lib/server/views/resources-page";
 import type { DefinitionPageData } from "@/lib/api/views";
+import { checkHeadsIfStale } from "@/lib/server/services/head-check";
 
 /** null when there is no such definition. `host` is the request's Host header (webhook URLs). */
 export async function definitionPageView(
@@ -14,8 +15,9 @@ export async function definitionPageView(
   searchParams: Record<string, string | string[] | undefined>,
   host: string | null,
 ): Promise<DefinitionPageData | null> {
-  const row = await findDefinition(name);
-  if (!row) return null;
+  const found = await findDefinition(name);
+  if (!found) return null;
+  const [row] = (await checkHeadsIfStale([found])) as [typeof found];
   const query = parseResourceQuery(searchParams);
   const [[summary], page, applied, webhook] = await Promise.all([
     summarizeDefinitions([row]),

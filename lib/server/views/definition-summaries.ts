@@ -12,6 +12,8 @@ import { definitionHealthSummary } from "@/lib/server/services/resource-health";
 import { redactUrl } from "@/lib/engine/redact";
 import { appliedOffBranchNotice, definitionStatusOf } from "@/lib/engine/status";
 import type { DefinitionSummary } from "@/lib/api/views";
+import { checkHeadsIfStale } from "@/lib/server/services/head-check";
+import { gitHeadView } from "@/lib/server/views/git-head";
 import type { GitOpsSpec } from "@/lib/engine/types";
 import { gatesOf } from "@/lib/server/views/gates";
 
@@ -68,12 +70,13 @@ export async function summarizeDefinitions(rows: DefinitionRow[]): Promise<Defin
       activeRun: activeRun ? toRunView(activeRun, row.name) : null,
       health: { status: health.get(row.name)?.health ?? null, counts: health.get(row.name)?.counts ?? {} },
       ...gates[i],
+      git: gitHeadView(row),
     };
   });
 }
 
 export async function listDefinitionSummaries(): Promise<DefinitionSummary[]> {
-  return summarizeDefinitions(await getDefinitions());
+  return summarizeDefinitions(await checkHeadsIfStale(await getDefinitions()));
 }
 
 /** what the pages show of the gitops section: the URL without credentials, the namespace and file selection fields */

@@ -3,6 +3,7 @@ import "server-only";
 import { findDefinition } from "@/lib/server/data/definitions";
 import { findActiveRun } from "@/lib/server/data/runs";
 import { AppError } from "@/lib/server/errors";
+import { logger } from "@/lib/server/logger";
 import { computeDiff } from "@/lib/server/services/sync";
 import type { DiffReviewData } from "@/lib/api/views";
 
@@ -54,7 +55,9 @@ export async function diffPageView(name: string, revision: string | undefined, f
     };
   } catch (err) {
     if (err instanceof AppError) return { kind: "error", message: err.message };
-    throw err;
+    // never a full-page 500 (issue 21): the error is shown in place, the details go to the log
+    logger.error({ definition: name, err: (err as Error).message }, "diff page failed");
+    return { kind: "error", message: "the diff could not be computed (an unexpected error; the server log has the details). Refresh to try again." };
   }
   const active = await findActiveRun(row.id);
   return { kind: "review", data, production: row.production, activeRunId: active?.id ?? null };

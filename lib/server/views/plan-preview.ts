@@ -10,7 +10,8 @@ import type { Definition, PlannedChange } from "@/lib/engine/types";
 import type { PlanResult } from "@/lib/server/services/sync";
 import { countsOf } from "@/lib/server/services/sync/record-change";
 
-const PREVIEW_LIMIT = 30;
+/** the confirmation lists the first 50 resources it will change (issue 21) */
+const PREVIEW_LIMIT = 50;
 const PROBLEM_LIMIT = 20;
 
 type Shown = PlanPreview["changes"][number];

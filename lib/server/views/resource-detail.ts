@@ -49,6 +49,7 @@ export async function resourceDetailView(definition: string, namespace: string, 
   return {
     healthPanel: await resourceHealthPanel(live),
     definition,
+    production: row.production,
     kind: key.kind,
     namespace: key.namespace,
     name: key.name,

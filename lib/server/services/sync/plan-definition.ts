@@ -7,6 +7,7 @@
  */
 import "server-only";
 import { planFromSource, SchemaCompileError } from "@/lib/engine/pipeline";
+import { fieldLine, specErrorPointer } from "@/lib/engine/field-line";
 import { redactText, redactUrl } from "@/lib/engine/redact";
 import { resourceKeyString } from "@/lib/engine/resource-key";
 import type { Definition, LiveResource, Plan } from "@/lib/engine/types";
@@ -91,6 +92,7 @@ export async function computePlan(
     throw err;
   }
   const { plan } = planned;
+  await pointSchemaErrorsAtFields(plan, source.files, (oids) => git.readBlobs(src, oids));
   const parsedFiles = source.parsedFiles();
   if (parsedFiles > 0) log(`parsed ${parsedFiles} changed files (${source.files.length - parsedFiles} from cache)`);
   log(
@@ -104,6 +106,43 @@ export async function computePlan(
   if (plan.pruneWithheld) log(plan.pruneWithheld);
   const { commit, commitInfo, branchHead, pathMissing, excludedCounts } = source;
   return { state: { commit, commitInfo, branchHead, pathMissing, parsedFiles, excludedCounts }, plan, rows };
+}
+
+/** at most this many files are read again to place schema errors on their field's line */
+const FIELD_LINE_FILES = 50;
+
+/**
+ * A schema error names the document's first line when validated; for the first invalid
+ * resources, read their files again and name the failing field's line instead (issue 21).
+ * Best effort: a file that cannot be read keeps the document's line.
+ */
+async function pointSchemaErrorsAtFields(
+  plan: Plan,
+  files: readonly { path: string; oid: string }[],
+  readBlobs: (oids: string[]) => Promise<Map<string, Uint8Array>>,
+): Promise<void> {
+  const wanted = plan.changes.filter((c) => c.action === "invalid" && c.error && c.sourcePath && c.sourceLine);
+  if (wanted.length === 0) return;
+  const oidByPath = new Map(files.map((f) => [f.path, f.oid]));
+  const paths = [...new Set(wanted.map((c) => c.sourcePath!))].filter((p) => oidByPath.has(p)).slice(0, FIELD_LINE_FILES);
+  let blobs: Map<string, Uint8Array>;
+  try {
+    blobs = paths.length > 0 ? await readBlobs(paths.map((p) => oidByPath.get(p)!)) : new Map();
+  } catch {
+    return;
+  }
+  const texts = new Map<string, string>();
+  for (const c of wanted) {
+    const oid = oidByPath.get(c.sourcePath!);
+    const bytes = oid ? blobs.get(oid) : undefined;
+    if (!bytes) continue;
+    const pointer = specErrorPointer(c.error!, c.sourcePath!, c.sourceLine!);
+    if (!pointer) continue;
+    let text = texts.get(oid!);
+    if (text === undefined) texts.set(oid!, (text = new TextDecoder().decode(bytes)));
+    const line = fieldLine(text, c.sourceLine!, pointer);
+    if (line && line !== c.sourceLine) c.error = c.error!.replace(`${c.sourcePath}:${c.sourceLine}: spec`, `${c.sourcePath}:${line}: spec`);
+  }
 }
 
 function keyOf(r: { kind: string; namespace: string; name: string }): string {

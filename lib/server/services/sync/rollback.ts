@@ -1,7 +1,7 @@
 /** Rollback is a sync to an earlier applied commit that pins the definition there; resume lifts the pin. */
 import "server-only";
 import { findDefinition, setDefinitionPin } from "@/lib/server/data/definitions";
-import { findRun } from "@/lib/server/data/runs";
+import { resolveRun } from "@/lib/server/services/runs";
 import { AppError, notFound } from "@/lib/server/errors";
 import type { Principal } from "@/lib/server/auth/principal";
 import { audit } from "@/lib/server/services/audit";
@@ -10,7 +10,10 @@ import { startSync } from "@/lib/server/services/sync/run-sync";
 export async function startRollback(name: string, to: { commit?: string; runId?: string }, who: Principal) {
   let commit = to.commit;
   if (to.runId) {
-    const run = await findRun(to.runId);
+    const run = await resolveRun(to.runId).catch((err: unknown) => {
+      if (err instanceof AppError && err.code === "NOT_FOUND") return null;
+      throw err;
+    });
     const row = await findDefinition(name);
     if (!run || !row || run.definitionId !== row.id) throw notFound(`run ${to.runId} of ${name}`);
     if (run.dryRun || run.phase !== "Succeeded" || !run.resolvedCommit) {

@@ -25,6 +25,7 @@ import { audit } from "@/lib/server/services/audit";
 import { getGitClient, repoSourceFor } from "@/lib/server/services/git-source";
 import { runProgress } from "@/lib/server/services/run-progress";
 import { recordSyncStatus } from "@/lib/server/services/sync-status";
+import { recordHeadDistance } from "@/lib/server/services/head-check";
 import { computePlan, MANAGED_BY, scrubMessage } from "@/lib/server/services/sync/plan-definition";
 import { countsOf, toRecord } from "@/lib/server/services/sync/record-change";
 import { gateRevision } from "@/lib/server/services/sync/revision-gate";
@@ -173,7 +174,15 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
     const total = plan.changes.length;
     await updateRun(run.id, { resolvedCommit: state.commit, commitMessage: state.commitInfo.message.slice(0, 2000), total, counts });
     runProgress.set(run.id, { phase: "applying", total, done: 0 });
-    const common = { startedAt, log, counts, total, resolvedCommit: state.commit, commitMessage: state.commitInfo.message.slice(0, 2000) };
+    const common = {
+      startedAt,
+      log,
+      counts,
+      total,
+      resolvedCommit: state.commit,
+      commitMessage: state.commitInfo.message.slice(0, 2000),
+      fileProblems: plan.fileProblems.slice(0, 200),
+    };
 
     if (req.dryRun) {
       say("dry-run: nothing was written to the store");
@@ -202,6 +211,10 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
     say(`applying ${writes.creates.length + writes.updates.length + writes.deletes.length} changes in one transaction`);
     await finishRun(run.id, { ...common, phase: "Succeeded", done: total }, records, writes, (done) => runProgress.set(run.id, { done }));
     await recordSyncStatus(row.id, plan, state.commit, { applied: true, headCommit: state.branchHead });
+    if (state.branchHead) {
+      const pin = req.trigger === "rollback" ? state.commit : (row.pinnedRevision ?? state.commit);
+      await recordHeadDistance(row, await repoSourceFor(def.spec.gitops!), state.branchHead, pin);
+    }
     if (req.trigger === "rollback") {
       await setDefinitionPin(row.id, { revision: state.commit, by: initiatorOf(req.who) });
     }

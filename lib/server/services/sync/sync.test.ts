@@ -73,7 +73,8 @@ describe("sync service against a real Git server", () => {
     expect(d.commit).toBe(commits[0]);
     expect(d.counts.create).toBe(2);
     expect(d.counts.invalid).toBe(1);
-    expect(d.changes.find((c) => c.name === "bad")?.error).toMatch(/bad\.yaml:1: .*replicas.*integer/);
+    // the line of the failing field (issue 21), not the document's first line
+    expect(d.changes.find((c) => c.name === "bad")?.error).toMatch(/bad\.yaml:3: .*replicas.*integer/);
     expect(d.fileProblems.map((p) => p.path)).toContain("resources/broken.yaml");
     expect(d.fileProblems.find((p) => p.path === "resources/broken.yaml")?.line).toBeGreaterThan(0);
     expect(d.otherKinds.Service).toBe(1);
@@ -142,7 +143,7 @@ describe("sync service against a real Git server", () => {
     expect(a.status.gitSync.lastCommitSHA).toBe(commits[1]);
     const b = await getResourceView({ kind: "Deployment", namespace: "prod", name: "b" });
     expect(b.spec).toEqual({ image: "b:1", replicas: 2 });
-    expect(b.status.gitSync.syncError).toMatch(/multi\.yaml:1: .*replicas/);
+    expect(b.status.gitSync.syncError).toMatch(/multi\.yaml:3: .*replicas/);
   });
 
   it("an out-of-band change shows as drift and a sync reverts it", async () => {
