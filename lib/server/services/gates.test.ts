@@ -12,7 +12,7 @@ import { definitionBody } from "@/test/support/definition-body";
 import { openTestStore, type TestStore } from "@/test/support/test-store";
 import { createUser } from "@/lib/server/services/users";
 import { addDefinition, getDefinitionView, replaceDefinition } from "@/lib/server/services/definitions";
-import { requestSync, startSync } from "@/lib/server/services/sync";
+import { requestSync, startResourceSync, startSync } from "@/lib/server/services/sync";
 import { replaceResource, getResourceView } from "@/lib/server/services/resources";
 import { listRuns } from "@/lib/server/services/runs";
 import { addSyncWindow, removeSyncWindow } from "@/lib/server/services/sync-gate";
@@ -109,6 +109,10 @@ describe.each([
         const row = (await findDefinition(WIN))!;
         expect(await findActiveRun(row.id)).toBeNull();
         expect((await listRuns(WIN)).items).toHaveLength(0);
+        // one resource (issue 21's "Sync this resource" / "Revert drift") meets the same gate
+        const one = await caught(startResourceSync({ definition: WIN, namespace: "prod", name: "a", mode: "sync", trigger: "manual", who: users.olivia! }));
+        expect(one.code).toBe("SYNC_WINDOW_CLOSED");
+        expect((await listRuns(WIN)).items).toHaveLength(0);
         // a dry run is not a sync: it still runs (and proves nothing was locked)
         const dry = await startSync({ definition: WIN, trigger: "manual", who: users.olivia!, dryRun: true });
         expect((await dry.done).phase).toBe("Succeeded");
@@ -197,6 +201,9 @@ describe.each([
         expect((await getApproval(req.id)).plan?.counts.create).toBe(2);
         expect((await listRuns(APP)).items).toHaveLength(0);
         expect((await caught(startSync({ definition: APP, trigger: "api", who: users.admin! }))).code).toBe("CONFLICT");
+        const one = await caught(startResourceSync({ definition: APP, namespace: "prod", name: "web", mode: "sync", trigger: "manual", who: users.admin! }));
+        expect([one.code, one.details]).toEqual(["CONFLICT", { reason: "approval-required" }]);
+        expect((await listRuns(APP)).items).toHaveLength(0);
         expect(events.filter((e) => e.requestId === req.id).map((e) => e.event)).toEqual(["approval.requested"]);
         expect((await getDefinitionView(APP)).openApproval).toEqual({ id: req.id, state: "Pending", approvals: 0, required: 2 });
       });

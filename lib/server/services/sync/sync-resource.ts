@@ -23,6 +23,7 @@ import { audit } from "@/lib/server/services/audit";
 import { computePlan, MANAGED_BY, scrubMessage } from "@/lib/server/services/sync/plan-definition";
 import { toRecord } from "@/lib/server/services/sync/record-change";
 import type { RunRow } from "@/lib/server/data/runs";
+import { assertWindowOpen } from "@/lib/server/services/sync-gate";
 
 export type ResourceSyncMode = "sync" | "revert";
 
@@ -42,6 +43,15 @@ export async function startResourceSync(req: ResourceSyncRequest): Promise<{ run
   if (!row) throw notFound(`definition ${req.definition}`);
   const def = rowToDefinition(row);
   if (!def.spec.gitops) throw new AppError("BAD_REQUEST", `definition ${req.definition} has no gitops section to sync from`);
+  // the production gates (issue 15) hold for one resource as for the whole definition
+  await assertWindowOpen(def, req.who, req.trigger);
+  if (def.spec.approval) {
+    throw new AppError(
+      "CONFLICT",
+      `${req.definition} needs ${def.spec.approval.required} approval(s) for every change: sync the definition to request them (a one-resource sync cannot be approved)`,
+      { reason: "approval-required" },
+    );
+  }
   const revision = req.mode === "revert" ? (row.pinnedRevision ?? row.syncedCommit) : (row.pinnedRevision ?? undefined);
   if (req.mode === "revert" && !revision) throw new AppError("CONFLICT", `nothing was applied to ${req.definition} yet: there is no version to revert to`);
   const label = `${def.spec.names.kind} ${req.namespace ? `${req.namespace}/` : ""}${req.name}`;
