@@ -18,6 +18,7 @@ let commit: string;
 const DEF = "prod-widgets";
 
 test.beforeAll(async () => {
+  test.setTimeout(180_000); // a server start on a busy machine
   ({ server, git, token } = await startSpecEnv());
   const repo = git.repo("prod-widgets");
   commit = commitFiles(repo.dir, { "resources/web.yaml": widgetYaml("web", 3) }, "web with three replicas");

@@ -50,6 +50,8 @@ interface SchedulerState {
   backlog?: boolean;
   /** issue 15: definition id → when the sync window that held its automated sync back opens */
   windowWait?: Map<string, number>;
+  lastApprovalsPass?: number;
+  approvalsBusy?: boolean;
 }
 
 const STATE = "scheduler";
@@ -181,7 +183,7 @@ async function tick(s: SchedulerState): Promise<void> {
     }
     void deliverNotifications(s);
     void sweepHealthTimers(s.cfg.leaseTtlMs);
-    void applyWaitingApprovals().catch((err) => logger.warn({ err: (err as Error).message }, "approved requests pass failed"));
+    approvalsPass(s, now);
   } catch (err) {
     logger.error({ err: (err as Error).message }, "scheduler tick failed");
   } finally {
@@ -244,6 +246,16 @@ function noteWindowWait(s: SchedulerState, id: string, result: ReconcileResult):
   s.windowWait ??= new Map();
   if (at) s.windowWait.set(id, at);
   else s.windowWait.delete(id);
+}
+
+/** Expire approval requests and apply approved ones whose window opened: every few seconds, one pass at a time. */
+function approvalsPass(s: SchedulerState, now: number): void {
+  if (s.approvalsBusy || now - (s.lastApprovalsPass ?? 0) < Math.max(s.cfg.tickMs, 5000)) return;
+  s.approvalsBusy = true;
+  s.lastApprovalsPass = now;
+  void applyWaitingApprovals()
+    .catch((err) => logger.warn({ err: (err as Error).message }, "approved requests pass failed"))
+    .finally(() => (s.approvalsBusy = false));
 }
 
 function windowOpened(s: SchedulerState, id: string, now: number): ReconcileReason | undefined {
