@@ -7,7 +7,9 @@ import type { DefinitionSummary } from "@/lib/api/views";
 
 /** invalid resources, file problems of the last run, and a Git error (0 or 1) */
 export function problemCounts(d: Pick<DefinitionSummary, "counts" | "lastRun" | "git">) {
-  return { invalid: d.counts.Error ?? 0, files: d.lastRun?.counts.fileProblems ?? 0, git: d.git?.error ? 1 : 0 };
+  // stored rows in Error, or the last run's refused documents (a new invalid resource has no row)
+  const invalid = Math.max(d.counts.Error ?? 0, d.lastRun?.counts.invalid ?? 0);
+  return { invalid, files: d.lastRun?.counts.fileProblems ?? 0, git: d.git?.error ? 1 : 0 };
 }
 
 export function ProblemsPanel({ summary: d }: { summary: DefinitionSummary }) {
@@ -34,7 +36,7 @@ export function ProblemsPanel({ summary: d }: { summary: DefinitionSummary }) {
             <Link href={`${base}?status=Error`} className="underline">
               {c.invalid} invalid resource{c.invalid === 1 ? "" : "s"}
             </Link>{" "}
-            refused by the schema (the live store keeps their last good spec)
+            refused by the schema (not applied; a live one keeps its last good spec)
           </li>
         ) : null}
         {c.files > 0 && d.lastRun ? (
