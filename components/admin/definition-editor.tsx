@@ -7,7 +7,7 @@ import { deleteDefinitionAction, saveDefinitionAction } from "@/lib/actions/defi
 import { CodeEditor } from "@/components/editor/lazy-editors";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { ConfirmDialog, PRODUCTION_REASON } from "@/components/ui/confirm-dialog";
 import { GitopsSourceFields } from "@/components/admin/gitops-source-fields";
 
 interface FieldError {
@@ -90,7 +90,18 @@ function DecryptionPicker({ json, secrets, onChange }: { json: string; secrets: 
   );
 }
 
-export function DefinitionEditor({ name, initialJson, sopsSecrets = [] }: { name: string | null; initialJson: string; sopsSecrets?: string[] }) {
+export function DefinitionEditor({
+  name,
+  initialJson,
+  sopsSecrets = [],
+  deleteInfo,
+}: {
+  name: string | null;
+  initialJson: string;
+  sopsSecrets?: string[];
+  /** for an existing definition: what goes with it when it is deleted */
+  deleteInfo?: { resources: number; production: boolean };
+}) {
   const router = useRouter();
   const [json, setJson] = useState(initialJson);
   const [message, setMessage] = useState<string | null>(null);
@@ -166,6 +177,7 @@ export function DefinitionEditor({ name, initialJson, sopsSecrets = [] }: { name
           title={`Delete ${name}?`}
           confirmLabel="Delete definition"
           requireText={name}
+          requireReason={deleteInfo?.production ? PRODUCTION_REASON : "Deleting cannot be undone."}
           busy={pending}
           error={message}
           onCancel={() => setConfirmDelete(false)}
@@ -177,7 +189,13 @@ export function DefinitionEditor({ name, initialJson, sopsSecrets = [] }: { name
             })
           }
         >
-          <p>The definition, its resources in the store and its run history are deleted. Git is not touched.</p>
+          <p data-testid="delete-summary">
+            The definition, its{" "}
+            <strong>
+              {(deleteInfo?.resources ?? 0).toLocaleString("en-US")} resource{deleteInfo?.resources === 1 ? "" : "s"}
+            </strong>{" "}
+            in the store and its run history are deleted. Git is not touched.
+          </p>
         </ConfirmDialog>
       ) : null}
     </div>

@@ -26,9 +26,11 @@ export interface YamlDiffProps {
   sideBySide: boolean;
   language?: string;
   height?: number;
+  /** what screen readers announce for the two panes, e.g. "web-1" (→ "Live YAML of web-1") */
+  ariaLabel?: string;
 }
 
-export function MonacoDiffEditor({ original, modified, sideBySide, language = "yaml", height }: YamlDiffProps) {
+export function MonacoDiffEditor({ original, modified, sideBySide, language = "yaml", height, ariaLabel }: YamlDiffProps) {
   const dark = usePrefersDark();
   return (
     <DiffEditor
@@ -48,6 +50,8 @@ export function MonacoDiffEditor({ original, modified, sideBySide, language = "y
         renderOverviewRuler: false,
         fontSize: 13,
         hideUnchangedRegions: { enabled: false },
+        originalAriaLabel: `Live YAML${ariaLabel ? ` of ${ariaLabel}` : ""} (store)`,
+        modifiedAriaLabel: `Desired YAML${ariaLabel ? ` of ${ariaLabel}` : ""} (Git)`,
       }}
     />
   );

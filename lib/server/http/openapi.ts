@@ -203,7 +203,17 @@ export function buildOpenApi(serverUrl?: string) {
       },
       "/api/v1/runs/{id}": {
         parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
-        get: { summary: "a run with its per-resource changes, diffs, errors and log", responses: ok("the run") },
+        get: {
+          summary: "a run with its per-resource changes, diffs, errors and log",
+          parameters: [
+            { name: "actions", in: "query", schema: { type: "string" }, description: "comma-separated change actions (create,update,delete,…)" },
+            { name: "name", in: "query", schema: { type: "string" }, description: "only changes whose name contains this" },
+            { name: "errors", in: "query", schema: { type: "string", enum: ["true"] }, description: "only changes with an error" },
+            { name: "limit", in: "query", schema: { type: "integer", minimum: 0, maximum: 5000, default: 500 } },
+            { name: "offset", in: "query", schema: { type: "integer", minimum: 0, default: 0 } },
+          ],
+          responses: ok("the run"),
+        },
       },
       "/api/v1/resources": {
         get: {

@@ -72,7 +72,10 @@ export async function listRuns(name: string, q: { limit?: number; cursor?: strin
   return { items: page.items.map((r) => toRunView(r, name)), nextCursor: page.nextCursor };
 }
 
-export async function getRunWithChanges(id: string, q: { actions?: string[]; limit?: number; offset?: number } = {}): Promise<RunDetailView> {
+export async function getRunWithChanges(
+  id: string,
+  q: { actions?: string[]; limit?: number; offset?: number; nameContains?: string; errorsOnly?: boolean } = {},
+): Promise<RunDetailView> {
   const run = await findRun(id);
   if (!run) throw notFound(`run ${id}`);
   const def = await findDefinitionById(run.definitionId);
