@@ -36,3 +36,8 @@ export async function definitionDeleteInfo(name: string): Promise<{ resources: n
   if (!row) return null;
   return { resources: await countResources({ definitionId: row.id }), production: rowToDefinition(row).spec.production === true };
 }
+
+/** Names of the Git credential secrets (basic, token, SSH) the Add definition form offers (names only). */
+export async function gitSecretNames(): Promise<string[]> {
+  return (await listSecrets()).filter((s) => s.type === "git-basic" || s.type === "git-token" || s.type === "git-ssh").map((s) => s.name);
+}
