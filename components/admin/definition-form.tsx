@@ -66,21 +66,23 @@ export function DefinitionForm({ json, onChange, gitSecrets }: { json: string; o
   };
   const str = (v: unknown) => (typeof v === "string" ? v : "");
   const field = (label: string, path: string[], value: unknown, extra: React.InputHTMLAttributes<HTMLInputElement> = {}, hint?: string) => (
-    <label className="block text-sm font-medium">
-      {label}
-      <input
-        {...extra}
-        value={typeof value === "number" ? String(value) : str(value)}
-        onChange={(e) => set(path, extra.type === "number" ? (e.target.value === "" ? undefined : Number(e.target.value)) : e.target.value)}
-        className={`${input} ${extra.className ?? ""}`}
-        aria-describedby={hint ? `${id}-${path.join("-")}-hint` : undefined}
-      />
+    <div>
+      <label className="block text-sm font-medium">
+        {label}
+        <input
+          {...extra}
+          value={typeof value === "number" ? String(value) : str(value)}
+          onChange={(e) => set(path, extra.type === "number" ? (e.target.value === "" ? undefined : Number(e.target.value)) : e.target.value)}
+          className={`${input} ${extra.className ?? ""}`}
+          aria-describedby={hint ? `${id}-${path.join("-")}-hint` : undefined}
+        />
+      </label>
       {hint ? (
         <span id={`${id}-${path.join("-")}-hint`} className="mt-0.5 block text-xs font-normal text-slate-600 dark:text-slate-400">
           {hint}
         </span>
       ) : null}
-    </label>
+    </div>
   );
   const check = (label: string, path: string[], value: unknown, hint: string) => (
     <label className="flex items-start gap-2 text-sm">

@@ -50,6 +50,8 @@ export function MonacoDiffEditor({ original, modified, sideBySide, language = "y
         renderOverviewRuler: false,
         fontSize: 13,
         hideUnchangedRegions: { enabled: false },
+        // a textarea instead of the EditContext element, so screen readers get the aria labels
+        editContext: false,
         originalAriaLabel: `Live YAML${ariaLabel ? ` of ${ariaLabel}` : ""} (store)`,
         modifiedAriaLabel: `Desired YAML${ariaLabel ? ` of ${ariaLabel}` : ""} (Git)`,
       }}
@@ -102,6 +104,7 @@ export function MonacoCodeEditor({ value, onChange, language = "json", readOnly,
         fontSize: 13,
         tabSize: 2,
         ariaLabel: ariaLabel ?? "Editor",
+        editContext: false,
       }}
     />
   );

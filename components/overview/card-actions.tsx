@@ -91,26 +91,28 @@ export function CardActions({ d, role, compact }: { d: DefinitionSummary; role: 
           {error}
         </span>
       ) : null}
-      <ConfirmDialog
-        open={confirming}
-        title={`Sync ${d.name}?`}
-        confirmLabel="Sync"
-        tone="primary"
-        requireText={d.name}
-        requireReason={PRODUCTION_REASON}
-        busy={pending}
-        error={error}
-        onCancel={() => setConfirming(false)}
-        onConfirm={sync}
-      >
-        <p>
-          Applies Git&apos;s {d.gitops?.branch ?? "branch"} head to {d.total.toLocaleString("en-US")} resources. Review the{" "}
-          <Link href={`/definitions/${encodeURIComponent(d.name)}/diff`} className="underline">
-            diff
-          </Link>{" "}
-          first to see each change.
-        </p>
-      </ConfirmDialog>
+      {confirming ? (
+        <ConfirmDialog
+          open
+          title={`Sync ${d.name}?`}
+          confirmLabel="Sync"
+          tone="primary"
+          requireText={d.name}
+          requireReason={PRODUCTION_REASON}
+          busy={pending}
+          error={error}
+          onCancel={() => setConfirming(false)}
+          onConfirm={sync}
+        >
+          <p>
+            Applies Git&apos;s {d.gitops?.branch ?? "branch"} head to {d.total.toLocaleString("en-US")} resources. Review the{" "}
+            <Link href={`/definitions/${encodeURIComponent(d.name)}/diff`} className="underline">
+              diff
+            </Link>{" "}
+            first to see each change.
+          </p>
+        </ConfirmDialog>
+      ) : null}
     </div>
   );
 }

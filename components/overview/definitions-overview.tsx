@@ -119,6 +119,11 @@ export function DefinitionsOverview({ page, role }: { page: OverviewPage; role: 
               key={query.q}
               defaultValue={query.q}
               name="q"
+              onKeyDown={(e) => {
+                if (e.key !== "Enter") return;
+                e.preventDefault();
+                router.push(overviewHref(query, { q: e.currentTarget.value.trim() }));
+              }}
               placeholder="Search…  (press /)"
               aria-keyshortcuts="/"
               data-testid="overview-search"
