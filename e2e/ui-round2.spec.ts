@@ -228,7 +228,7 @@ test("run page: summary, errors and log first; changes paged and filtered in pla
   await page.getByTestId("changes-name-filter").fill("w11");
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(page.getByTestId("changes-total")).toHaveText("10 matching");
-  await page.getByRole("button", { name: /^create/ }).click();
+  await page.locator('button[data-action="create"][aria-pressed]').click();
   await expect(page.getByTestId("changes-total")).toHaveText("10 matching");
   await checkPage(page, "run");
 
@@ -237,7 +237,7 @@ test("run page: summary, errors and log first; changes paged and filtered in pla
   const broken = runs.body.items.find((r) => r.id !== shopRun)!;
   await page.goto(`${server.url}/runs/${broken.id}`);
   await expect(page.getByTestId("run-errors")).toContainText("resources/w000.yaml");
-  await page.getByRole("button", { name: /^invalid/ }).click();
+  await page.locator('button[data-action="invalid"][aria-pressed]').click();
   await expect(page.getByTestId("changes-total")).toHaveText("1 matching");
 });
 
