@@ -1,11 +1,13 @@
 "use client";
-import { useActionState, useEffect } from "react";
+import { useActionState, useEffect, useState } from "react";
 import { useRouter } from "next/navigation";
 import { signIn } from "@/lib/actions/auth";
 
 export function LoginForm() {
   const router = useRouter();
   const [state, action, pending] = useActionState(signIn, undefined);
+  // controlled, so a failed sign-in (React resets a form after its action) keeps what was typed
+  const [username, setUsername] = useState("");
   useEffect(() => {
     if (state?.ok) {
       router.replace("/");
@@ -20,12 +22,14 @@ export function LoginForm() {
       >
         <div>
           <h1 className="text-2xl font-semibold tracking-tight">Syncline</h1>
-          <p className="text-sm text-slate-500 dark:text-slate-400">Sign in to see what Git and the store say.</p>
+          <p className="text-sm text-slate-600 dark:text-slate-400">Sign in to see what Git and the store say.</p>
         </div>
         <label className="block text-sm font-medium">
           Username
           <input
             name="username"
+            value={username}
+            onChange={(e) => setUsername(e.target.value)}
             autoComplete="username"
             required
             autoFocus
@@ -51,7 +55,7 @@ export function LoginForm() {
             {state.error}
           </p>
         ) : null}
-        <button type="submit" disabled={pending} className="w-full rounded-md bg-sky-600 px-3 py-2 font-medium text-white hover:bg-sky-700 disabled:opacity-60">
+        <button type="submit" disabled={pending} className="w-full rounded-md bg-sky-700 px-3 py-2 font-medium text-white hover:bg-sky-800 disabled:opacity-60">
           {pending ? "Signing in…" : "Sign in"}
         </button>
       </form>

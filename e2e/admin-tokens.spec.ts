@@ -31,6 +31,7 @@ test("definition editor shows validation errors per field, then creates the defi
   const repo = git.repo("edited");
   await login(page, server);
   await page.goto(`${server.url}/admin/definitions/new`);
+  await page.getByRole("tab", { name: "Advanced (JSON)" }).click();
   const editor = page.getByTestId("definition-editor").locator(".monaco-editor").first();
   await expect(editor).toBeVisible();
   const bad = {

@@ -50,10 +50,11 @@ test("Diff shows the changed resources in Monaco's DiffEditor", async ({ page })
   const changes = page.locator('[data-testid="change"]');
   await expect(changes).toHaveCount(3);
   await expect(page.locator('[data-testid="change"][data-action="create"]')).toHaveCount(3);
-  await expect(page.locator(".monaco-diff-editor")).toHaveCount(3);
+  // creates are plain YAML, not a diff against nothing
+  await expect(page.getByTestId("plain-yaml")).toHaveCount(3);
   const web = page.locator('[data-testid="change"][data-key="team-a/web"]');
-  await expect(web.locator(".monaco-diff-editor .editor.modified .view-lines")).toContainText("replicas: 2");
-  await expect(web.locator(".monaco-diff-editor .editor.modified .view-lines")).toContainText("image: nginx:1.25");
+  await expect(web.getByTestId("plain-yaml")).toContainText("replicas: 2");
+  await expect(web.getByTestId("plain-yaml")).toContainText("image: nginx:1.25");
   await shot(page, "diff-review");
   await page.getByRole("button", { name: "Inline view" }).first().click();
   await expect(page.getByRole("button", { name: "Side-by-side view" })).toBeVisible();

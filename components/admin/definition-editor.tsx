@@ -1,5 +1,9 @@
 "use client";
-/** Add or edit a definition as JSON in Monaco; validation errors from the server, per field and marked in the editor. */
+/**
+ * Add or edit a definition: a form (definition-form.tsx) and, as the Advanced tab, the JSON in
+ * Monaco. Both edit one JSON document; validation errors come from the server, per field and
+ * marked in the editor; a JSON syntax error is reported as line:column before anything is sent.
+ */
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMemo, useState, useTransition } from "react";
@@ -7,8 +11,10 @@ import { deleteDefinitionAction, saveDefinitionAction } from "@/lib/actions/defi
 import { CodeEditor } from "@/components/editor/lazy-editors";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { ConfirmDialog, PRODUCTION_REASON } from "@/components/ui/confirm-dialog";
 import { GitopsSourceFields } from "@/components/admin/gitops-source-fields";
+import { DefinitionForm } from "@/components/admin/definition-form";
+import { jsonError } from "@/lib/client/json-position";
 
 interface FieldError {
   path: string;
@@ -90,7 +96,21 @@ function DecryptionPicker({ json, secrets, onChange }: { json: string; secrets: 
   );
 }
 
-export function DefinitionEditor({ name, initialJson, sopsSecrets = [] }: { name: string | null; initialJson: string; sopsSecrets?: string[] }) {
+export function DefinitionEditor({
+  name,
+  initialJson,
+  sopsSecrets = [],
+  gitSecrets = [],
+  deleteInfo,
+}: {
+  name: string | null;
+  initialJson: string;
+  sopsSecrets?: string[];
+  /** Git credential secrets for the form's secret picker */
+  gitSecrets?: string[];
+  /** for an existing definition: what goes with it when it is deleted */
+  deleteInfo?: { resources: number; production: boolean };
+}) {
   const router = useRouter();
   const [json, setJson] = useState(initialJson);
   const [message, setMessage] = useState<string | null>(null);
@@ -98,13 +118,27 @@ export function DefinitionEditor({ name, initialJson, sopsSecrets = [] }: { name
   const [saved, setSaved] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [pending, start] = useTransition();
-  const markers = useMemo(() => fields.map((f) => ({ line: f.line ?? lineOf(json, f.path), message: `${f.path}: ${f.message}` })), [fields, json]);
+  // a new definition starts on the form; an existing one on the JSON (its full document)
+  const [tab, setTab] = useState<"form" | "json">(name ? "json" : "form");
+  const syntax = useMemo(() => jsonError(json), [json]);
+  const markers = useMemo(
+    () => [
+      ...fields.map((f) => ({ line: f.line ?? lineOf(json, f.path), message: `${f.path}: ${f.message}` })),
+      ...(syntax ? [{ line: syntax.line, message: `line ${syntax.line}:${syntax.column}: ${syntax.message}` }] : []),
+    ],
+    [fields, json, syntax],
+  );
 
   const save = () =>
     start(async () => {
       setMessage(null);
       setFields([]);
       setSaved(null);
+      if (syntax) {
+        setTab("json");
+        setMessage(`The JSON does not parse: line ${syntax.line}:${syntax.column}: ${syntax.message}`);
+        return;
+      }
       const r = await saveDefinitionAction({ name, json });
       if (r.ok) {
         setSaved(r.data.name);
@@ -138,9 +172,6 @@ export function DefinitionEditor({ name, initialJson, sopsSecrets = [] }: { name
           </Button>
         </div>
       </div>
-      <p className="text-sm text-slate-600 dark:text-slate-400">
-        A ResourceDefinition as JSON (the same document <code>POST /api/v1/definitions</code> takes). It is checked with the API&apos;s rules when you save.
-      </p>
       {message ? (
         <Alert title={message}>
           {fields.length ? (
@@ -155,17 +186,66 @@ export function DefinitionEditor({ name, initialJson, sopsSecrets = [] }: { name
         </Alert>
       ) : null}
       {saved ? <Alert kind="success">Saved {saved}.</Alert> : null}
-      <GitopsSourceFields json={json} initialJson={name ? initialJson : undefined} onChange={setJson} />
-      <DecryptionPicker json={json} secrets={sopsSecrets} onChange={setJson} />
-      <div className="overflow-hidden rounded-lg border border-slate-200 dark:border-slate-800" data-testid="definition-editor">
-        <CodeEditor value={json} onChange={setJson} language="json" height="60vh" markers={markers} ariaLabel="Definition JSON" />
+      <div role="tablist" aria-label="Editor" className="flex gap-1 border-b border-slate-200 dark:border-slate-800">
+        {(
+          [
+            ["form", "Form"],
+            ["json", "Advanced (JSON)"],
+          ] as const
+        ).map(([t, label]) => (
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            id={`tab-${t}`}
+            aria-selected={tab === t}
+            aria-controls={`panel-${t}`}
+            onClick={() => setTab(t)}
+            className={`-mb-px rounded-t-md border px-3 py-1.5 text-sm ${
+              tab === t
+                ? "border-slate-200 border-b-white bg-white font-semibold dark:border-slate-800 dark:border-b-slate-950 dark:bg-slate-950"
+                : "border-transparent text-slate-700 hover:bg-slate-100 dark:text-slate-300 dark:hover:bg-slate-800"
+            }`}
+          >
+            {label}
+          </button>
+        ))}
       </div>
+      {tab === "form" ? (
+        <div role="tabpanel" id="panel-form" aria-labelledby="tab-form">
+          <DefinitionForm json={json} onChange={setJson} gitSecrets={gitSecrets} />
+        </div>
+      ) : (
+        <div role="tabpanel" id="panel-json" aria-labelledby="tab-json" className="space-y-4">
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            A ResourceDefinition as JSON (the same document <code>POST /api/v1/definitions</code> takes). It is checked with the API&apos;s rules when you save.
+          </p>
+          <GitopsSourceFields json={json} initialJson={name ? initialJson : undefined} onChange={setJson} />
+          <DecryptionPicker json={json} secrets={sopsSecrets} onChange={setJson} />
+          {syntax ? (
+            <p role="alert" className="font-mono text-sm text-red-700 dark:text-red-300" data-testid="json-error">
+              JSON error at line {syntax.line}:{syntax.column}: {syntax.message}
+            </p>
+          ) : null}
+          <div className="overflow-hidden rounded-lg border border-slate-200 dark:border-slate-800" data-testid="definition-editor">
+            <CodeEditor
+              value={json}
+              onChange={setJson}
+              language="json"
+              height="60vh"
+              markers={markers}
+              ariaLabel={`Definition JSON${name ? ` of ${name}` : ""}`}
+            />
+          </div>
+        </div>
+      )}
       {name ? (
         <ConfirmDialog
           open={confirmDelete}
           title={`Delete ${name}?`}
           confirmLabel="Delete definition"
           requireText={name}
+          requireReason={deleteInfo?.production ? PRODUCTION_REASON : "Deleting cannot be undone."}
           busy={pending}
           error={message}
           onCancel={() => setConfirmDelete(false)}
@@ -177,7 +257,13 @@ export function DefinitionEditor({ name, initialJson, sopsSecrets = [] }: { name
             })
           }
         >
-          <p>The definition, its resources in the store and its run history are deleted. Git is not touched.</p>
+          <p data-testid="delete-summary">
+            The definition, its{" "}
+            <strong>
+              {(deleteInfo?.resources ?? 0).toLocaleString("en-US")} resource{deleteInfo?.resources === 1 ? "" : "s"}
+            </strong>{" "}
+            in the store and its run history are deleted. Git is not touched.
+          </p>
         </ConfirmDialog>
       ) : null}
     </div>

@@ -8,7 +8,7 @@ import type { RunSummary } from "@/lib/client/run-types";
 import { Button } from "@/components/ui/button";
 import { buttonClass } from "@/components/ui/button-class";
 import { Alert } from "@/components/ui/alert";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { ConfirmDialog, PRODUCTION_REASON } from "@/components/ui/confirm-dialog";
 import { StatusBadge } from "@/components/ui/status-badge";
 import { RunProgress } from "@/components/runs/run-progress";
 import { PlanCounts, PlanSentence, TargetCommit } from "@/components/definition/plan-summary";
@@ -115,6 +115,11 @@ export function ActionBar(p: ActionBarProps) {
         <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="role-note">
           Read-only: {operate.toLowerCase()}. Diff stays available.
         </p>
+      ) : operate && !pending ? (
+        // the reason a disabled button gives on hover, shown without hover too
+        <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="disabled-note">
+          Dry-run, Sync and Rollback are unavailable: {operate}.
+        </p>
       ) : null}
       {error ? <Alert>{error}</Alert> : null}
       {tracker.finished ? (
@@ -147,6 +152,7 @@ export function ActionBar(p: ActionBarProps) {
         confirmLabel={confirm?.plan ? `Sync ${shortSha(confirm.plan.commit)}` : "Sync"}
         tone="primary"
         requireText={p.production ? p.name : null}
+        requireReason={PRODUCTION_REASON}
         confirmDisabled={!confirm?.plan}
         busy={pending && confirm?.plan !== null}
         error={confirm?.error ?? null}

@@ -99,7 +99,7 @@ export function DefinitionView({ summary: d, role, query, page, rollbackTargets,
         gateReason={d.gate && !d.gate.open ? `${d.gate.reason ?? "sync window closed"}; next opening ${whenText(d.gate.until)}` : null}
       />
       {d.gitops && d.total === 0 && !d.activeRun ? <WhyNothingSyncs name={d.name} kind={d.kind} /> : null}
-      <ResourcesTable definition={d.name} rows={page.rows} total={page.total} query={query} nextCursor={page.nextCursor} />
+      <ResourcesTable definition={d.name} rows={page.rows} total={page.total} pages={page.pages} labelError={page.labelError} query={query} />
       {d.gitops ? <FileSearch name={d.name} /> : null}
       {webhook ? (
         <details className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">

@@ -4,13 +4,7 @@
  */
 import Link from "next/link";
 import type { DefinitionSummary } from "@/lib/api/views";
-
-/** invalid resources, file problems of the last run, and a Git error (0 or 1) */
-export function problemCounts(d: Pick<DefinitionSummary, "counts" | "lastRun" | "git">) {
-  // stored rows in Error, or the last run's refused documents (a new invalid resource has no row)
-  const invalid = Math.max(d.counts.Error ?? 0, d.lastRun?.counts.invalid ?? 0);
-  return { invalid, files: d.lastRun?.counts.fileProblems ?? 0, git: d.git?.error ? 1 : 0 };
-}
+import { problemCounts } from "@/lib/api/overview";
 
 export function ProblemsPanel({ summary: d }: { summary: DefinitionSummary }) {
   const c = problemCounts(d);

@@ -2,7 +2,7 @@
 /** Rollback…: pick an earlier applied commit, see the diff it would apply, confirm. */
 import { useState, useTransition } from "react";
 import { planAction, rollbackAction } from "@/lib/actions/definitions";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { ConfirmDialog, PRODUCTION_REASON } from "@/components/ui/confirm-dialog";
 import { Alert } from "@/components/ui/alert";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { PlanCounts, PlanSentence } from "@/components/definition/plan-summary";
@@ -44,6 +44,7 @@ export function RollbackDialog(p: {
       title={`Roll back ${p.name}`}
       confirmLabel={picked ? `Roll back to ${shortSha(picked)}` : "Roll back"}
       requireText={p.production ? p.name : null}
+      requireReason={PRODUCTION_REASON}
       confirmDisabled={!plan || loading}
       busy={starting}
       error={error}

@@ -22,6 +22,8 @@ export function ChangeDiff({
   const sideBySide = sbs ?? localSbs;
   const key = `${c.namespace ? `${c.namespace}/` : ""}${c.name}`;
   const hasYaml = Boolean(c.liveYaml || c.desiredYaml);
+  // a create has nothing to diff against (and a delete nothing to diff to): show the one side as plain YAML
+  const oneSide = !c.liveYaml ? c.desiredYaml : !c.desiredYaml ? c.liveYaml : null;
   return (
     <article
       data-testid="change"
@@ -46,12 +48,12 @@ export function ChangeDiff({
         </button>
         {c.drifted ? <DriftBadge /> : null}
         {c.sourcePath ? (
-          <span className="font-mono text-xs text-slate-500">
+          <span className="font-mono text-xs text-slate-600 dark:text-slate-400">
             {c.sourcePath}
             {c.sourceLine ? `:${c.sourceLine}` : ""}
           </span>
         ) : null}
-        {open && hasYaml && sbs === undefined ? (
+        {open && hasYaml && !oneSide && sbs === undefined ? (
           <button type="button" className="ml-auto text-xs text-sky-700 hover:underline dark:text-sky-300" onClick={() => setLocalSbs(!localSbs)}>
             {localSbs ? "Inline view" : "Side by side"}
           </button>
@@ -65,13 +67,25 @@ export function ChangeDiff({
           {c.error}
         </p>
       ) : null}
-      {open && hasYaml ? (
+      {open && oneSide ? (
+        <div className="border-t border-slate-200 dark:border-slate-800">
+          <p className="px-3 py-1 text-xs text-slate-600 dark:text-slate-400">{c.liveYaml ? "Live (store), removed from Git" : "Desired (Git), new"}</p>
+          <pre
+            className="max-h-96 overflow-auto px-3 pb-3 font-mono text-xs whitespace-pre"
+            data-testid="plain-yaml"
+            tabIndex={0}
+            aria-label={`YAML of ${c.kind} ${key}`}
+          >
+            {oneSide}
+          </pre>
+        </div>
+      ) : open && hasYaml ? (
         <div className="border-t border-slate-200 dark:border-slate-800" data-testid="diff-editor">
-          <div className="grid grid-cols-2 px-3 py-1 text-xs text-slate-500">
+          <div className="grid grid-cols-2 px-3 py-1 text-xs text-slate-600 dark:text-slate-400">
             <span>{sides[0]}</span>
             <span>{sides[1]}</span>
           </div>
-          <YamlDiff original={c.liveYaml ?? ""} modified={c.desiredYaml ?? ""} sideBySide={sideBySide} />
+          <YamlDiff original={c.liveYaml ?? ""} modified={c.desiredYaml ?? ""} sideBySide={sideBySide} ariaLabel={`${c.kind} ${key}`} />
         </div>
       ) : null}
     </article>

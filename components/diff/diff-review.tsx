@@ -12,7 +12,7 @@ import { ChangeDiff } from "@/components/diff/change-diff";
 import { PlanCounts, PlanSentence, TargetCommit } from "@/components/definition/plan-summary";
 import { disabledReasonFor, useRunTracker } from "@/components/definition/use-definition-actions";
 import { RunProgress } from "@/components/runs/run-progress";
-import { ConfirmDialog } from "@/components/ui/confirm-dialog";
+import { ConfirmDialog, PRODUCTION_REASON } from "@/components/ui/confirm-dialog";
 import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { CopySha } from "@/components/ui/copy-sha";
@@ -186,6 +186,7 @@ export function DiffReview({
         confirmLabel={`Sync ${shortSha(d.commit)}`}
         tone="primary"
         requireText={production ? d.definition : null}
+        requireReason={PRODUCTION_REASON}
         confirmDisabled={confirm?.checking ?? true}
         busy={pending && !confirm?.checking}
         error={confirm?.error ?? null}

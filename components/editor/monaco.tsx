@@ -26,9 +26,11 @@ export interface YamlDiffProps {
   sideBySide: boolean;
   language?: string;
   height?: number;
+  /** what screen readers announce for the two panes, e.g. "web-1" (→ "Live YAML of web-1") */
+  ariaLabel?: string;
 }
 
-export function MonacoDiffEditor({ original, modified, sideBySide, language = "yaml", height }: YamlDiffProps) {
+export function MonacoDiffEditor({ original, modified, sideBySide, language = "yaml", height, ariaLabel }: YamlDiffProps) {
   const dark = usePrefersDark();
   return (
     <DiffEditor
@@ -48,6 +50,10 @@ export function MonacoDiffEditor({ original, modified, sideBySide, language = "y
         renderOverviewRuler: false,
         fontSize: 13,
         hideUnchangedRegions: { enabled: false },
+        // a textarea instead of the EditContext element, so screen readers get the aria labels
+        editContext: false,
+        originalAriaLabel: `Live YAML${ariaLabel ? ` of ${ariaLabel}` : ""} (store)`,
+        modifiedAriaLabel: `Desired YAML${ariaLabel ? ` of ${ariaLabel}` : ""} (Git)`,
       }}
     />
   );
@@ -98,6 +104,7 @@ export function MonacoCodeEditor({ value, onChange, language = "json", readOnly,
         fontSize: 13,
         tabSize: 2,
         ariaLabel: ariaLabel ?? "Editor",
+        editContext: false,
       }}
     />
   );

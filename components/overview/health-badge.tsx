@@ -17,30 +17,3 @@ export function DefinitionHealthBadge({ d }: { d: DefinitionSummary }) {
     </Link>
   );
 }
-
-/** The overview's health filter: "" for all. */
-export function OverviewHealthFilter({ value, onChange }: { value: string; onChange: (v: string) => void }) {
-  return (
-    <label className="text-sm">
-      <span className="mr-1 text-slate-500">Health</span>
-      <select
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        data-testid="overview-health-filter"
-        className="rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900"
-      >
-        {["", "Degraded", "Missing", "Progressing", "Unknown", "Suspended", "Healthy", "None"].map((h) => (
-          <option key={h} value={h}>
-            {h === "" ? "all" : h === "None" ? "not assessed" : h}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
-
-export function matchesHealth(d: DefinitionSummary, filter: string): boolean {
-  if (!filter) return true;
-  const status = d.health?.status ?? null;
-  return filter === "None" ? status === null : status === filter;
-}

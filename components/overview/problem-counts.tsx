@@ -1,6 +1,6 @@
 /** A card's problem counts (issue 21): invalid resources, unreadable files, a Git error; nothing when there are none. */
 import { Badge } from "@/components/ui/status-badge";
-import { problemCounts } from "@/components/definition/problems-panel";
+import { problemCounts } from "@/lib/api/overview";
 import type { DefinitionSummary } from "@/lib/api/views";
 
 export function ProblemCounts({ summary }: { summary: DefinitionSummary }) {

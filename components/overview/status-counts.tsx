@@ -1,22 +1,32 @@
-/** Counts of resources by status, plus drift; each with its icon and word. */
+/** Counts of resources by status, plus drift; each with its icon and word. Zero counts are left out. */
 import { statusKeys, type DefinitionSummary } from "@/lib/api/views";
 import { Badge, StatusBadge } from "@/components/ui/status-badge";
 
-export function StatusCounts({ counts }: { counts: DefinitionSummary["counts"] }) {
+type Key = keyof DefinitionSummary["counts"];
+
+export function StatusCounts({ counts, only }: { counts: DefinitionSummary["counts"]; only?: Key[] }) {
+  const keys = ([...statusKeys, "drifted"] as Key[]).filter((k) => (!only || only.includes(k)) && counts[k] > 0);
+  if (keys.length === 0) {
+    return (
+      <span className="text-sm text-slate-600 dark:text-slate-400" data-testid="status-counts">
+        {only ? "—" : "no resources"}
+      </span>
+    );
+  }
   return (
     <ul className="flex flex-wrap gap-1.5" aria-label="Resources by status" data-testid="status-counts">
-      {statusKeys.map((s) => (
-        <li key={s} data-status={s} data-count={counts[s]} className={counts[s] === 0 ? "opacity-50" : ""}>
-          <StatusBadge status={s} title={`${counts[s]} ${s}`} />
+      {keys.map((s) => (
+        <li key={s} data-status={s} data-count={counts[s]}>
+          {s === "drifted" ? (
+            <Badge tone="red" icon="⚠">
+              Drifted
+            </Badge>
+          ) : (
+            <StatusBadge status={s} title={`${counts[s]} ${s}`} />
+          )}
           <span className="ml-1 text-sm font-semibold tabular-nums">{counts[s].toLocaleString("en-US")}</span>
         </li>
       ))}
-      <li data-status="drifted" data-count={counts.drifted} className={counts.drifted === 0 ? "opacity-50" : ""}>
-        <Badge tone={counts.drifted > 0 ? "red" : "gray"} icon="⚠">
-          Drifted
-        </Badge>
-        <span className="ml-1 text-sm font-semibold tabular-nums">{counts.drifted}</span>
-      </li>
     </ul>
   );
 }

@@ -23,12 +23,39 @@ function driftExplanation(live: LiveInfo | null, git: GitInfo | null): string {
   return "No drift: the live spec is what the last sync applied, and Git agrees.";
 }
 
+/**
+ * One box for what is wrong (or the state in words when nothing is): an invalid file shows its
+ * error once, not as syncError + "Invalid in Git" + a "Drift" box saying the same.
+ */
+function ResourceProblem({ live: l, git }: { live: LiveInfo | null; git: GitInfo | null }) {
+  const errors = [...new Set([git?.error, l?.syncError].filter((e): e is string => Boolean(e)))];
+  if (errors.length > 0) {
+    return (
+      <Alert title={git?.action === "invalid" ? "Invalid in Git" : "Sync error"}>
+        <span data-testid="resource-error">
+          {errors.map((e, i) => (
+            <span key={i} className="block whitespace-pre-wrap break-words font-mono text-xs">
+              {e}
+            </span>
+          ))}
+          <span className="mt-1 block">{git?.action === "invalid" ? "The store keeps the last good spec." : null}</span>
+        </span>
+      </Alert>
+    );
+  }
+  return (
+    <Alert kind={l?.drifted ? "warning" : "info"} title={l?.drifted ? "Drift" : "State"}>
+      <span data-testid="drift-explanation">{driftExplanation(l, git)}</span>
+    </Alert>
+  );
+}
+
 export function ResourceDetail(p: ResourceDetailData & { role?: string }) {
   const base = `/definitions/${encodeURIComponent(p.definition)}`;
   const l = p.live;
   return (
     <div className="space-y-5">
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-600 dark:text-slate-400">
         <Link href="/" className="hover:underline">
           Definitions
         </Link>{" "}
@@ -102,14 +129,10 @@ export function ResourceDetail(p: ResourceDetailData & { role?: string }) {
             </ul>
           </div>
         ) : null}
-        {l?.syncError ? <Alert title="gitSync.syncError">{l.syncError}</Alert> : null}
-        <Alert kind={l?.drifted ? "warning" : "info"} title="Drift">
-          <span data-testid="drift-explanation">{driftExplanation(l, p.git)}</span>
-        </Alert>
+        <ResourceProblem live={l} git={p.git} />
       </header>
       <HealthPanel panel={p.healthPanel} />
       {p.gitError ? <Alert title="Git could not be read">{p.gitError}</Alert> : null}
-      {p.git?.error ? <Alert title="Invalid in Git">{p.git.error}</Alert> : null}
       <YamlDiffPanel live={l?.yaml ?? ""} git={p.git?.yaml ?? ""} commit={p.git?.commit ?? null} />
       <section aria-label="Runs that touched this resource" className="space-y-2">
         <h2 className="text-lg font-semibold">Runs that touched it</h2>

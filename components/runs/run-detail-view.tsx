@@ -1,13 +1,18 @@
 "use client";
-/** One run: header, counts, per-resource changes with diffs and errors (file:line), the log. Polls while active. */
+/**
+ * One run, in reading order for a big run: summary (header, counts), Errors, Log, then the
+ * changes paged and filtered in place (run-changes.tsx). Polls the run (without changes) while active.
+ */
 import Link from "next/link";
 import { RunOutcomeBadge } from "@/components/runs/run-outcome-badge";
 import { FileProblemItems } from "@/components/runs/file-problem-items";
 import { useRouter } from "next/navigation";
 import { useEffect, useRef } from "react";
-import { useRun } from "@/lib/client/use-run";
+import { useQuery } from "@tanstack/react-query";
+import { fetchRun, useRun } from "@/lib/client/use-run";
+import { queryKeys } from "@/lib/client/query-keys";
+import { RunChanges } from "@/components/runs/run-changes";
 import { isActivePhase, type RunDetail } from "@/lib/client/run-types";
-import { ChangeDiff } from "@/components/diff/change-diff";
 import { PlanCounts } from "@/components/definition/plan-summary";
 import { RunProgress } from "@/components/runs/run-progress";
 import { Alert } from "@/components/ui/alert";
@@ -16,10 +21,19 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { DryRunBadge } from "@/components/ui/status-badge";
 import { formatDuration } from "@/lib/client/format";
 
-export function RunDetailView({ initial }: { initial: RunDetail }) {
+const ERRORS_SHOWN = 200;
+
+/** `initial`: the run without changes; `errors`: its changes with an error; `firstChanges`: the first page of changes. */
+export function RunDetailView({ initial, errors, firstChanges }: { initial: RunDetail; errors: RunDetail; firstChanges: RunDetail }) {
   const router = useRouter();
-  const q = useRun(initial.id, { initial });
+  const q = useRun(initial.id, { initial, limit: 0 });
   const run = q.data ?? initial;
+  const errorsQ = useQuery({
+    queryKey: queryKeys.runErrors(initial.id),
+    queryFn: () => fetchRun(initial.id, { limit: ERRORS_SHOWN, errors: true }),
+    initialData: errors,
+    enabled: !isActivePhase(run.phase),
+  });
   const wasActive = useRef(isActivePhase(initial.phase));
   useEffect(() => {
     if (wasActive.current && !isActivePhase(run.phase)) {
@@ -28,10 +42,11 @@ export function RunDetailView({ initial }: { initial: RunDetail }) {
     }
   }, [run.phase, router]);
   const base = `/definitions/${encodeURIComponent(run.definition)}`;
-  const problems = run.changes.filter((c) => c.error);
+  const problems = errorsQ.data?.changes ?? [];
+  const problemsTotal = errorsQ.data?.changesTotal ?? 0;
   return (
     <div className="space-y-5" data-testid="run-detail" data-phase={run.phase}>
-      <nav aria-label="Breadcrumb" className="text-sm text-slate-500">
+      <nav aria-label="Breadcrumb" className="text-sm text-slate-600 dark:text-slate-400">
         <Link href="/" className="hover:underline">
           Definitions
         </Link>{" "}
@@ -75,8 +90,13 @@ export function RunDetailView({ initial }: { initial: RunDetail }) {
       </header>
 
       {problems.length > 0 || (run.fileProblems ?? []).length > 0 ? (
-        <section aria-label="Errors" id="errors" className="space-y-1">
-          <h2 className="text-lg font-semibold">Errors</h2>
+        <section aria-label="Errors" id="errors" className="space-y-1" data-testid="run-errors-section">
+          <h2 className="text-lg font-semibold">
+            Errors{" "}
+            <span className="text-sm font-normal text-slate-600 dark:text-slate-400">
+              {(problemsTotal + (run.fileProblems ?? []).length).toLocaleString("en-US")}
+            </span>
+          </h2>
           <ul
             className="space-y-1 rounded-lg border border-red-200 bg-red-50 p-3 font-mono text-xs text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-200"
             data-testid="run-errors"
@@ -89,37 +109,28 @@ export function RunDetailView({ initial }: { initial: RunDetail }) {
                   : `${c.sourcePath ? `${c.sourcePath}${c.sourceLine ? `:${c.sourceLine}` : ""}: ` : ""}${c.kind} ${c.namespace ? `${c.namespace}/` : ""}${c.name}: ${c.error}`}
               </li>
             ))}
+            {problemsTotal > problems.length ? (
+              <li className="font-sans">…and {(problemsTotal - problems.length).toLocaleString("en-US")} more: filter the changes below by “invalid”.</li>
+            ) : null}
           </ul>
         </section>
       ) : null}
 
-      <section aria-label="Changes" className="space-y-2">
-        <h2 className="text-lg font-semibold">
-          Changes <span className="text-sm font-normal text-slate-500">{run.changesTotal}</span>
+      <section aria-labelledby="log-heading">
+        <h2 id="log-heading" className="mb-2 text-lg font-semibold">
+          Log
         </h2>
-        {run.changes.length === 0 ? (
-          <p className="text-sm text-slate-500">{isActivePhase(run.phase) ? "Changes appear when the run ends." : "No resource changed."}</p>
-        ) : null}
-        {run.changes.map((c, i) => (
-          <ChangeDiff key={`${c.namespace}/${c.name}`} change={c} defaultOpen={i < 5} />
-        ))}
-        {run.changesTotal > run.changes.length ? (
-          <p className="text-sm text-slate-500">
-            …and {run.changesTotal - run.changes.length} more (see GET /api/v1/runs/{run.id}?offset=…).
-          </p>
-        ) : null}
-      </section>
-
-      <section aria-label="Log">
-        <h2 className="mb-2 text-lg font-semibold">Log</h2>
         <pre
-          className="max-h-96 overflow-auto whitespace-pre-wrap break-words rounded-lg bg-slate-900 p-3 font-mono text-xs text-slate-100"
+          className="max-h-72 overflow-auto whitespace-pre-wrap break-words rounded-lg bg-slate-900 p-3 font-mono text-xs text-slate-100"
           data-testid="run-log"
           tabIndex={0}
+          aria-labelledby="log-heading"
         >
           {run.log.length ? run.log.join("\n") : "(no log yet)"}
         </pre>
       </section>
+
+      <RunChanges key={run.phase} run={run} initial={isActivePhase(run.phase) ? null : firstChanges} />
     </div>
   );
 }

@@ -14,8 +14,10 @@ export interface ConfirmDialogProps {
   children?: React.ReactNode;
   confirmLabel: string;
   tone?: "danger" | "primary";
-  /** the exact text to type before confirming (e.g. the definition name) */
+  /** the exact text to type before confirming (e.g. the definition name); spaces around what is typed are ignored */
   requireText?: string | null;
+  /** why typing is asked, shown before "Type X to confirm" (e.g. "This definition is marked production.") */
+  requireReason?: React.ReactNode;
   /** disables confirm (e.g. while the plan is still loading) */
   confirmDisabled?: boolean;
   busy?: boolean;
@@ -24,6 +26,13 @@ export interface ConfirmDialogProps {
   onConfirm: () => void;
   onCancel: () => void;
 }
+
+/** The reason a production definition's actions ask for the typed name. */
+export const PRODUCTION_REASON = (
+  <>
+    This definition is marked <strong>production</strong>.
+  </>
+);
 
 export function ConfirmDialog(p: ConfirmDialogProps) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -37,7 +46,7 @@ export function ConfirmDialog(p: ConfirmDialogProps) {
       d.showModal();
     } else if (!p.open && d.open) d.close();
   }, [p.open]);
-  const textOk = !p.requireText || typed === p.requireText;
+  const textOk = !p.requireText || typed.trim() === p.requireText;
   return (
     <dialog
       ref={ref}
@@ -66,7 +75,7 @@ export function ConfirmDialog(p: ConfirmDialogProps) {
             {p.requireText ? (
               <label className="block">
                 <span>
-                  This definition is marked <strong>production</strong>. Type{" "}
+                  {p.requireReason ? <>{p.requireReason} </> : null}Type{" "}
                   <code className="rounded bg-slate-100 px-1 font-mono dark:bg-slate-800">{p.requireText}</code> to confirm.
                 </span>
                 <input

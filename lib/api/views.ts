@@ -64,10 +64,20 @@ export interface ResourceQuery {
   status: string;
   /** issue 14: a health value, "None" (not assessed) or "" for all */
   health?: string;
-  sort: "name" | "status" | "health" | "synced" | "source";
+  sort: "name" | "namespace" | "status" | "health" | "synced" | "source";
   dir: "asc" | "desc";
-  after: string | null;
+  /** 1-based page number */
+  page: number;
+  /** rows per page (one of RESOURCE_PAGE_SIZES) */
+  size: number;
+  /** exact namespace, or null for all */
+  ns: string | null;
+  /** a Kubernetes label selector ("app=web,tier!=db"), "" for none */
+  labels: string;
 }
+
+/** The page sizes the resources table offers. */
+export const RESOURCE_PAGE_SIZES = [25, 50, 100, 200] as const;
 
 export interface ResourceListRow {
   namespace: string;
@@ -87,7 +97,10 @@ export interface ResourceListRow {
 export interface ResourceListPage {
   rows: ResourceListRow[];
   total: number;
-  nextCursor: string | null;
+  /** number of pages for `total` at the query's page size (at least 1) */
+  pages: number;
+  /** the label selector could not be parsed: why */
+  labelError: string | null;
 }
 
 /** An earlier applied commit the Rollback… dialog offers. */

@@ -5,8 +5,16 @@ import { queryKeys } from "@/lib/client/query-keys";
 import { isActivePhase, type RunDetail } from "@/lib/client/run-types";
 import { useLiveMode } from "@/lib/client/live-events";
 
-export async function fetchRun(id: string, init?: { limit?: number }): Promise<RunDetail> {
-  const r = await fetch(`/api/v1/runs/${encodeURIComponent(id)}?limit=${init?.limit ?? 500}`, { headers: { accept: "application/json" } });
+export async function fetchRun(
+  id: string,
+  init?: { limit?: number; offset?: number; actions?: string[]; name?: string; errors?: boolean },
+): Promise<RunDetail> {
+  const sp = new URLSearchParams({ limit: String(init?.limit ?? 500) });
+  if (init?.offset) sp.set("offset", String(init.offset));
+  if (init?.actions?.length) sp.set("actions", init.actions.join(","));
+  if (init?.name) sp.set("name", init.name);
+  if (init?.errors) sp.set("errors", "true");
+  const r = await fetch(`/api/v1/runs/${encodeURIComponent(id)}?${sp}`, { headers: { accept: "application/json" } });
   const body = (await r.json().catch(() => null)) as (RunDetail & { error?: { message?: string } }) | null;
   if (!r.ok || !body) throw new Error(body?.error?.message ?? `could not load run ${id} (HTTP ${r.status})`);
   return body;

@@ -12,7 +12,7 @@ import { getAuditEvents, recordAuditEvent } from "./audit";
 import { isUniqueViolation } from "./errors";
 import { encryptSecret, decryptSecret } from "@/lib/server/crypto/secret-box";
 import type { Definition } from "@/lib/engine/types";
-import { loadResourcePage } from "@/lib/server/views/resources-page";
+import { loadResourcePage, parseResourceQuery } from "@/lib/server/views/resources-page";
 
 const stores: { name: string; postgres: boolean }[] = [{ name: "PGlite", postgres: false }];
 if (process.env.TEST_DATABASE_URL) stores.push({ name: "PostgreSQL", postgres: true });
@@ -367,8 +367,7 @@ describe.each(stores)("data layer on $name", ({ postgres }) => {
     expect(await byName("leaves")).toMatchObject({ lastCommitSHA: "c2", lastSyncTime: at2, syncStatus: "Orphaned", followsDefinition: false });
     expect(await byName("manual")).toMatchObject({ lastCommitSHA: null, lastSyncTime: null, followsDefinition: false });
     // the table's "last synced" sort orders by the stamps shown (breaks and kept were stamped by the same sync)
-    const bySynced = async (dir: "asc" | "desc") =>
-      (await loadResourcePage(d.id, { q: "", status: "", sort: "synced", dir, after: null })).rows.map((r) => r.name);
+    const bySynced = async (dir: "asc" | "desc") => (await loadResourcePage(d.id, { ...parseResourceQuery({}), sort: "synced", dir })).rows.map((r) => r.name);
     expect(await bySynced("desc")).toEqual(["kept", "breaks", "leaves", "manual"]);
     expect(await bySynced("asc")).toEqual(["manual", "leaves", "breaks", "kept"]);
 

@@ -99,6 +99,8 @@ export async function getResourcesPage(q: {
   filter: ResourceFilter;
   limit: number;
   cursor?: string;
+  /** offset paging (the table's "page N of M"); ignored with a cursor */
+  skip?: number;
   orderBy?: Prisma.ResourceOrderByWithRelationInput[];
 }): Promise<{ items: ResourceRow[]; nextCursor: string | null }> {
   const db = await getDb();
@@ -106,7 +108,7 @@ export async function getResourcesPage(q: {
     where: resourceWhere(q.filter, db),
     orderBy: q.orderBy ?? [{ namespace: "asc" }, { name: "asc" }, { id: "asc" }],
     take: q.limit + 1,
-    ...(q.cursor ? { cursor: { id: q.cursor }, skip: 1 } : {}),
+    ...(q.cursor ? { cursor: { id: q.cursor }, skip: 1 } : q.skip ? { skip: q.skip } : {}),
     include: STAMPS,
   });
   const more = rows.length > q.limit;

@@ -299,9 +299,17 @@ export async function findActiveRun(definitionId: string): Promise<RunRow | null
   return (await getDb()).syncRun.findUnique({ where: { activeKey: definitionId } });
 }
 
-export async function getRunChanges(runId: string, q: { actions?: string[]; limit?: number; offset?: number } = {}) {
+export async function getRunChanges(
+  runId: string,
+  q: { actions?: string[]; limit?: number; offset?: number; nameContains?: string; errorsOnly?: boolean } = {},
+) {
   const db = await getDb();
-  const where: Prisma.SyncRunChangeWhereInput = { runId, ...(q.actions ? { action: { in: q.actions } } : {}) };
+  const where: Prisma.SyncRunChangeWhereInput = {
+    runId,
+    ...(q.actions ? { action: { in: q.actions } } : {}),
+    ...(q.nameContains ? { name: { contains: q.nameContains } } : {}),
+    ...(q.errorsOnly ? { error: { not: null } } : {}),
+  };
   const [items, total] = await Promise.all([
     db.syncRunChange.findMany({ where, orderBy: [{ namespace: "asc" }, { name: "asc" }], take: q.limit ?? 500, skip: q.offset ?? 0 }),
     db.syncRunChange.count({ where }),

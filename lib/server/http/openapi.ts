@@ -296,6 +296,13 @@ export function buildOpenApi(serverUrl?: string) {
         get: {
           summary:
             "a run with its per-resource changes, diffs, errors, file problems and log; problems (invalid resources + file problems) and outcome (SucceededWithProblems for a Succeeded run with problems)",
+          parameters: [
+            { name: "actions", in: "query", schema: { type: "string" }, description: "comma-separated change actions (create,update,delete,…)" },
+            { name: "name", in: "query", schema: { type: "string" }, description: "only changes whose name contains this" },
+            { name: "errors", in: "query", schema: { type: "string", enum: ["true"] }, description: "only changes with an error" },
+            { name: "limit", in: "query", schema: { type: "integer", minimum: 0, maximum: 5000, default: 500 } },
+            { name: "offset", in: "query", schema: { type: "integer", minimum: 0, default: 0 } },
+          ],
           responses: ok("the run"),
         },
       },

@@ -91,7 +91,10 @@ export async function resolveRun(id: string): Promise<RunRow> {
   throw notFound(`run ${id}`);
 }
 
-export async function getRunWithChanges(id: string, q: { actions?: string[]; limit?: number; offset?: number } = {}): Promise<RunDetailView> {
+export async function getRunWithChanges(
+  id: string,
+  q: { actions?: string[]; limit?: number; offset?: number; nameContains?: string; errorsOnly?: boolean } = {},
+): Promise<RunDetailView> {
   const run = await resolveRun(id);
   const def = await findDefinitionById(run.definitionId);
   const changes = await getRunChanges(run.id, q);

@@ -1,6 +1,7 @@
 /** Read models for the admin pages: the users list and the definition editor's JSON. */
 import "server-only";
 import { findDefinition, rowToDefinition } from "@/lib/server/data/definitions";
+import { countResources } from "@/lib/server/data/resources";
 import { listUsers } from "@/lib/server/services/users";
 import { listSecrets } from "@/lib/server/services/secrets";
 
@@ -27,4 +28,16 @@ export async function definitionEditorView(name: string): Promise<string | null>
 /** Names of the `sops-age` secrets the editor offers for spec.gitops.decryption (names only, never values). */
 export async function decryptionSecretNames(): Promise<string[]> {
   return (await listSecrets()).filter((s) => s.type === "sops-age").map((s) => s.name);
+}
+
+/** What the Delete dialog says goes with a definition: its resource count and whether it is production. */
+export async function definitionDeleteInfo(name: string): Promise<{ resources: number; production: boolean } | null> {
+  const row = await findDefinition(name);
+  if (!row) return null;
+  return { resources: await countResources({ definitionId: row.id }), production: rowToDefinition(row).spec.production === true };
+}
+
+/** Names of the Git credential secrets (basic, token, SSH) the Add definition form offers (names only). */
+export async function gitSecretNames(): Promise<string[]> {
+  return (await listSecrets()).filter((s) => s.type === "git-basic" || s.type === "git-token" || s.type === "git-ssh").map((s) => s.name);
 }

@@ -4,6 +4,7 @@
  * (definitionStatusOf). Reads only (data query functions).
  */
 import "server-only";
+import { overviewPage, parseOverviewQuery, type OverviewPage } from "@/lib/api/overview";
 import { getDefinitions, rowToDefinition, type DefinitionRow } from "@/lib/server/data/definitions";
 import { countByStatus, countDrifted, type StatusSummary } from "@/lib/server/data/sync-status";
 import { findActiveRun, getLastRuns } from "@/lib/server/data/runs";
@@ -77,6 +78,11 @@ export async function summarizeDefinitions(rows: DefinitionRow[]): Promise<Defin
 
 export async function listDefinitionSummaries(): Promise<DefinitionSummary[]> {
   return summarizeDefinitions(await checkHeadsIfStale(await getDefinitions()));
+}
+
+/** The overview page: search, filters, sort and page from the URL (lib/api/overview.ts). */
+export async function overviewPageView(searchParams: Record<string, string | string[] | undefined>): Promise<OverviewPage> {
+  return overviewPage(await listDefinitionSummaries(), parseOverviewQuery(searchParams));
 }
 
 /** what the pages show of the gitops section: the URL without credentials, the namespace and file selection fields */

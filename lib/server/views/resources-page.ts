@@ -5,8 +5,9 @@
 import "server-only";
 import { countResources, getResourcesPage, type ResourceFilter, type ResourceRow } from "@/lib/server/data/resources";
 import { isDrifted } from "@/lib/engine/status";
+import { parseLabelSelector } from "@/lib/engine/label-selector";
 import { DRIFTED } from "@/lib/engine/vocabulary";
-import type { ResourceListPage, ResourceListRow, ResourceQuery } from "@/lib/api/views";
+import { RESOURCE_PAGE_SIZES, type ResourceListPage, type ResourceListRow, type ResourceQuery } from "@/lib/api/views";
 
 export const PAGE_SIZE = 50;
 
@@ -31,8 +32,11 @@ function orderFor(q: ResourceQuery): OrderBy {
       ];
     case "source":
       return [{ sourcePath: d }, { sourceLine: d }, { id: "asc" }];
-    default:
+    case "namespace":
       return [{ namespace: d }, { name: d }, { id: d }];
+    default:
+      // "Name ▲" sorts by name; the namespace only breaks ties between equal names
+      return [{ name: d }, { namespace: d }, { id: d }];
   }
 }
 
@@ -42,13 +46,18 @@ export function parseResourceQuery(sp: Record<string, string | string[] | undefi
     return (Array.isArray(v) ? v[0] : v) ?? "";
   };
   const sort = one("sort");
+  const size = Number(one("size"));
+  const page = Math.floor(Number(one("page")));
   return {
     q: one("q").trim().slice(0, 253),
     status: one("status"),
     health: one("health"),
-    sort: sort === "status" || sort === "health" || sort === "synced" || sort === "source" ? sort : "name",
+    sort: sort === "status" || sort === "health" || sort === "synced" || sort === "source" || sort === "namespace" ? sort : "name",
     dir: one("dir") === "desc" ? "desc" : "asc",
-    after: one("after") || null,
+    page: Number.isFinite(page) && page >= 1 ? Math.min(page, 1_000_000) : 1,
+    size: (RESOURCE_PAGE_SIZES as readonly number[]).includes(size) ? size : PAGE_SIZE,
+    ns: sp.ns === undefined ? null : one("ns").trim().slice(0, 253),
+    labels: one("labels").trim().slice(0, 4096),
   };
 }
 
@@ -68,14 +77,23 @@ function toListRow(r: ResourceRow): ResourceListRow {
   };
 }
 
+/** One page by offset: "page N of M" needs the count anyway, and 10,000 rows skip cheaply on the (definitionId, namespace, name) index. */
 export async function loadResourcePage(definitionId: string, q: ResourceQuery): Promise<ResourceListPage> {
   const filter: ResourceFilter = { definitionId, ...(q.q ? { nameContains: q.q } : {}) };
   if (q.status === DRIFTED) filter.drifted = true;
   else if (q.status) filter.syncStatus = [q.status];
   if (q.health) filter.health = [q.health];
-  const [page, total] = await Promise.all([
-    getResourcesPage({ filter, limit: PAGE_SIZE, cursor: q.after ?? undefined, orderBy: orderFor(q) }),
-    countResources(filter),
-  ]);
-  return { rows: page.items.map(toListRow), total, nextCursor: page.nextCursor };
+  if (q.ns !== null) filter.namespace = q.ns;
+  let labelError: string | null = null;
+  if (q.labels) {
+    const sel = parseLabelSelector(q.labels);
+    if (sel.ok) filter.labels = sel.selector;
+    else labelError = sel.error;
+  }
+  if (labelError) return { rows: [], total: 0, pages: 1, labelError };
+  const total = await countResources(filter);
+  const pages = Math.max(1, Math.ceil(total / q.size));
+  const pageNo = Math.min(q.page, pages);
+  const page = await getResourcesPage({ filter, limit: q.size, skip: (pageNo - 1) * q.size, orderBy: orderFor(q) });
+  return { rows: page.items.map(toListRow), total, pages, labelError: null };
 }

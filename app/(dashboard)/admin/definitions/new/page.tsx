@@ -1,16 +1,16 @@
 import { requireAdminPage } from "@/app/(dashboard)/admin/require-admin";
 import { DefinitionEditor } from "@/components/admin/definition-editor";
-import { decryptionSecretNames } from "@/lib/server/views/admin-pages";
+import { decryptionSecretNames, gitSecretNames } from "@/lib/server/views/admin-pages";
 
+// Starts without a name (never one that may already exist): the form fills it in.
 const template = {
-  metadata: { name: "widgets.example.io" },
+  metadata: { name: "" },
   spec: {
-    group: "example.io",
+    group: "",
     version: "v1",
-    names: { kind: "Widget", plural: "widgets", singular: "widget" },
+    names: { kind: "", plural: "" },
     scope: "Namespaced",
-    schema: { type: "object", properties: { replicas: { type: "integer", minimum: 0 } } },
-    gitops: { repoURL: "https://git.example.com/team/widgets.git", branch: "main", path: "/resources", interval: 300 },
+    gitops: { repoURL: "", branch: "main", path: "/", interval: 300 },
     syncPolicy: { automated: false, prune: false, selfHeal: false },
     production: false,
   },
@@ -18,5 +18,6 @@ const template = {
 
 export default async function NewDefinitionPage() {
   await requireAdminPage();
-  return <DefinitionEditor name={null} initialJson={JSON.stringify(template, null, 2)} sopsSecrets={await decryptionSecretNames()} />;
+  const [sopsSecrets, gitSecrets] = await Promise.all([decryptionSecretNames(), gitSecretNames()]);
+  return <DefinitionEditor name={null} initialJson={JSON.stringify(template, null, 2)} sopsSecrets={sopsSecrets} gitSecrets={gitSecrets} />;
 }
