@@ -268,6 +268,9 @@ test("Add definition form: Test connection lists the kinds; Advanced JSON report
   await expect(page.getByTestId("json-error")).toContainText(/line \d+:\d+/);
   await page.getByRole("button", { name: "Create definition" }).click();
   await expect(page.getByRole("alert").filter({ hasText: "does not parse" })).toContainText(/line \d+:\d+/);
+  // the Create button took the focus: back into the editor, at the end, and remove the comma
+  await editor.click();
+  await page.keyboard.press("ControlOrMeta+End");
   await page.keyboard.press("Backspace");
   await expect(page.getByTestId("json-error")).toHaveCount(0);
   await page.getByRole("tab", { name: "Form" }).click();

@@ -32,8 +32,24 @@ export interface YamlDiffProps {
 
 export function MonacoDiffEditor({ original, modified, sideBySide, language = "yaml", height, ariaLabel }: YamlDiffProps) {
   const dark = usePrefersDark();
+  const originalLabel = `Live YAML${ariaLabel ? ` of ${ariaLabel}` : ""} (store)`;
+  const modifiedLabel = `Desired YAML${ariaLabel ? ` of ${ariaLabel}` : ""} (Git)`;
   return (
     <DiffEditor
+      onMount={(editor) => {
+        // the diff editor does not hand originalAriaLabel/modifiedAriaLabel to its inner editors'
+        // text areas in every layout: label each pane's editor and its input element ourselves
+        for (const [pane, label] of [
+          [editor.getOriginalEditor(), originalLabel],
+          [editor.getModifiedEditor(), modifiedLabel],
+        ] as const) {
+          pane.updateOptions({ ariaLabel: label });
+          pane
+            .getDomNode()
+            ?.querySelectorAll("textarea, [role='textbox']")
+            .forEach((el) => el.setAttribute("aria-label", label));
+        }
+      }}
       height={height ?? heightFor(original.length > modified.length ? original : modified)}
       language={language}
       original={original}
@@ -52,8 +68,8 @@ export function MonacoDiffEditor({ original, modified, sideBySide, language = "y
         hideUnchangedRegions: { enabled: false },
         // a textarea instead of the EditContext element, so screen readers get the aria labels
         editContext: false,
-        originalAriaLabel: `Live YAML${ariaLabel ? ` of ${ariaLabel}` : ""} (store)`,
-        modifiedAriaLabel: `Desired YAML${ariaLabel ? ` of ${ariaLabel}` : ""} (Git)`,
+        originalAriaLabel: originalLabel,
+        modifiedAriaLabel: modifiedLabel,
       }}
     />
   );
