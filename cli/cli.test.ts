@@ -175,9 +175,11 @@ describe("syncline CLI (real binary, real server)", () => {
     expect(add.code).toBe(0);
     const ls = await cli(["resource", "definition", "ls"]);
     expect(ls.code).toBe(0);
-    expect(ls.stdout).toMatch(/^NAME\s+KIND\s+SCOPE\s+REPO/);
+    expect(ls.stdout).toMatch(/^NAME\s+KIND\s+STATUS\s+LAST SYNC\s+APPLIED\s+HEAD\s+AUTO-SYNC\s+PINNED\s+SUSPENDED\s+REPO\s+BRANCH\s+PATH/);
     expect(ls.stdout).toMatch(
-      new RegExp(`${DEF.replace(/\./g, "\\.")}\\s+Deployment\\s+Namespaced\\s+${repoURL.replace(/[.]/g, "\\.")}\\s+main\\s+/resources`),
+      new RegExp(
+        `${DEF.replace(/\./g, "\\.")}\\s+Deployment\\s+Unknown\\s+never\\s+-\\s+-\\s+no\\s+-\\s+no\\s+${repoURL.replace(/[.]/g, "\\.")}\\s+main\\s+/resources`,
+      ),
     );
     const asYaml = await cli(["resource", "definition", "ls", "-o", "yaml"]);
     expect(asYaml.code).toBe(0);
@@ -270,7 +272,7 @@ describe("syncline CLI (real binary, real server)", () => {
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines[0]).toMatch(/^NAMESPACE\s+NAME\s+SYNC\s+HEALTH\s+DRIFT\s+LAST-SYNC\s+LAST-COMMIT\s+SYNC-ERROR$/);
     expect(lines).toHaveLength(4);
-    expect(r.stdout).toMatch(new RegExp(`production\\s+my-app-deployment\\s+Synced\\s+no\\s+\\d+s\\s+${state.commit1!.slice(0, 7)}\\s+-`));
+    expect(r.stdout).toMatch(new RegExp(`production\\s+my-app-deployment\\s+Synced\\s+-\\s+no\\s+\\d+s\\s+${state.commit1!.slice(0, 7)}\\s+-`));
     const byLabel = json<Resource[]>(await cli(["resource", "ls", "--kind", "Deployment", "-l", "app=web", "-o", "json"]));
     expect(byLabel.map((i) => i.metadata.name)).toEqual(["web"]);
     const byNs = json<Resource[]>(await cli(["resource", "ls", "--kind", "Deployment", "-n", "production", "-o", "json"]));
@@ -295,7 +297,9 @@ describe("syncline CLI (real binary, real server)", () => {
     expect(r.stdout).toMatch(/! invalid\s+Deployment production\/bad-labels\s+resources\/bad\.yaml:1: metadata\.labels\.replicas must be a string\n/);
     expect(r.stdout).toMatch(/! file\s+resources\/broken\.json:\d+(:\d+)?: /);
     expect(r.stdout).toContain("0 to create, 1 to update, 0 to delete, 2 unchanged, 1 invalid, 1 file problem");
-    expect(r.stdout).toMatch(/Succeeded at [0-9a-f]{7} \(scale my-app to 5\)/);
+    // one invalid resource and one broken file: "Succeeded with 2 problems" (issue 21), not a plain green Succeeded
+    expect(r.stdout).toMatch(/Succeeded with 2 problems at [0-9a-f]{7} \(scale my-app to 5\)/);
+    expect(r.stdout).toContain("problems: 1 invalid resources refused, 1 file skipped");
     expect(r.code).toBe(0);
     state.syncRun2 = /Sync started: run ([0-9a-f-]{36})/.exec(r.stdout)?.[1];
     const app = json<Resource>(await cli(["resource", "get", "Deployment", "my-app-deployment", "-n", "production", "-o", "json"]));
@@ -321,7 +325,7 @@ describe("syncline CLI (real binary, real server)", () => {
     const r = await cli(["run", "get", state.syncRun2!]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^Run ${state.syncRun2} Succeeded at ${state.commit2!.slice(0, 7)}`));
+    expect(r.stdout).toMatch(new RegExp(`^Run ${state.syncRun2} Succeeded with 2 problems at ${state.commit2!.slice(0, 7)}`));
     expect(r.stdout).toContain(`definition: ${DEF}   trigger: cli`);
     expect(r.stdout).toContain("Log:");
     expect(r.stdout).toMatch(/update\s+Deployment production\/my-app-deployment\s+resources\/app1\.json:1/);
@@ -393,7 +397,7 @@ spec:
     expect(manual).toMatchObject({ kind: "Deployment", metadata: { name: "manual-app", namespace: "manual" }, spec: { image: "manual:1", replicas: 1 } });
     // a Git-managed resource changed by hand shows as drifted until the next sync
     const ls = await cli(["resource", "ls", "--kind", "Deployment", "-n", "staging"]);
-    expect(ls.stdout).toMatch(/staging\s+web\s+OutOfSync\s+yes\s+/);
+    expect(ls.stdout).toMatch(/staging\s+web\s+OutOfSync\s+-\s+yes\s+/);
     const diff = await cli(["resource", "diff", "--definition", DEF]);
     expect(diff.stdout).toMatch(/^-\s+replicas: 4$/m);
     expect(diff.stdout).toMatch(/^\+\s+replicas: 1$/m);
@@ -533,7 +537,8 @@ spec:
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("\u001b[1mPlan for deployments.example.io");
     expect(r.stdout).toMatch(/\u001b\[33m {2}~ update\s+Deployment production\/my-app-deployment/);
-    expect(r.stdout).toMatch(/Run [0-9a-f-]{36}\u001b\[22m \u001b\[32mSucceeded\u001b\[39m/);
+    // the invalid resource is still in Git: amber "Succeeded with 2 problems"
+    expect(r.stdout).toMatch(/Run [0-9a-f-]{36}\u001b\[22m \u001b\[33mSucceeded with 2 problems\u001b\[39m/);
     // the run log is not streamed as lines on a terminal; a redrawn line (if the run was still going) is
     expect(r.stdout).not.toContain("resolved commit");
     for (const redraw of r.stdout.split("\n").filter((l) => l.includes("\r"))) expect(redraw).toMatch(/^\r(Pending|Running)/);

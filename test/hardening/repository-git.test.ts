@@ -39,8 +39,8 @@ describe("hardening: repository and Git", () => {
   const hardenedClient = () =>
     new IsomorphicGitClient({
       cacheDir: gitCache,
-      idleTimeoutMs: 500,
-      totalTimeoutMs: 2_000,
+      idleTimeoutMs: 1_500,
+      totalTimeoutMs: 4_000,
       maxResponseBytes: 2 * 1024 * 1024,
       lookup: async (host) => (host === "metadata.hardening.test" ? ["169.254.169.254"] : host === "v6meta.hardening.test" ? ["fd00:ec2::254"] : ["127.0.0.1"]),
     });
@@ -401,8 +401,8 @@ describe("hardening: repository and Git", () => {
     }
 
     const hostileCases: Array<[string, "trickle" | "silent" | "firehose" | "garbage", RegExp]> = [
-      ["a server that trickles one byte every 100 ms is cut at the total timeout, naming it", "trickle", /total timeout of 2 s exceeded/],
-      ["a server that sends headers and then nothing is cut at the idle timeout, naming it", "silent", /idle timeout of 500 ms exceeded/],
+      ["a server that trickles one byte every 100 ms is cut at the total timeout, naming it", "trickle", /total timeout of 4 s exceeded/],
+      ["a server that sends headers and then nothing is cut at the idle timeout, naming it", "silent", /idle timeout of 1500 ms exceeded/],
       [
         "a server answering endless garbage fails with a short error that does not echo its body",
         "garbage",
