@@ -230,8 +230,13 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
       const applied = new Set([...writes.creates, ...writes.updates].map((w) => describeKey(w.key)));
       const seconds = healthWaitSeconds(def, req.healthTimeoutSeconds);
       runProgress.set(run.id, { phase: "waiting for health" });
-      say(`applied; waiting up to ${seconds}s for ${applied.size || "all"} resource(s) to be Healthy`);
-      const health = await waitForHealthy(row.id, applied, seconds * 1000, say);
+      // the log is stored as the wait goes (the run page and `run get` show "waiting for health")
+      const sayAndStore = (m: string) => {
+        say(m);
+        void updateRun(run.id, { log }).catch(() => undefined);
+      };
+      sayAndStore(`applied; waiting up to ${seconds}s for ${applied.size || "all"} resource(s) to be Healthy`);
+      const health = await waitForHealthy(row.id, applied, seconds * 1000, sayAndStore);
       const ok = health.outcome === "Healthy";
       const error = ok ? null : `health wait ended ${health.outcome}: ${health.resources.length} resource(s) not Healthy`;
       say(ok ? "all applied resources are Healthy" : error!);
