@@ -88,9 +88,7 @@ describe("health and syncs on PostgreSQL", () => {
 
   it("waitForHealthy is refused with dryRun and for a definition without health rules (400, no run)", async () => {
     expect(await code(startSync({ definition: NAME, trigger: "api", who: admin, dryRun: true, waitForHealthy: true }))).toMatch(/^400 .*dryRun/);
-    expect(await code(startSync({ definition: "plain.example.io", trigger: "api", who: admin, waitForHealthy: true }))).toMatch(
-      /^400 .*no spec\.health rules/,
-    );
+    expect(await code(startSync({ definition: "plain.example.io", trigger: "api", who: admin, waitForHealthy: true }))).toMatch(/^400 .*no spec\.health rules/);
   });
 
   it("waitForHealthy: the run stays Running (one run per definition) after applying until the executor reports Healthy", async () => {

@@ -256,6 +256,8 @@ export async function definitionHealthSummary(): Promise<Map<string, DefinitionH
   for (const d of defs) {
     const counts = byId.get(d.id) ?? {};
     const missing = Number((d.statusSummary as { Missing?: unknown } | null)?.Missing ?? 0) || 0;
+    // Git-only resources are not rows: they count as Missing here (the ?health= filter cannot list them)
+    if (d.hasRules && missing > 0 && !isSuspended(d)) counts.Missing = missing;
     out.set(d.name, { health: aggregateHealth(counts, missing, isSuspended(d), d.hasRules), counts });
   }
   return out;
