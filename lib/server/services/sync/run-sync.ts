@@ -145,7 +145,8 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
     if (!req.revision && row.pinnedRevision)
       say(`definition is pinned to ${row.pinnedRevision}; syncing that commit (Resume to follow ${def.spec.gitops!.branch} again)`);
 
-    if (!revision && !req.dryRun && (await isNothingToDo(row, def, req))) {
+    // (waitForHealthy waits even when nothing changed: then for all of the definition's resources)
+    if (!revision && !req.dryRun && !req.waitForHealthy && (await isNothingToDo(row, def, req))) {
       say(`no changes: ${row.syncedCommit} is applied and nothing drifted`);
       await finishRun(run.id, { phase: "Succeeded", startedAt, log, counts: { unchanged: 0 }, resolvedCommit: row.syncedCommit, commitMessage: null }, []);
       return planned;
