@@ -132,7 +132,7 @@ export const syncPolicyInputSchema = z.preprocess(
     atomic: z.boolean().default(false),
     allowEmpty: z.boolean().default(false),
     /** an automated sync of a new commit waits while the definition's health is Degraded (issue 14) */
-    requireHealthy: z.boolean().default(false),
+    requireHealthy: z.boolean().optional(),
   }),
 );
 

@@ -82,7 +82,7 @@ describe("health and syncs on PostgreSQL", () => {
     const spec = { group: "example.io", version: "v1", names: { kind: "X", plural: "xs" }, scope: "Namespaced" };
     const parse = (syncPolicy: unknown) => definitionInputSchema.safeParse({ metadata: { name: "xs.example.io" }, spec: { ...spec, syncPolicy } });
     expect(parse({ automated: true, requireHealthy: true }).data?.spec.syncPolicy).toMatchObject({ automated: true, requireHealthy: true });
-    expect(parse({ automated: true }).data?.spec.syncPolicy.requireHealthy).toBe(false);
+    expect(parse({ automated: true }).data?.spec.syncPolicy.requireHealthy).toBeUndefined();
     expect(parse({ automated: { requireHealthy: true, bogus: 1 } }).success).toBe(false);
   });
 
