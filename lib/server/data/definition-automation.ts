@@ -49,7 +49,9 @@ export async function clearAutoBackoff(id: string): Promise<void> {
 }
 
 export async function setSuspension(id: string, s: { reason: string; until: Date | null; by: string } | null): Promise<DefinitionRow> {
-  const row = await (await getDb()).resourceDefinition.update({
+  const row = await (
+    await getDb()
+  ).resourceDefinition.update({
     where: { id },
     data: s ? { suspendedReason: s.reason, suspendedUntil: s.until, suspendedBy: s.by } : { suspendedReason: null, suspendedUntil: null, suspendedBy: null },
   });

@@ -173,7 +173,9 @@ export async function closeRun(
   end: { phase: "Succeeded" | "Failed"; error: string | null; log: string[]; startedAt: Date; health: Prisma.InputJsonValue },
 ): Promise<void> {
   const finishedAt = new Date();
-  await (await getDb()).syncRun.update({
+  await (
+    await getDb()
+  ).syncRun.update({
     where: { id: runId },
     data: {
       activeKey: null,

@@ -15,8 +15,16 @@ export const syncInputSchema = z.object({
   waitForHealthy: z
     .boolean()
     .optional()
-    .describe("keep the run open (Running, 'waiting for health') after applying until the applied resources are Healthy; Failed when not by the deadline (needs spec.health)"),
-  healthTimeoutSeconds: z.number().int().min(1).max(86400).optional().describe("waitForHealthy's deadline; default the definition's spec.health.progressDeadlineSeconds (600)"),
+    .describe(
+      "keep the run open (Running, 'waiting for health') after applying until the applied resources are Healthy; Failed when not by the deadline (needs spec.health)",
+    ),
+  healthTimeoutSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(86400)
+    .optional()
+    .describe("waitForHealthy's deadline; default the definition's spec.health.progressDeadlineSeconds (600)"),
 });
 
 export const resourceSyncInputSchema = z.object({

@@ -22,7 +22,8 @@ export function healthWaitSeconds(def: Definition, requested?: number): number {
 
 /** A sync cannot wait for health a definition does not assess (400, before any run). */
 export function assertCanWaitForHealth(def: Definition, dryRun: boolean | undefined): void {
-  if (!def.spec.health) throw new AppError("BAD_REQUEST", `waitForHealthy: definition ${def.metadata.name} has no spec.health rules, so its health is not assessed`);
+  if (!def.spec.health)
+    throw new AppError("BAD_REQUEST", `waitForHealthy: definition ${def.metadata.name} has no spec.health rules, so its health is not assessed`);
   if (dryRun) throw new AppError("BAD_REQUEST", "waitForHealthy cannot be combined with dryRun (nothing is applied)");
 }
 
