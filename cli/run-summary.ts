@@ -28,6 +28,8 @@ export function printRunResult(out: Out, c: Palette, run: RunView): void {
   out.line(`${c.bold(`Run ${run.id}`)} ${outcomeText(c, run)}${commit} — ${kind}, ${duration(run.durationMs) || "?"}`);
   out.line(`  ${run.dryRun ? "would have: " : ""}${countsText(run.counts)}`);
   if (run.error) out.line(`  ${c.red("error:")} ${run.error}`);
+  if (run.health)
+    out.line(`  health: ${run.health.outcome}${run.health.resources.length ? ` (not Healthy: ${run.health.resources.slice(0, 10).join(", ")})` : ""}`);
   const files = run.counts.fileProblems ?? 0;
   if (run.phase === "Succeeded" && (run.problems ?? 0) > 0)
     out.line(`  ${c.yellow("problems:")} ${run.counts.invalid ?? 0} invalid resources refused, ${files} file${files === 1 ? "" : "s"} skipped`);

@@ -13,6 +13,7 @@ import { printPlan } from "../plan-summary";
 import { ProgressLine } from "../progress-line";
 import { printRunResult } from "../run-summary";
 import { waitForRun } from "../wait-for-run";
+import { parseTimeout } from "./resource-wait";
 
 interface SyncOpts {
   definition: string;
@@ -20,6 +21,8 @@ interface SyncOpts {
   revision?: string;
   prune?: boolean;
   yes?: boolean;
+  waitHealthy?: boolean;
+  healthTimeout?: string;
 }
 
 export function syncCommand(): Command {
@@ -30,11 +33,14 @@ export function syncCommand(): Command {
     .option("--revision <rev>", "commit SHA, tag or branch to sync instead of the branch head")
     .option("--prune", "also delete resources that are no longer in Git")
     .option("--yes", "a production definition: confirm without typing its name (required without a terminal)")
+    .option("--wait-healthy", "keep the run open until the applied resources are Healthy (needs spec.health); not Healthy by the deadline: the run fails")
+    .option("--health-timeout <duration>", "deadline for --wait-healthy, e.g. 90s, 5m (default: the definition's progressDeadlineSeconds)")
     .addOption(outputOption())
     .addHelpText(
       "after",
       `
-Exit status: 0 when the run succeeded, 1 when it failed or on error. A definition with
+Exit status: 0 when the run succeeded, 1 when it failed or on error (with --wait-healthy: also
+when the applied resources were not all Healthy by the deadline; the run records the outcome). A definition with
 spec.approval answers an approval request instead of a run: its id is printed and the exit is 0.
 Outside a sync window the server refuses with SYNC_WINDOW_CLOSED, the reason and the next opening (exit 1).
 A production definition asks for its name typed on a terminal; scripts pass --yes.
@@ -44,7 +50,9 @@ Examples:
   $ syncline resource sync --definition deployments.example.io --dry-run
   # Sync resources from Git
   $ syncline resource sync --definition deployments.example.io
-  $ syncline resource sync --definition deployments.example.io --revision v1.2.0 --prune`,
+  $ syncline resource sync --definition deployments.example.io --revision v1.2.0 --prune
+  # Sync and wait until the applied resources are Healthy (exit 1 if not within 5 minutes)
+  $ syncline resource sync --definition deployments.example.io --wait-healthy --health-timeout 5m`,
     )
     .action(async (opts: SyncOpts, c: Command) => {
       const { api, out, colour, format } = contextFor(c);
@@ -62,6 +70,8 @@ Examples:
           dryRun: !!opts.dryRun,
           prune: !!opts.prune,
           ...(opts.revision ? { revision: opts.revision } : {}),
+          ...(opts.waitHealthy ? { waitForHealthy: true } : {}),
+          ...(opts.waitHealthy && opts.healthTimeout ? { healthTimeoutSeconds: Math.max(1, Math.ceil(parseTimeout(opts.healthTimeout) / 1000)) } : {}),
         });
       } catch (err) {
         const runId = err instanceof ApiError && err.code === "SYNC_IN_PROGRESS" ? (err.details as { runId?: string } | null)?.runId : undefined;

@@ -119,6 +119,15 @@ export interface RunView {
   durationMs: number | null;
   /** the approval request this run applied (issue 15) */
   approvalRequestId?: string | null;
+  /** a sync with waitForHealthy (issue 14): how the wait ended; null otherwise or while waiting */
+  health?: RunHealthView | null;
+}
+
+/** The outcome of waitForHealthy: `resources` names the applied resources that were not Healthy. */
+export interface RunHealthView {
+  outcome: "Healthy" | "Degraded" | "Timeout";
+  at: string;
+  resources: string[];
 }
 
 export interface RunChangeView {

@@ -115,13 +115,26 @@ export const gitopsInputSchema = z
     }
   });
 
-export const syncPolicyInputSchema = z.strictObject({
-  automated: z.boolean().default(false),
-  prune: z.boolean().default(false),
-  selfHeal: z.boolean().default(false),
-  atomic: z.boolean().default(false),
-  allowEmpty: z.boolean().default(false),
-});
+export const syncPolicyInputSchema = z.preprocess(
+  // issue 14: `automated: {requireHealthy: true}` (the issue's spelling) is `automated: true, requireHealthy: true`
+  (p) => {
+    if (typeof p !== "object" || p === null || Array.isArray(p)) return p;
+    const a = (p as { automated?: unknown }).automated;
+    if (typeof a !== "object" || a === null || Array.isArray(a)) return p;
+    const { requireHealthy, ...rest } = a as { requireHealthy?: unknown };
+    if (Object.keys(rest).length > 0) return p; // let the strict schema name the unknown field
+    return { ...p, automated: true, ...(requireHealthy !== undefined ? { requireHealthy } : {}) };
+  },
+  z.strictObject({
+    automated: z.boolean().default(false),
+    prune: z.boolean().default(false),
+    selfHeal: z.boolean().default(false),
+    atomic: z.boolean().default(false),
+    allowEmpty: z.boolean().default(false),
+    /** an automated sync of a new commit waits while the definition's health is Degraded (issue 14) */
+    requireHealthy: z.boolean().optional(),
+  }),
+);
 
 const secretPointer = z
   .string()

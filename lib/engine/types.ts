@@ -39,6 +39,8 @@ export interface SyncPolicy {
   atomic: boolean;
   /** allow prune when the desired set is empty */
   allowEmpty: boolean;
+  /** issue 14: an automated sync of a new commit waits while the definition is Degraded */
+  requireHealthy?: boolean;
 }
 
 /** The seed's ResourceDefinition JSON, with defaults filled in. */

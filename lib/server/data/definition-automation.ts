@@ -2,6 +2,7 @@
 import "server-only";
 import { getDb } from "@/lib/server/db";
 import type { DefinitionRow } from "@/lib/server/data/definitions";
+import { markDefinitionHealthDue } from "@/lib/server/data/resource-health";
 
 /** Every definition that has a gitops section (the scheduler's work list). */
 export async function getGitopsDefinitions(): Promise<DefinitionRow[]> {
@@ -48,10 +49,15 @@ export async function clearAutoBackoff(id: string): Promise<void> {
 }
 
 export async function setSuspension(id: string, s: { reason: string; until: Date | null; by: string } | null): Promise<DefinitionRow> {
-  return (await getDb()).resourceDefinition.update({
+  const row = await (
+    await getDb()
+  ).resourceDefinition.update({
     where: { id },
     data: s ? { suspendedReason: s.reason, suspendedUntil: s.until, suspendedBy: s.by } : { suspendedReason: null, suspendedUntil: null, suspendedBy: null },
   });
+  // its resources' health turns Suspended (or back) at the next health sweep (issue 14)
+  if (row.health !== null) await markDefinitionHealthDue(id);
+  return row;
 }
 
 /** Clears suspensions whose expiry passed; returns the names resumed. */
@@ -67,7 +73,10 @@ export async function clearExpiredSuspensions(now = new Date()): Promise<string[
       where: { id: r.id, suspendedUntil: { lte: now } },
       data: { suspendedReason: null, suspendedUntil: null, suspendedBy: null },
     });
-    if (count === 1) out.push(r.name);
+    if (count === 1) {
+      out.push(r.name);
+      await markDefinitionHealthDue(r.id);
+    }
   }
   return out;
 }

@@ -121,6 +121,14 @@ export async function markDefinitionHealthDue(definitionId: string): Promise<voi
   await (await getRawSql()).query(`UPDATE "Resource" SET "healthDueAt" = (now() AT TIME ZONE 'UTC') WHERE "definitionId" = $1`, [definitionId]);
 }
 
+/** How many of a definition's resources are stored Degraded (syncPolicy.requireHealthy, issue 14). */
+export async function countDegradedResources(definitionId: string): Promise<number> {
+  const [r] = await (
+    await getRawSql()
+  ).query<{ n: number | string }>(`SELECT count(*)::int AS "n" FROM "Resource" WHERE "definitionId" = $1 AND "health" = 'Degraded'`, [definitionId]);
+  return Number(r?.n ?? 0);
+}
+
 export interface HealthTransitionRow {
   from: string | null;
   to: string;

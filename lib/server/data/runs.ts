@@ -61,6 +61,11 @@ export interface RunEnd {
   commitMessage?: string | null;
   /** the plan's file problems (the first 200), for the run's Errors box */
   fileProblems?: FileProblem[];
+  /**
+   * waitForHealthy (issue 14): the writes commit but the run stays active (phase Running, the
+   * one-run rule and heartbeat kept) until closeRun() records how the health wait ended
+   */
+  keepOpen?: boolean;
 }
 
 export interface ChangeRecord {
@@ -146,10 +151,12 @@ async function writeRunEnd(q: RawQuery, runId: string, end: RunEnd): Promise<voi
     params.push(value);
     set.push(`"${column}" = ${cast === "utc" ? UTC(params.length) : `$${params.length}${cast}`}`);
   };
-  add("phase", end.phase);
-  add("error", end.error ?? null);
-  add("finishedAt", finishedAt.toISOString(), "utc");
-  add("durationMs", finishedAt.getTime() - end.startedAt.getTime(), "::int");
+  if (!end.keepOpen) {
+    add("phase", end.phase);
+    add("error", end.error ?? null);
+    add("finishedAt", finishedAt.toISOString(), "utc");
+    add("durationMs", finishedAt.getTime() - end.startedAt.getTime(), "::int");
+  }
   add("log", JSON.stringify(end.log), "::jsonb");
   if (end.counts) add("counts", JSON.stringify(end.counts), "::jsonb");
   if (end.fileProblems) add("fileProblems", JSON.stringify(end.fileProblems.slice(0, 200)), "::jsonb");
@@ -157,7 +164,29 @@ async function writeRunEnd(q: RawQuery, runId: string, end: RunEnd): Promise<voi
   if (end.done !== undefined) add("done", end.done, "::int");
   if (end.resolvedCommit !== undefined) add("resolvedCommit", end.resolvedCommit);
   if (end.commitMessage !== undefined) add("commitMessage", end.commitMessage);
-  await q(`UPDATE "SyncRun" SET "activeKey" = NULL, ${set.join(", ")} WHERE "id" = $1`, params);
+  await q(`UPDATE "SyncRun" SET ${end.keepOpen ? "" : `"activeKey" = NULL, `}${set.join(", ")} WHERE "id" = $1`, params);
+}
+
+/** Ends a run kept open by `keepOpen` after its health wait (issue 14). */
+export async function closeRun(
+  runId: string,
+  end: { phase: "Succeeded" | "Failed"; error: string | null; log: string[]; startedAt: Date; health: Prisma.InputJsonValue },
+): Promise<void> {
+  const finishedAt = new Date();
+  await (
+    await getDb()
+  ).syncRun.update({
+    where: { id: runId },
+    data: {
+      activeKey: null,
+      phase: end.phase,
+      error: end.error,
+      log: end.log,
+      health: end.health,
+      finishedAt,
+      durationMs: finishedAt.getTime() - end.startedAt.getTime(),
+    },
+  });
 }
 
 /**

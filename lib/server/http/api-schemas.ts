@@ -12,6 +12,19 @@ export const syncInputSchema = z.object({
   dryRun: z.boolean().optional().describe("plan and record a run without writing to the store"),
   revision: z.string().min(4).max(250).optional().describe("commit SHA (full or short) or tag; default: the branch head"),
   prune: z.boolean().optional().describe("delete managed resources that left Git (never when the path vanished or Git is empty)"),
+  waitForHealthy: z
+    .boolean()
+    .optional()
+    .describe(
+      "keep the run open (Running, 'waiting for health') after applying until the applied resources are Healthy; Failed when not by the deadline (needs spec.health)",
+    ),
+  healthTimeoutSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(86400)
+    .optional()
+    .describe("waitForHealthy's deadline; default the definition's spec.health.progressDeadlineSeconds (600)"),
 });
 
 export const resourceSyncInputSchema = z.object({

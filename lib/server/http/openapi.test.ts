@@ -12,7 +12,7 @@ describe("openapi document", () => {
     expect(Object.keys(def.properties ?? {})).toEqual(expect.arrayContaining(["metadata", "spec"]));
     expect(Object.keys(def.properties?.spec?.properties ?? {})).toEqual(expect.arrayContaining(["group", "version", "names", "scope", "gitops", "syncPolicy"]));
     const sync = doc.components.schemas.SyncInput as { properties?: Record<string, unknown> };
-    expect(Object.keys(sync.properties ?? {}).sort()).toEqual(["dryRun", "prune", "revision"]);
+    expect(Object.keys(sync.properties ?? {}).sort()).toEqual(["dryRun", "healthTimeoutSeconds", "prune", "revision", "waitForHealthy"]);
   });
 
   it("documents every /api/v1 route with the one error shape", () => {

@@ -4,12 +4,14 @@
  *   - manual, pinned or suspended definitions: refresh only;
  *   - automated: a new commit (or a changed definition) syncs; a commit whose auto-sync
  *     failed waits out its backoff (a new commit does not);
- *   - selfHeal: drift (live changed outside Git) is reverted by a sync.
+ *   - selfHeal: drift (live changed outside Git) is reverted by a sync;
+ *   - syncPolicy.requireHealthy (issue 14): a new commit waits while resources are Degraded.
  * Prune follows the policy; the engine withholds unsafe prunes on its own.
  */
 import "server-only";
 import { rowToDefinition, type DefinitionRow } from "@/lib/server/data/definitions";
 import { clearAutoBackoff, setAutoBackoff } from "@/lib/server/data/definition-automation";
+import { countDegradedResources } from "@/lib/server/data/resource-health";
 import { findActiveRun } from "@/lib/server/data/runs";
 import { AppError } from "@/lib/server/errors";
 import { refreshDefinition, type RefreshOutcome } from "@/lib/server/services/refresh";
@@ -61,6 +63,10 @@ export async function reconcile(
   if (!newCommit && !heal) return { definition: row.name, refresh, sync: { skipped: "in sync" } };
   const backingOff = row.autoFailedCommit === head && row.autoRetryAt !== null && Date.now() < row.autoRetryAt.getTime();
   if (backingOff) return { definition: row.name, refresh, sync: { skipped: `backing off until ${row.autoRetryAt!.toISOString()}` } };
+  if (newCommit && policy.requireHealthy) {
+    const held = await healthHold(row);
+    if (held) return { definition: row.name, refresh, sync: { skipped: held } };
+  }
 
   let started;
   try {
@@ -88,4 +94,14 @@ export async function reconcile(
     await clearAutoBackoff(row.id);
   }
   return { definition: row.name, refresh, sync: { runId: run.id, phase: run.phase } };
+}
+
+/** syncPolicy.requireHealthy: no auto-sync of a new commit on top of a Degraded rollout (the reason, or null). */
+async function healthHold(row: DefinitionRow): Promise<string | null> {
+  if (row.health === null) return null; // no rules: health is not assessed
+  const degraded = await countDegradedResources(row.id);
+  if (degraded === 0) return null;
+  const why = `waiting for health: ${degraded} resource(s) Degraded (syncPolicy.requireHealthy)`;
+  logger.info({ definition: row.name, degraded }, "auto-sync held back: the definition is Degraded");
+  return why;
 }

@@ -14,6 +14,7 @@ import type { ResourceKey } from "@/lib/engine/types";
 import { findDefinitionById } from "@/lib/server/data/definitions";
 import {
   findDueHealthRows,
+  findDefinitionHealthRows,
   findHealthRow,
   findResourceForView,
   getHealthTransitions,
@@ -43,6 +44,9 @@ interface DefinitionRules {
   name: string;
   generation: number;
   compiled: CompiledHealth | null;
+  /** the definition is suspended: its resources are Suspended (until `suspendedUntil`, when set) */
+  suspended: boolean;
+  suspendedUntil: Date | null;
 }
 
 /** Compiled rules per definition id, refreshed when the definition's generation moves. */
@@ -54,8 +58,10 @@ async function rulesFor(definitionId: string): Promise<DefinitionRules | null> {
   if (hit && Date.now() - hit.at < RULES_CACHE_MS) return hit.value;
   const row = await findDefinitionById(definitionId);
   if (!row) return null;
+  const suspension = { suspended: isSuspended(row), suspendedUntil: row.suspendedUntil };
   if (hit && hit.value.generation === row.generation) {
     hit.at = Date.now();
+    Object.assign(hit.value, suspension);
     return hit.value;
   }
   let compiled: CompiledHealth | null = null;
@@ -64,7 +70,7 @@ async function rulesFor(definitionId: string): Promise<DefinitionRules | null> {
     const c = compileHealthRules(row.health as unknown as HealthRules);
     compiled = c.ok ? c.value : null;
   }
-  const value = { name: row.name, generation: row.generation, compiled };
+  const value = { name: row.name, generation: row.generation, compiled, ...suspension };
   rulesCache.set(definitionId, { at: Date.now(), value });
   return value;
 }
@@ -121,6 +127,8 @@ export interface Evaluated {
 
 export function evaluateRow(row: HealthRow, status: Record<string, unknown> | null, rules: DefinitionRules | null, now = new Date()): Evaluated {
   if (!rules?.compiled) return { health: null, message: null, dueAt: null };
+  // a suspended definition's resources are Suspended; looked at again when a timed suspension ends
+  if (rules.suspended) return { health: "Suspended", message: "the definition is suspended", dueAt: rules.suspendedUntil };
   const r = evaluateHealth(rules.compiled, {
     self: {
       metadata: {
@@ -189,6 +197,11 @@ export async function writeStatus(key: ResourceKey, body: unknown, mode: "replac
 export async function sweepDueHealth(limit = 500): Promise<number> {
   const rows = await findDueHealthRows(limit);
   const now = new Date();
+  // suspension may have just changed (data/definition-automation.ts marks rows due): read it afresh
+  for (const id of new Set(rows.map((r) => r.definitionId))) {
+    const hit = rulesCache.get(id);
+    if (hit) hit.at = 0; // re-read the row, keep the compiled rules when its generation did not move
+  }
   for (const row of rows) {
     const rules = await rulesFor(row.definitionId);
     await record(row, rules, evaluateRow(row, row.status, rules, now));
@@ -200,6 +213,23 @@ export async function sweepDueHealth(limit = 500): Promise<number> {
 export async function definitionHealthChanged(definitionId: string): Promise<void> {
   rulesCache.delete(definitionId);
   await markDefinitionHealthDue(definitionId);
+}
+
+/**
+ * The health the rules give a definition's resources right now, evaluated in memory (nothing is
+ * stored: the sweeper records transitions). null when the definition has no rules. For a sync's
+ * waitForHealthy (sync/wait-healthy.ts), which must not wait on the sweeper's schedule.
+ */
+export async function assessDefinitionNow(definitionId: string): Promise<{ key: string; health: HealthStatus | null; message: string | null }[] | null> {
+  const hit = rulesCache.get(definitionId);
+  if (hit) hit.at = 0;
+  const rules = await rulesFor(definitionId);
+  if (!rules?.compiled) return null;
+  const now = new Date();
+  return (await findDefinitionHealthRows(definitionId)).map((row) => {
+    const e = evaluateRow(row, row.status, rules, now);
+    return { key: describeKey(row), health: e.health, message: e.message };
+  });
 }
 
 export function forgetHealthRulesForTests(): void {
@@ -226,6 +256,8 @@ export async function definitionHealthSummary(): Promise<Map<string, DefinitionH
   for (const d of defs) {
     const counts = byId.get(d.id) ?? {};
     const missing = Number((d.statusSummary as { Missing?: unknown } | null)?.Missing ?? 0) || 0;
+    // Git-only resources are not rows: they count as Missing here (the ?health= filter cannot list them)
+    if (d.hasRules && missing > 0 && !isSuspended(d)) counts.Missing = missing;
     out.set(d.name, { health: aggregateHealth(counts, missing, isSuspended(d), d.hasRules), counts });
   }
   return out;

@@ -1,6 +1,6 @@
 /** Run history as the API and the pages show it. */
 import "server-only";
-import type { RunChangeView, RunDetailView, RunView } from "@/lib/api/contract";
+import type { RunChangeView, RunDetailView, RunHealthView, RunView } from "@/lib/api/contract";
 import type { ChangeAction, FieldChange, FileProblem, ResourceDoc, RunPhase } from "@/lib/engine/types";
 import { runOutcome, runProblemCount } from "@/lib/engine/run-problems";
 import { toCanonicalYaml } from "@/lib/engine/canonical";
@@ -38,6 +38,7 @@ export function toRunView(r: RunRow, definition: string): RunView {
     finishedAt: r.finishedAt?.toISOString() ?? null,
     durationMs: r.durationMs,
     approvalRequestId: r.approvalRequestId,
+    health: (r.health as RunHealthView | null) ?? null,
   };
 }
 

@@ -12,7 +12,7 @@ import { buildWrites } from "@/lib/engine/writes";
 import type { Definition, RunTrigger } from "@/lib/engine/types";
 import { findDefinition, rowToDefinition, setDefinitionPin, type DefinitionRow } from "@/lib/server/data/definitions";
 import { stampsFollowDefinition, type ResourceHead, type ResourceRow } from "@/lib/server/data/resources";
-import { failRun, findActiveRun, findRun, finishRun, insertActiveRun, updateRun, type RunRow } from "@/lib/server/data/runs";
+import { closeRun, failRun, findActiveRun, findRun, finishRun, insertActiveRun, updateRun, type RunRow } from "@/lib/server/data/runs";
 import { countDrifted } from "@/lib/server/data/sync-status";
 import { databaseErrorReason, isUniqueViolation } from "@/lib/server/data/errors";
 import { AppError, notFound } from "@/lib/server/errors";
@@ -30,6 +30,8 @@ import { computePlan, MANAGED_BY, scrubMessage } from "@/lib/server/services/syn
 import { countsOf, toRecord } from "@/lib/server/services/sync/record-change";
 import { gateRevision } from "@/lib/server/services/sync/revision-gate";
 import { assertWindowOpen } from "@/lib/server/services/sync-gate";
+import { assertCanWaitForHealth, healthWaitSeconds, waitForHealthy } from "@/lib/server/services/sync/wait-healthy";
+import { describeKey } from "@/lib/engine/resource-key";
 
 export interface SyncRequest {
   definition: string;
@@ -42,6 +44,10 @@ export interface SyncRequest {
   approvalRequestId?: string;
   /** the run's initiator when `who` is "system" on someone's behalf (an approved request) */
   initiator?: string;
+  /** issue 14: keep the run open after applying until its resources are Healthy (sync/wait-healthy.ts) */
+  waitForHealthy?: boolean;
+  /** the health wait's deadline; default the definition's progressDeadlineSeconds */
+  healthTimeoutSeconds?: number;
 }
 
 export function initiatorOf(who: Principal | "system"): string {
@@ -54,6 +60,7 @@ export async function startSync(req: SyncRequest): Promise<{ run: RunRow; done: 
   if (!row) throw notFound(`definition ${req.definition}`);
   const def = rowToDefinition(row);
   if (!def.spec.gitops) throw new AppError("BAD_REQUEST", `definition ${req.definition} has no gitops section to sync from`);
+  if (req.waitForHealthy) assertCanWaitForHealth(def, req.dryRun);
   // Production gates (issue 15): a real sync passes the sync windows (409 SYNC_WINDOW_CLOSED,
   // before any run or lock exists) and, with spec.approval, only through an approved request
   // (sync/request-sync.ts turns the request into an approval request instead).
@@ -138,7 +145,8 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
     if (!req.revision && row.pinnedRevision)
       say(`definition is pinned to ${row.pinnedRevision}; syncing that commit (Resume to follow ${def.spec.gitops!.branch} again)`);
 
-    if (!revision && !req.dryRun && (await isNothingToDo(row, def, req))) {
+    // (waitForHealthy waits even when nothing changed: then for all of the definition's resources)
+    if (!revision && !req.dryRun && !req.waitForHealthy && (await isNothingToDo(row, def, req))) {
       say(`no changes: ${row.syncedCommit} is applied and nothing drifted`);
       await finishRun(run.id, { phase: "Succeeded", startedAt, log, counts: { unchanged: 0 }, resolvedCommit: row.syncedCommit, commitMessage: null }, []);
       return planned;
@@ -209,7 +217,8 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
       offBranch: gate ? !gate.onBranch : false,
     };
     say(`applying ${writes.creates.length + writes.updates.length + writes.deletes.length} changes in one transaction`);
-    await finishRun(run.id, { ...common, phase: "Succeeded", done: total }, records, writes, (done) => runProgress.set(run.id, { done }));
+    const keepOpen = !!req.waitForHealthy;
+    await finishRun(run.id, { ...common, phase: "Succeeded", done: total, keepOpen }, records, writes, (done) => runProgress.set(run.id, { done }));
     await recordSyncStatus(row.id, plan, state.commit, { applied: true, headCommit: state.branchHead });
     if (state.branchHead) {
       const pin = req.trigger === "rollback" ? state.commit : (row.pinnedRevision ?? state.commit);
@@ -217,6 +226,24 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
     }
     if (req.trigger === "rollback") {
       await setDefinitionPin(row.id, { revision: state.commit, by: initiatorOf(req.who) });
+    }
+    if (keepOpen) {
+      const applied = new Set([...writes.creates, ...writes.updates].map((w) => describeKey(w.key)));
+      const seconds = healthWaitSeconds(def, req.healthTimeoutSeconds);
+      runProgress.set(run.id, { phase: "waiting for health" });
+      // the log is stored as the wait goes (the run page and `run get` show "waiting for health")
+      const sayAndStore = (m: string) => {
+        say(m);
+        void updateRun(run.id, { log }).catch(() => undefined);
+      };
+      sayAndStore(`applied; waiting up to ${seconds}s for ${applied.size || "all"} resource(s) to be Healthy`);
+      const health = await waitForHealthy(row.id, applied, seconds * 1000, sayAndStore);
+      const ok = health.outcome === "Healthy";
+      const error = ok ? null : `health wait ended ${health.outcome}: ${health.resources.length} resource(s) not Healthy`;
+      say(ok ? "all applied resources are Healthy" : error!);
+      say("done");
+      await closeRun(run.id, { phase: ok ? "Succeeded" : "Failed", error, log, startedAt, health: { ...health } });
+      return planned;
     }
     say("done");
   } catch (err) {
