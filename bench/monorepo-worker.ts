@@ -67,14 +67,22 @@ async function main(): Promise<Record<string, number | string>> {
 
     // DEFS definitions, each synced and refreshed until its refresh is the cheap one (SETUP_PARALLEL at a time)
     const tSetup = performance.now();
+    const phase = { add: 0, reconciles: 0, kinds: {} as Record<string, number> };
     const setupOne = async (i: number) => {
+      const ta = performance.now();
       await addDefinition(
         definitionBody({ name: name(i), kind: `D${i}`, repoURL: url, path: `/apps/d${i}`, interval: 60, schema, syncPolicy: { automated: true } }),
         who,
       );
+      phase.add += performance.now() - ta;
       let settled = false;
-      for (let k = 0; k < 4 && !settled; k++)
-        settled = (await reconcile((await findDefinition(name(i)))!, "interval", cfg, { headMaxAgeMs: 600_000 })).refresh?.kind === "cheap";
+      for (let k = 0; k < 4 && !settled; k++) {
+        const tr = performance.now();
+        const kind = (await reconcile((await findDefinition(name(i)))!, "interval", cfg, { headMaxAgeMs: 600_000 })).refresh?.kind ?? "none";
+        phase.reconciles += performance.now() - tr;
+        phase.kinds[`${k}:${kind}`] = (phase.kinds[`${k}:${kind}`] ?? 0) + 1;
+        settled = kind === "cheap";
+      }
       if (!settled) throw new Error(`${name(i)} did not settle`);
     };
     let nextDef = 0;
@@ -84,14 +92,20 @@ async function main(): Promise<Record<string, number | string>> {
       }),
     );
     const setupMs = performance.now() - tSetup;
+    if (process.env.BENCH_LOG) console.error(`setup: ${JSON.stringify(phase)}`);
 
     const ops: string[] = [];
-    subscribe("git-operation", ({ operation }) => void ops.push(operation));
+    subscribe("git-operation", ({ operation, seconds }) => {
+      ops.push(operation);
+      if (process.env.BENCH_LOG) console.error(`${new Date().toISOString()} git ${operation} ${Math.round(seconds * 1000)} ms`);
+    });
+    if (process.env.BENCH_LOG) subscribe("run-started", ({ run }) => console.error(`${new Date().toISOString()} run-started ${run.id}`));
     let refreshes = 0;
     let full = 0;
     const planned: string[] = [];
     subscribe("refresh-finished", ({ result, definition }) => {
       refreshes++;
+      if (process.env.BENCH_LOG && result !== "cheap") console.error(`${new Date().toISOString()} refresh ${definition} ${result}`);
       if (result === "full") {
         full++;
         planned.push(`refresh ${definition}`);
@@ -101,6 +115,7 @@ async function main(): Promise<Record<string, number | string>> {
     let waiter: (() => void) | undefined;
     subscribe("run-finished", ({ run, definition }) => {
       finished.push({ definition, phase: run.phase, at: performance.now() });
+      if (process.env.BENCH_LOG) console.error(`${new Date().toISOString()} run-finished ${definition}\n${(run as { log?: string[] }).log?.join("\n") ?? ""}`);
       planned.push(`run ${definition} ${run.trigger} ${run.phase}`);
       waiter?.();
     });
@@ -145,6 +160,7 @@ async function main(): Promise<Record<string, number | string>> {
       const body = JSON.stringify({ repoURL: url, branch: "main" });
       const sig = `sha256=${crypto.createHmac("sha256", SECRET).update(body).digest("hex")}`;
       const tw = performance.now();
+      if (process.env.BENCH_LOG) console.error(`${new Date().toISOString()} webhook for d${i}`);
       const res = await handleWebhook(
         "generic",
         new Request("http://127.0.0.1/api/webhooks/generic", {
@@ -163,9 +179,9 @@ async function main(): Promise<Record<string, number | string>> {
         });
       }
       times.push(performance.now() - tw);
-      // let every definition's refresh for this webhook finish before counting plans
+      // let every definition's refresh for this webhook, and the changed one's run, finish before counting plans
       const until = performance.now() + 30_000;
-      while (refreshes < DEFS && performance.now() < until) await new Promise((r) => setTimeout(r, 50));
+      while ((refreshes < DEFS || !finished.some((f) => f.definition === name(i))) && performance.now() < until) await new Promise((r) => setTimeout(r, 50));
       plans = Math.max(plans, full + finished.length);
       if (full + finished.length !== 1) console.error(`round ${round} (d${i}): ${planned.join("; ")}`);
     }

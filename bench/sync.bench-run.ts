@@ -24,6 +24,7 @@ import { compileSpecValidator, validateDesired } from "@/lib/engine/validate";
 import type { WorkerCommand, WorkerReply } from "./sync-worker";
 import { generateMonorepo, runMonorepoWorker } from "./monorepo";
 import { measureCli } from "./cli";
+import { measureUi } from "./ui";
 
 const FILES = Number(process.env.BENCH_FILES ?? 10_000);
 const MONOREPO_DEFS = Number(process.env.BENCH_MONOREPO_DEFS ?? 1000);
@@ -305,6 +306,15 @@ it(`syncs ${FILES} resources`, async () => {
       idleCpuPct: mono.idleCpuPct,
       idleWindowS: mono.idleWindowS,
     };
+
+    // pages in a browser (issue 17): a production server syncing the same repository
+    const ui = await measureUi(url, schema);
+    console.log(`\n| page in Chromium, cold, navigation → first rows, median of 5 | ms | target |\n|---|---:|---|`);
+    console.log(`| overview, ${process.env.BENCH_UI_DEFS ?? 1000} definitions (${ui.all.overview!.join(", ")}) | ${ui.overviewMs} | ≤ 1,000 ms |`);
+    console.log(`| definition page, 10,000 resources (${ui.all.definition!.join(", ")}) | ${ui.definitionMs} | ≤ 1,000 ms |`);
+    console.log(`| run page, its first sync, 10,000 creates (${ui.all.run!.join(", ")}) | ${ui.runMs} | ≤ 1,000 ms |`);
+    console.log(`| (setup: sync + definitions through the API, ${(ui.setupMs / 1000).toFixed(0)} s) | | |`);
+    figures.ui = { overviewMs: Math.round(ui.overviewMs), definitionMs: Math.round(ui.definitionMs), runMs: Math.round(ui.runMs) };
   } finally {
     await server.close();
     fs.rmSync(work, { recursive: true, force: true });

@@ -12,6 +12,7 @@ import { openTestStore, type TestStore } from "@/test/support/test-store";
 import { createUser } from "@/lib/server/services/users";
 import { addDefinition } from "@/lib/server/services/definitions";
 import { listRuns } from "@/lib/server/services/runs";
+import { startSync } from "@/lib/server/services/sync";
 import { findDefinition } from "@/lib/server/data/definitions";
 import { reconcile } from "@/lib/server/scheduler/reconcile";
 import { schedulerConfig } from "@/lib/server/scheduler/config";
@@ -103,13 +104,18 @@ describe("one repository, many definitions", () => {
       await refreshUnchangedInBulk(await items());
       expect(ops).toEqual(["resolve-head"]);
 
-      commitFiles(repo.dir, { "apps/c/w.json": widget("c", 2) }, "only c");
+      const onlyC = commitFiles(repo.dir, { "apps/c/w.json": widget("c", 2) }, "only c");
       forgetBranchHeads([{ repoURL: repo.url, branch: "main" }]);
       ops.length = 0;
       const settled = await refreshUnchangedInBulk(await items());
       expect([...settled].sort()).toEqual([(await row("as.example.io")).id, (await row("bs.example.io")).id].sort());
       // one head check and one fetch for the three definitions
       expect(ops).toEqual(["resolve-head", "fetch"]);
+      // the changed one's run plans the head the shared fetch brought: no second head check or fetch
+      const { done } = await startSync({ definition: "cs.example.io", trigger: "manual", who: "system", knownHead: onlyC });
+      expect((await done).phase).toBe("Succeeded");
+      expect((await row("cs.example.io")).syncedCommit).toBe(onlyC);
+      expect(ops.filter((o) => o === "resolve-head" || o === "fetch")).toEqual(["resolve-head", "fetch"]);
     } finally {
       unsubscribe();
     }

@@ -71,7 +71,14 @@ export async function reconcile(
   let started;
   try {
     // through the gate (issue 15): sync windows, and spec.approval turns the sync into an approval request
-    const requested = await requestSync({ definition: row.name, trigger: reason === "webhook" ? "webhook" : "auto", who: "system", prune: policy.prune });
+    const requested = await requestSync({
+      definition: row.name,
+      trigger: reason === "webhook" ? "webhook" : "auto",
+      who: "system",
+      prune: policy.prune,
+      // the head this refresh resolved: the run plans it from the store when the shared fetch brought it
+      ...(refresh.kind === "new-commit" || refresh.kind === "full" ? { knownHead: head } : {}),
+    });
     if (requested.kind === "approval")
       return { definition: row.name, refresh, sync: { skipped: `waiting for approval request ${requested.approvalRequest.id}` } };
     started = requested;

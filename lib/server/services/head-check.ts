@@ -13,6 +13,7 @@ import { isGitError, type GitClient, type RepoSource } from "@/lib/server/git/gi
 import { logger } from "@/lib/server/logger";
 import { getGitClient, repoSourceFor } from "@/lib/server/services/git-source";
 import { scrubMessage } from "@/lib/server/services/sync/plan-definition";
+import type { GitOpsSpec } from "@/lib/engine/types";
 
 export const HEAD_CHECK_MAX_AGE_MS = 10_000;
 /** how many commits back from the head the distance is counted (past it: "behind", no number) */
@@ -26,13 +27,25 @@ const inFlight = new Map<string, Promise<DefinitionRow>>();
 /** Checks the heads of rows not checked for `maxAgeMs`; answers the rows with what the checks found in time. */
 export async function checkHeadsIfStale(rows: DefinitionRow[], maxAgeMs = HEAD_CHECK_MAX_AGE_MS, waitMs = PAGE_WAIT_MS): Promise<DefinitionRow[]> {
   const now = Date.now();
+  // one ls-remote per repository, branch and secret for this view, however many definitions use them (a monorepo)
+  const heads = new Map<string, Promise<string>>();
+  const headOf = async (gitops: GitOpsSpec): Promise<string> => {
+    const key = `${gitops.repoURL}\u0000${gitops.branch}\u0000${gitops.secretName ?? ""}`;
+    let head = heads.get(key);
+    if (!head) {
+      head = repoSourceFor(gitops).then((src) => getGitClient().resolveBranchHead(src, gitops.branch));
+      head.catch(() => undefined);
+      heads.set(key, head);
+    }
+    return head;
+  };
   return Promise.all(
     rows.map(async (row) => {
       if (!row.gitops) return row;
       if (row.headCheckedAt && now - row.headCheckedAt.getTime() < maxAgeMs) return row;
       let check = inFlight.get(row.id);
       if (!check) {
-        check = checkHead(row).finally(() => inFlight.delete(row.id));
+        check = checkHead(row, headOf).finally(() => inFlight.delete(row.id));
         inFlight.set(row.id, check);
       }
       let timer: NodeJS.Timeout | undefined;
@@ -50,12 +63,15 @@ export async function checkHeadsIfStale(rows: DefinitionRow[], maxAgeMs = HEAD_C
 }
 
 /** One head check; never throws (a failure becomes the row's Git error). */
-export async function checkHead(row: DefinitionRow): Promise<DefinitionRow> {
+export async function checkHead(
+  row: DefinitionRow,
+  headOf: (gitops: GitOpsSpec) => Promise<string> = async (g) => getGitClient().resolveBranchHead(await repoSourceFor(g), g.branch),
+): Promise<DefinitionRow> {
   const def = rowToDefinition(row);
   const gitops = def.spec.gitops;
   if (!gitops) return row;
   try {
-    const head = await getGitClient().resolveBranchHead(await repoSourceFor(gitops), gitops.branch);
+    const head = await headOf(gitops);
     const moved = head !== row.headCommit;
     const clear = row.refreshErrorCode !== null || (row.refreshError !== null && /^secret /.test(row.refreshError));
     await recordHeadChecked(row.id, head, moved, clear);

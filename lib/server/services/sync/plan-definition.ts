@@ -15,6 +15,7 @@ import type { DefinitionRow } from "@/lib/server/data/definitions";
 import { getDefinitionResourceHeads, getForeignResourceKeys, getResourcesByIds, type ResourceHead, type ResourceRow } from "@/lib/server/data/resources";
 import { AppError } from "@/lib/server/errors";
 import { getGitClient, repoSourceFor } from "@/lib/server/services/git-source";
+import type { FetchedRevision } from "@/lib/server/git/git-client";
 import { knownSecretValues } from "@/lib/server/services/secrets";
 import { secretMask } from "@/lib/server/views/secret-mask";
 import { readSource, type SourceFiles } from "@/lib/server/services/sync/read-source";
@@ -38,15 +39,29 @@ export interface PlanResult {
 export async function computePlan(
   row: DefinitionRow,
   def: Definition,
-  opts: { revision?: string; prune?: boolean; atomic?: boolean; /** false: never fetch for `revision` (GitClient) */ fetchMissing?: boolean },
+  opts: {
+    revision?: string;
+    prune?: boolean;
+    atomic?: boolean;
+    /** false: never fetch for `revision` (GitClient) */ fetchMissing?: boolean;
+    /** without `revision`: the branch head the caller just resolved; planned from the store when it is there (no remote call) */
+    knownHead?: string;
+  },
   log: (m: string) => void = () => undefined,
 ): Promise<PlanResult> {
   const gitops = def.spec.gitops!;
   warmSpecValidation(); // the validation thread loads while the fetch runs
   const git = getGitClient();
   const src = await repoSourceFor(gitops);
-  log(`fetching ${redactUrl(gitops.repoURL)} ${opts.revision ? `at ${opts.revision}` : `branch ${gitops.branch}`}`);
-  const target = await git.fetchRevision(src, { branch: gitops.branch, revision: opts.revision, fetchMissing: opts.fetchMissing });
+  let target: FetchedRevision;
+  if (!opts.revision && opts.knownHead && (await git.pathFingerprint(src, opts.knownHead, "/")) !== null) {
+    // the shared fetch (services/shared-git.ts) already brought this head into the store
+    log(`branch ${gitops.branch} of ${redactUrl(gitops.repoURL)} is at ${opts.knownHead}, already in the local store`);
+    target = { commit: opts.knownHead, branchHead: opts.knownHead };
+  } else {
+    log(`fetching ${redactUrl(gitops.repoURL)} ${opts.revision ? `at ${opts.revision}` : `branch ${gitops.branch}`}`);
+    target = await git.fetchRevision(src, { branch: gitops.branch, revision: opts.revision, fetchMissing: opts.fetchMissing });
+  }
   log(`resolved commit ${target.commit}`);
   const source = await readSource(git, src, def, target, log);
 

@@ -48,6 +48,12 @@ export interface SyncRequest {
   waitForHealthy?: boolean;
   /** the health wait's deadline; default the definition's progressDeadlineSeconds */
   healthTimeoutSeconds?: number;
+  /**
+   * The branch head the caller just resolved (the scheduler's refresh, shared with the other
+   * definitions on the repository): when that commit is already in the local store, the run
+   * plans it without asking the remote again (no ls-remote, no negotiation).
+   */
+  knownHead?: string;
 }
 
 export function initiatorOf(who: Principal | "system"): string {
@@ -159,7 +165,12 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
       revision = gate.commit;
       if (!gate.onBranch) say(`commit ${gate.commit} is not on branch ${def.spec.gitops!.branch}: applied without becoming its head`);
     }
-    const { state, plan, rows } = await computePlan(row, def, { revision, prune: req.prune, atomic: req.trigger === "rollback" }, say);
+    const { state, plan, rows } = await computePlan(
+      row,
+      def,
+      { revision, prune: req.prune, atomic: req.trigger === "rollback", knownHead: revision ? undefined : req.knownHead },
+      say,
+    );
     publish("run-planned", { runId: run.id, parsedFiles: state.parsedFiles });
     planned = plan.changes.length;
     // A vanished folder is far more often a mistake (a rename, a bad merge) than an intent:
@@ -275,7 +286,7 @@ async function isNothingToDo(row: DefinitionRow, def: Definition, req: SyncReque
   if (!row.syncedCommit || row.syncedGeneration !== row.generation) return false;
   if (req.prune && !def.spec.syncPolicy.prune) return false;
   if (await decryptionKeysChangedSince(def.spec.gitops?.decryption, row.lastSyncTime)) return false;
-  const head = await getGitClient().resolveBranchHead(await repoSourceFor(def.spec.gitops!), def.spec.gitops!.branch);
+  const head = req.knownHead ?? (await getGitClient().resolveBranchHead(await repoSourceFor(def.spec.gitops!), def.spec.gitops!.branch));
   if (head !== row.syncedCommit) return false;
   return (await countDrifted(row.id)) === 0;
 }

@@ -1,0 +1,118 @@
+/**
+ * `ui.*` (issue 17): pages measured in a real browser. A production build (built when stale,
+ * scripts/build-if-stale.mjs; SYNCLINE_DIST_DIR picks the dist dir) served by `next start`
+ * (test/support/app-server.ts), Chromium driven by Playwright, logged in with a session cookie,
+ * every load cold (a new browser context: no HTTP cache, no client router cache).
+ *
+ *   overviewMs    /                      with 1,000 definitions (the 10,000-resource one, synced,
+ *                                        and 999 more created through the API, not synced)
+ *   definitionMs  /definitions/big       the 10,000-resource definition
+ *   runMs         /runs/<its first sync> 10,000 creates
+ *
+ * Each: navigation start → the first row visible, one warm-up load (route and store caches on
+ * the server), then the median of 5.
+ */
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { chromium, type Browser } from "@playwright/test";
+import { definitionBody } from "@/test/support/definition-body";
+import { issueToken, signInCookie, startAppServer, type AppServer } from "@/test/support/app-server";
+
+const root = path.resolve(import.meta.dirname, "..");
+const DEFS = Number(process.env.BENCH_UI_DEFS ?? 1000);
+const RUNS = 5;
+
+export interface UiFigures {
+  overviewMs: number;
+  definitionMs: number;
+  runMs: number;
+  all: Record<string, number[]>;
+  setupMs: number;
+}
+
+async function call(server: AppServer, token: string, method: string, p: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+  const r = await fetch(`${server.url}${p}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: r.status, body: await r.json().catch(() => null) };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** `repoURL`: a repository with 10,000 Widget files under /resources (the sync bench's). */
+export async function measureUi(repoURL: string, schema: Record<string, unknown>): Promise<UiFigures> {
+  const build = spawnSync(process.execPath, [path.join(root, "scripts", "build-if-stale.mjs")], { cwd: root, stdio: "inherit", env: process.env });
+  if (build.status !== 0) throw new Error("the production build failed");
+  const server = await startAppServer({ env: { SYNCLINE_SCHEDULER: "0", LOG_LEVEL: "warn" } });
+  let browser: Browser | undefined;
+  try {
+    const tSetup = performance.now();
+    const token = await issueToken(server, "admin", "bench-ui");
+    const created = await call(server, token, "POST", "/api/v1/definitions", definitionBody({ name: "big", kind: "Widget", repoURL, schema }));
+    if (created.status !== 201) throw new Error(`create big: ${created.status} ${JSON.stringify(created.body)}`);
+    const run = await call(server, token, "POST", "/api/v1/definitions/big/sync?wait=true", {});
+    const runBody = run.body as { id: string; phase: string };
+    if (run.status !== 200 || runBody.phase !== "Succeeded") throw new Error(`sync big: ${run.status} ${JSON.stringify(run.body)}`);
+    // 999 more definitions, 8 requests at a time
+    let next = 1;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < DEFS) {
+          const i = next++;
+          const r = await call(
+            server,
+            token,
+            "POST",
+            "/api/v1/definitions",
+            definitionBody({ name: `d${i}s.example.io`, kind: `D${i}`, repoURL, path: `/apps/d${i}`, interval: 3600 }),
+          );
+          if (r.status !== 201) throw new Error(`create d${i}: ${r.status} ${JSON.stringify(r.body)}`);
+        }
+      }),
+    );
+    const setupMs = performance.now() - tSetup;
+    if (process.env.BENCH_LOG) console.log(`ui setup: ${Math.round(setupMs)} ms`);
+
+    const cookies = (await signInCookie(server)).split("; ").map((c) => {
+      const [name, value] = c.split(/=(.*)/s) as [string, string];
+      return { name, value, url: server.url };
+    });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    });
+    const b = browser;
+    const coldLoad = async (p: string, selector: string): Promise<number> => {
+      const context = await b.newContext({ viewport: { width: 1280, height: 900 } });
+      try {
+        await context.addCookies(cookies);
+        const page = await context.newPage();
+        const t0 = performance.now();
+        await page.goto(`${server.url}${p}`, { waitUntil: "commit", timeout: 180_000 });
+        await page.locator(selector).first().waitFor({ state: "visible", timeout: 180_000 });
+        const ms = performance.now() - t0;
+        if (process.env.BENCH_LOG) console.log(`ui ${p}: ${Math.round(ms)} ms`);
+        return ms;
+      } finally {
+        await context.close();
+      }
+    };
+    const measure = async (p: string, selector: string): Promise<number[]> => {
+      await coldLoad(p, selector); // warm-up
+      const xs: number[] = [];
+      for (let i = 0; i < RUNS; i++) xs.push(await coldLoad(p, selector));
+      return xs.map(Math.round);
+    };
+    const all = {
+      overview: await measure("/", '[data-testid="definition-row"]'),
+      definition: await measure("/definitions/big", '[data-testid="resource-row"]'),
+      run: await measure(`/runs/${runBody.id}`, '[data-testid="change"]'),
+    };
+    return { overviewMs: median(all.overview), definitionMs: median(all.definition), runMs: median(all.run), all, setupMs: Math.round(setupMs) };
+  } finally {
+    await browser?.close();
+    await server.stop();
+  }
+}
