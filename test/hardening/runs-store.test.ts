@@ -328,6 +328,9 @@ describe("hardening: runs and the store (real server process)", () => {
       expect(before.count).toBe(FILES);
       expect(before.commits.size).toBe(1);
       const newCommit = changeBenchFiles(repoDir, FILES, round, bench);
+      // writing 8,000 files can take longer than the server's keep-alive (5 s) on a loaded machine:
+      // a GET (retried once) first, so the POST does not race the server closing an idle socket
+      await api("/api/healthz").catch(() => api("/api/healthz"));
       const started = await api(`/api/v1/definitions/${NAME}/sync`, { method: "POST", token: operator });
       expect(started.status).toBe(202);
       const runId = ((await started.json()) as { id: string }).id;
