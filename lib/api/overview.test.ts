@@ -26,7 +26,7 @@ function summary(name: string, patch: Partial<DefinitionSummary> = {}): Definiti
   };
 }
 
-const run = (phase: string, at: string) => ({ phase, finishedAt: at, createdAt: at }) as unknown as DefinitionSummary["lastRun"];
+const run = (phase: string, at: string) => ({ phase, finishedAt: at, createdAt: at, counts: {} }) as unknown as DefinitionSummary["lastRun"];
 
 describe("overview filters, sort and URL", () => {
   const all = [
@@ -38,6 +38,22 @@ describe("overview filters, sort and URL", () => {
 
   it("every filter has a unique id and label", () => {
     expect(new Set(OVERVIEW_FILTERS.map((f) => f.id)).size).toBe(OVERVIEW_FILTERS.length);
+  });
+
+  it("problems, health and gate filters (issues 21, 14, 15) test the summary's own fields", () => {
+    const rows = [
+      summary("git-broken", { git: { error: { cause: "auth failed" } } as unknown as DefinitionSummary["git"] }),
+      summary("file-broken", { lastRun: { ...run("Succeeded", "2026-12-02T10:00:00Z"), counts: { fileProblems: 2 } } as DefinitionSummary["lastRun"] }),
+      summary("sick", { health: { status: "Degraded", counts: { Degraded: 1 } } }),
+      summary("rolling", { health: { status: "Progressing", counts: { Progressing: 3 } } }),
+      summary("frozen", { gate: { open: false, reason: "holiday freeze", until: null } as DefinitionSummary["gate"] }),
+      summary("fine", { health: { status: "Healthy", counts: { Healthy: 1 } }, gate: { open: true } as DefinitionSummary["gate"] }),
+    ];
+    const names = (filter: string) => overviewPage(rows, parseOverviewQuery({ filter })).rows.map((d) => d.name);
+    expect(names("problems")).toEqual(["file-broken", "git-broken"]);
+    expect(names("degraded")).toEqual(["sick"]);
+    expect(names("progressing")).toEqual(["rolling"]);
+    expect(names("blocked")).toEqual(["frozen"]);
   });
 
   it("combines filters, counts each against the others, and searches", () => {

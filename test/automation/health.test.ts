@@ -142,6 +142,8 @@ describe("health on PostgreSQL", () => {
   it("a failed executor makes Degraded; a notification goes out, and another when it recovers", async () => {
     got.length = 0;
     await status("db", { failed: true });
+    // deliveries go out in parallel: one at a time, so the order is the order of the changes
+    await deliverWithin(1);
     await status("db", { readyReplicas: 3 });
     await deliverWithin(2);
     expect(got.map((g) => g.event)).toEqual(["health.degraded", "health.recovered"]);
