@@ -56,7 +56,8 @@ test("an operator requests a production sync, a second user approves it, the run
   await b.getByTestId("pending-approvals").click();
   await b.locator('[data-testid="approval-row"] a').first().click();
   await expect(b).toHaveURL(requestUrl);
-  await expect(b.locator(".monaco-diff-editor")).toHaveCount(1);
+  // the reviewed plan: the one create shows as its YAML (issue 21: no diff against nothing)
+  await expect(b.getByTestId("plain-yaml")).toContainText("replicas: 3");
   await b.getByLabel("Comment (optional)").fill("reviewed, ship it");
   await b.getByRole("button", { name: "Approve" }).click();
   await expect(b.getByTestId("approval-run")).toBeVisible({ timeout: 20_000 });

@@ -72,7 +72,8 @@ export function CardActions({ d, role, compact }: { d: DefinitionSummary; role: 
           {reason}
         </span>
       ) : null}
-      {tracker.activeId ? (
+      {/* a card shows the server's active run itself; here only a run this card just started (or any in the table) */}
+      {tracker.activeId && (compact || tracker.activeId !== d.activeRun?.id) ? (
         <span className="min-w-40">
           <RunProgress runId={tracker.activeId} initial={d.activeRun?.id === tracker.activeId ? d.activeRun : null} compact onEnd={tracker.onEnd} />
         </span>
