@@ -130,7 +130,8 @@ export function RunDetailView({ initial, errors, firstChanges }: { initial: RunD
         </pre>
       </section>
 
-      <RunChanges key={run.phase} run={run} initial={isActivePhase(run.phase) ? null : firstChanges} />
+      {/* the server's first page is only the answer when the run had already ended when the page was rendered */}
+      <RunChanges key={run.phase} run={run} initial={isActivePhase(run.phase) || isActivePhase(initial.phase) ? null : firstChanges} />
     </div>
   );
 }
