@@ -37,18 +37,29 @@ export function MonacoDiffEditor({ original, modified, sideBySide, language = "y
   return (
     <DiffEditor
       onMount={(editor) => {
-        // the diff editor does not hand originalAriaLabel/modifiedAriaLabel to its inner editors'
-        // text areas in every layout: label each pane's editor and its input element ourselves
-        for (const [pane, label] of [
+        // the diff editor does not hand originalAriaLabel/modifiedAriaLabel to its panes' text
+        // areas (axe: "label"), and Monaco creates them lazily: label them, and any it adds later
+        const panes = [
           [editor.getOriginalEditor(), originalLabel],
           [editor.getModifiedEditor(), modifiedLabel],
-        ] as const) {
-          pane.updateOptions({ ariaLabel: label });
-          pane
-            .getDomNode()
-            ?.querySelectorAll("textarea, [role='textbox']")
-            .forEach((el) => el.setAttribute("aria-label", label));
-        }
+        ] as const;
+        const label = () => {
+          for (const [pane, text] of panes) {
+            pane
+              .getDomNode()
+              ?.querySelectorAll("textarea")
+              .forEach((el) => {
+                if (el.getAttribute("aria-label") !== text) el.setAttribute("aria-label", text);
+                if (el.title !== text) el.title = text;
+              });
+          }
+        };
+        for (const [pane, text] of panes) pane.updateOptions({ ariaLabel: text });
+        label();
+        const root = editor.getContainerDomNode();
+        const observer = new MutationObserver(label);
+        observer.observe(root, { subtree: true, childList: true, attributes: true, attributeFilter: ["aria-label"] });
+        editor.onDidDispose(() => observer.disconnect());
       }}
       height={height ?? heightFor(original.length > modified.length ? original : modified)}
       language={language}
