@@ -233,8 +233,9 @@ test("run page: summary, errors and log first; changes paged and filtered in pla
   await checkPage(page, "run");
 
   // the second run (w000 broken): the Errors box sits above the changes, filter by action
-  const runs = await api<{ items: { id: string }[] }>(server, token, "GET", "/api/v1/definitions/shop/runs");
-  const broken = runs.body.items.find((r) => r.id !== shopRun)!;
+  // (the card test may have synced shop again since: pick the run that refused w000)
+  const runs = await api<{ items: { id: string; counts: { invalid?: number } }[] }>(server, token, "GET", "/api/v1/definitions/shop/runs");
+  const broken = runs.body.items.find((r) => r.id !== shopRun && (r.counts.invalid ?? 0) > 0)!;
   await page.goto(`${server.url}/runs/${broken.id}`);
   await expect(page.getByTestId("run-errors")).toContainText("resources/w000.yaml");
   await page.locator('button[data-action="invalid"][aria-pressed]').click();
