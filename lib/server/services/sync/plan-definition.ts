@@ -125,6 +125,8 @@ export async function computePlan(
 
 /** at most this many files are read again to place schema errors on their field's line */
 const FIELD_LINE_FILES = 50;
+/** a larger file keeps the document's line: re-parsing it with positions would hold the event loop (H2) */
+const FIELD_LINE_MAX_BYTES = 64 * 1024;
 
 /**
  * A schema error names the document's first line when validated; for the first invalid
@@ -150,11 +152,14 @@ async function pointSchemaErrorsAtFields(
   for (const c of wanted) {
     const oid = oidByPath.get(c.sourcePath!);
     const bytes = oid ? blobs.get(oid) : undefined;
-    if (!bytes) continue;
+    if (!bytes || bytes.byteLength > FIELD_LINE_MAX_BYTES) continue;
     const pointer = specErrorPointer(c.error!, c.sourcePath!, c.sourceLine!);
     if (!pointer) continue;
     let text = texts.get(oid!);
-    if (text === undefined) texts.set(oid!, (text = new TextDecoder().decode(bytes)));
+    if (text === undefined) {
+      await new Promise((r) => setImmediate(r)); // one file per turn of the event loop
+      texts.set(oid!, (text = new TextDecoder().decode(bytes)));
+    }
     const line = fieldLine(text, c.sourceLine!, pointer);
     if (line && line !== c.sourceLine) c.error = c.error!.replace(`${c.sourcePath}:${c.sourceLine}: spec`, `${c.sourcePath}:${line}: spec`);
   }
