@@ -8,6 +8,7 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { RelativeTime } from "@/components/ui/relative-time";
 import type { SshKnownHostView } from "@/lib/api/views";
+import { ListTable } from "@/components/ui/list-table";
 
 /** what the page shows of a trusted key (the key itself stays on the server's answer) */
 type KnownHostRow = Omit<SshKnownHostView, "key">;
@@ -65,43 +66,32 @@ export function KnownHostsView({ keys }: { keys: KnownHostRow[] }) {
       </form>
       {error ? <Alert>{error}</Alert> : null}
       {ok ? <Alert kind="success">{ok}</Alert> : null}
-      <table className="w-full text-left text-sm" data-testid="known-hosts-table">
-        <thead className="text-slate-500">
-          <tr>
-            <th className="py-2">Host</th>
-            <th>Port</th>
-            <th>Type</th>
-            <th>Fingerprint</th>
-            <th>Added</th>
-            <th />
+      <ListTable
+        testId="known-hosts-table"
+        columns={["Host", "Port", "Type", "Fingerprint", "Added"]}
+        empty={
+          keys.length === 0 ? (
+            <>No trusted host keys yet. A definition whose SSH host is unknown shows the host&apos;s fingerprint with a &quot;Trust this key&quot; action.</>
+          ) : null
+        }
+      >
+        {keys.map((k) => (
+          <tr key={k.id} className="border-t border-slate-200 dark:border-slate-800">
+            <td className="py-2 font-mono">{k.host}</td>
+            <td>{k.port}</td>
+            <td>{k.keyType}</td>
+            <td className="font-mono text-xs">{k.fingerprint}</td>
+            <td>
+              <RelativeTime iso={k.createdAt} /> by {k.addedBy}
+            </td>
+            <td className="text-right">
+              <button type="button" className="text-red-600 hover:underline" onClick={() => setToDelete(k)}>
+                Remove
+              </button>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {keys.length === 0 ? (
-            <tr>
-              <td colSpan={6} className="py-6 text-center text-slate-500">
-                No trusted host keys yet. A definition whose SSH host is unknown shows the host&apos;s fingerprint with a &quot;Trust this key&quot; action.
-              </td>
-            </tr>
-          ) : null}
-          {keys.map((k) => (
-            <tr key={k.id} className="border-t border-slate-200 dark:border-slate-800">
-              <td className="py-2 font-mono">{k.host}</td>
-              <td>{k.port}</td>
-              <td>{k.keyType}</td>
-              <td className="font-mono text-xs">{k.fingerprint}</td>
-              <td>
-                <RelativeTime iso={k.createdAt} /> by {k.addedBy}
-              </td>
-              <td className="text-right">
-                <button type="button" className="text-red-600 hover:underline" onClick={() => setToDelete(k)}>
-                  Remove
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </ListTable>
       <ConfirmDialog
         open={toDelete !== null}
         title={`Stop trusting this key of ${toDelete?.host ?? ""}:${toDelete?.port ?? ""}?`}

@@ -7,6 +7,7 @@ import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { ListTable } from "@/components/ui/list-table";
 
 interface Field {
   key: string;
@@ -150,41 +151,23 @@ export function SecretsView({ secrets }: { secrets: { name: string; type: string
           <pre className="mt-1 overflow-x-auto rounded bg-slate-100 p-2 text-xs dark:bg-slate-800">{publicKey.publicKey}</pre>
         </div>
       ) : null}
-      <table className="w-full text-left text-sm" data-testid="secrets-table">
-        <thead className="text-slate-500">
-          <tr>
-            <th className="py-2">Name</th>
-            <th>Type</th>
-            <th>Updated</th>
-            <th>Value</th>
-            <th />
+      <ListTable testId="secrets-table" columns={["Name", "Type", "Updated", "Value"]} empty={secrets.length === 0 ? "No secrets yet." : null}>
+        {secrets.map((s) => (
+          <tr key={s.name} className="border-t border-slate-200 dark:border-slate-800">
+            <td className="py-2 font-mono">{s.name}</td>
+            <td>{s.type}</td>
+            <td>
+              <RelativeTime iso={s.updatedAt} />
+            </td>
+            <td className="text-slate-500">•••••• (write-only)</td>
+            <td className="text-right">
+              <button type="button" className="text-red-600 hover:underline" onClick={() => setToDelete(s.name)}>
+                Delete
+              </button>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {secrets.length === 0 ? (
-            <tr>
-              <td colSpan={5} className="py-6 text-center text-slate-500">
-                No secrets yet.
-              </td>
-            </tr>
-          ) : null}
-          {secrets.map((s) => (
-            <tr key={s.name} className="border-t border-slate-200 dark:border-slate-800">
-              <td className="py-2 font-mono">{s.name}</td>
-              <td>{s.type}</td>
-              <td>
-                <RelativeTime iso={s.updatedAt} />
-              </td>
-              <td className="text-slate-500">•••••• (write-only)</td>
-              <td className="text-right">
-                <button type="button" className="text-red-600 hover:underline" onClick={() => setToDelete(s.name)}>
-                  Delete
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </ListTable>
       <ConfirmDialog
         open={toDelete !== null}
         title={`Delete secret ${toDelete ?? ""}?`}

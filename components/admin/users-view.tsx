@@ -12,6 +12,7 @@ import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { userRoles as roles, type UserRole as Role } from "@/lib/api/roles";
+import { ListTable } from "@/components/ui/list-table";
 
 const input = "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 dark:border-slate-700 dark:bg-slate-900";
 
@@ -118,126 +119,115 @@ export function UsersView({ users, me }: { users: UserRow[]; me: string }) {
       </form>
       {error ? <Alert>{error}</Alert> : null}
       {ok ? <Alert kind="success">{ok}</Alert> : null}
-      <table className="w-full text-left text-sm" data-testid="users-table">
-        <thead className="text-slate-500">
-          <tr>
-            <th className="py-2">Username</th>
-            <th>Role</th>
-            <th>Status</th>
-            <th>Created</th>
-            <th />
+      <ListTable testId="users-table" columns={["Username", "Role", "Status", "Created"]}>
+        {users.map((u) => (
+          <tr key={u.id} data-username={u.username} className="border-t border-slate-200 dark:border-slate-800">
+            <td className="py-2 font-medium">
+              {renaming?.id === u.id ? (
+                <form
+                  className="flex gap-1"
+                  onSubmit={(e) => {
+                    e.preventDefault();
+                    start(async () => {
+                      const r = await renameUserAction({ id: u.id, username: renaming.value });
+                      if (!r.ok) return setError(r.error.message);
+                      setRenaming(null);
+                      setOk(`${u.username} is now ${r.data.username}.`);
+                      router.refresh();
+                    });
+                  }}
+                >
+                  <label>
+                    <span className="sr-only">New name for {u.username}</span>
+                    <input
+                      value={renaming.value}
+                      onChange={(e) => setRenaming({ id: u.id, value: e.target.value })}
+                      autoFocus
+                      className="w-36 rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
+                    />
+                  </label>
+                  <Button type="submit" busy={pending}>
+                    Save
+                  </Button>
+                  <Button type="button" onClick={() => setRenaming(null)}>
+                    Cancel
+                  </Button>
+                </form>
+              ) : (
+                <>
+                  {u.username}
+                  {u.id === me ? <span className="ml-1 text-xs text-slate-500">(you)</span> : null}
+                </>
+              )}
+            </td>
+            <td>
+              <label>
+                <span className="sr-only">Role of {u.username}</span>
+                <select
+                  value={u.role}
+                  disabled={pending || u.id === me}
+                  title={u.id === me ? "You cannot change your own role" : undefined}
+                  onChange={(e) =>
+                    start(async () => {
+                      setError(null);
+                      const r = await setUserRoleAction({ id: u.id, role: e.target.value as Role });
+                      if (!r.ok) setError(r.error.message);
+                      else setOk(`${u.username} is now ${r.data.role}.`);
+                      router.refresh();
+                    })
+                  }
+                  className="rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
+                >
+                  {roles.map((r) => (
+                    <option key={r} value={r}>
+                      {r}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            </td>
+            <td data-testid="user-status">{u.disabled ? <span className="text-red-600">disabled</span> : "active"}</td>
+            <td>
+              <RelativeTime iso={u.createdAt} />
+            </td>
+            <td className="space-x-2 whitespace-nowrap text-right">
+              <button type="button" className="hover:underline" onClick={() => setRenaming({ id: u.id, value: u.username })}>
+                Rename
+              </button>
+              <button
+                type="button"
+                className="hover:underline"
+                onClick={() => {
+                  setConfirmError(null);
+                  setConfirm({ kind: "sessions", user: u });
+                }}
+              >
+                Sign out
+              </button>
+              <button
+                type="button"
+                className="hover:underline"
+                onClick={() => {
+                  setConfirmError(null);
+                  setConfirm({ kind: u.disabled ? "enable" : "disable", user: u });
+                }}
+              >
+                {u.disabled ? "Enable" : "Disable"}
+              </button>
+              <button
+                type="button"
+                className="text-red-600 hover:underline"
+                onClick={() => {
+                  setConfirmError(null);
+                  setConfirm({ kind: "delete", user: u });
+                }}
+              >
+                Delete
+              </button>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {users.map((u) => (
-            <tr key={u.id} data-username={u.username} className="border-t border-slate-200 dark:border-slate-800">
-              <td className="py-2 font-medium">
-                {renaming?.id === u.id ? (
-                  <form
-                    className="flex gap-1"
-                    onSubmit={(e) => {
-                      e.preventDefault();
-                      start(async () => {
-                        const r = await renameUserAction({ id: u.id, username: renaming.value });
-                        if (!r.ok) return setError(r.error.message);
-                        setRenaming(null);
-                        setOk(`${u.username} is now ${r.data.username}.`);
-                        router.refresh();
-                      });
-                    }}
-                  >
-                    <label>
-                      <span className="sr-only">New name for {u.username}</span>
-                      <input
-                        value={renaming.value}
-                        onChange={(e) => setRenaming({ id: u.id, value: e.target.value })}
-                        autoFocus
-                        className="w-36 rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
-                      />
-                    </label>
-                    <Button type="submit" busy={pending}>
-                      Save
-                    </Button>
-                    <Button type="button" onClick={() => setRenaming(null)}>
-                      Cancel
-                    </Button>
-                  </form>
-                ) : (
-                  <>
-                    {u.username}
-                    {u.id === me ? <span className="ml-1 text-xs text-slate-500">(you)</span> : null}
-                  </>
-                )}
-              </td>
-              <td>
-                <label>
-                  <span className="sr-only">Role of {u.username}</span>
-                  <select
-                    value={u.role}
-                    disabled={pending || u.id === me}
-                    title={u.id === me ? "You cannot change your own role" : undefined}
-                    onChange={(e) =>
-                      start(async () => {
-                        setError(null);
-                        const r = await setUserRoleAction({ id: u.id, role: e.target.value as Role });
-                        if (!r.ok) setError(r.error.message);
-                        else setOk(`${u.username} is now ${r.data.role}.`);
-                        router.refresh();
-                      })
-                    }
-                    className="rounded-md border border-slate-300 bg-white px-2 py-1 dark:border-slate-700 dark:bg-slate-900"
-                  >
-                    {roles.map((r) => (
-                      <option key={r} value={r}>
-                        {r}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-              </td>
-              <td data-testid="user-status">{u.disabled ? <span className="text-red-600">disabled</span> : "active"}</td>
-              <td>
-                <RelativeTime iso={u.createdAt} />
-              </td>
-              <td className="space-x-2 whitespace-nowrap text-right">
-                <button type="button" className="hover:underline" onClick={() => setRenaming({ id: u.id, value: u.username })}>
-                  Rename
-                </button>
-                <button
-                  type="button"
-                  className="hover:underline"
-                  onClick={() => {
-                    setConfirmError(null);
-                    setConfirm({ kind: "sessions", user: u });
-                  }}
-                >
-                  Sign out
-                </button>
-                <button
-                  type="button"
-                  className="hover:underline"
-                  onClick={() => {
-                    setConfirmError(null);
-                    setConfirm({ kind: u.disabled ? "enable" : "disable", user: u });
-                  }}
-                >
-                  {u.disabled ? "Enable" : "Disable"}
-                </button>
-                <button
-                  type="button"
-                  className="text-red-600 hover:underline"
-                  onClick={() => {
-                    setConfirmError(null);
-                    setConfirm({ kind: "delete", user: u });
-                  }}
-                >
-                  Delete
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </ListTable>
       <ConfirmDialog
         open={confirm !== null}
         title={confirm ? confirmText[confirm.kind].title(confirm.user.username) : ""}
