@@ -110,7 +110,7 @@ export function CardActions({ d, role, compact }: { d: DefinitionSummary; role: 
           onConfirm={sync}
         >
           <p>
-            Applies Git&apos;s {d.gitops?.branch ?? "branch"} head to {d.total.toLocaleString("en-US")} resources. Review the{" "}
+            Applies Git&apos;s {d.gitops?.branch ?? "branch"} head to {d.total.toLocaleString("en-US")} {d.total === 1 ? "resource" : "resources"}. Review the{" "}
             <Link href={`/definitions/${encodeURIComponent(d.name)}/diff`} className="underline">
               diff
             </Link>{" "}

@@ -240,7 +240,9 @@ function DefinitionCard({ d, role, onRunEnd }: { d: DefinitionSummary; role: str
           </Badge>
         ) : null}
         <GateBadges d={d} />
-        <span className="ml-auto text-sm text-slate-600 dark:text-slate-400">{d.total.toLocaleString("en-US")} resources</span>
+        <span className="ml-auto text-sm text-slate-600 dark:text-slate-400">
+          {d.total.toLocaleString("en-US")} {d.total === 1 ? "resource" : "resources"}
+        </span>
       </div>
       <p className="mt-1 break-all text-sm text-slate-600 dark:text-slate-400">
         <span className="font-mono">{d.kind}</span> ·{" "}

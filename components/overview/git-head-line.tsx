@@ -22,12 +22,14 @@ export function GitHeadLine({ git, role }: { git: GitHeadView | null; role?: str
           Git <code className="font-mono">{git.branch}</code> @
         </span>
         <span data-testid="git-head-sha" data-sha={git.head ?? ""}>
-          {git.head ? <CopySha sha={git.head} /> : <span className="text-slate-500">not checked yet</span>}
+          {git.head ? <CopySha sha={git.head} /> : <span className="text-slate-500">{git.checkedAt ? "unknown" : "not checked yet"}</span>}
         </span>
         {git.headMessage ? <span className="max-w-md truncate text-slate-600 dark:text-slate-400">· {git.headMessage}</span> : null}
-        <span className="text-slate-500">
-          · checked <RelativeTime iso={git.checkedAt} />
-        </span>
+        {git.checkedAt ? (
+          <span className="text-slate-500">
+            · {git.head ? "checked" : "last tried"} <RelativeTime iso={git.checkedAt} />
+          </span>
+        ) : null}
       </p>
       <p className="flex flex-wrap items-center gap-x-1.5">
         <span className="text-slate-500">Applied</span>
