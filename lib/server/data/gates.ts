@@ -154,6 +154,17 @@ export async function expireRequests(now: Date): Promise<{ id: string; definitio
   return done;
 }
 
+/** Requests claimed for applying (state Applying): the scheduler checks that their applier is alive. */
+export async function applyingRequests(): Promise<{ id: string; definitionName: string }[]> {
+  return (await getDb()).approvalRequest.findMany({ where: { state: "Applying" }, select: { id: true, definitionName: true } });
+}
+
+/** The run an approval request started, if it got that far. */
+export async function findRunIdOfRequest(requestId: string): Promise<string | null> {
+  const run = await (await getDb()).syncRun.findFirst({ where: { approvalRequestId: requestId }, select: { id: true }, orderBy: { createdAt: "desc" } });
+  return run?.id ?? null;
+}
+
 export async function approvedWaiting(): Promise<ApprovalRequestRow[]> {
   return (await getDb()).approvalRequest.findMany({ where: { state: "Approved" }, include: { votes: true }, orderBy: { createdAt: "asc" } });
 }

@@ -16,12 +16,14 @@ import type { Principal } from "@/lib/server/auth/principal";
 import { findDefinition, rowToDefinition, type DefinitionRow } from "@/lib/server/data/definitions";
 import { isUniqueViolation } from "@/lib/server/data/errors";
 import {
+  applyingRequests,
   approvedWaiting,
   countApprovals,
   countPendingRequests,
   expireRequests,
   findApprovalRequest,
   findOpenRequest,
+  findRunIdOfRequest,
   insertApprovalRequest,
   insertVote,
   listApprovalRequests,
@@ -29,7 +31,9 @@ import {
   type ApprovalRequestRow,
 } from "@/lib/server/data/gates";
 import { AppError, notFound } from "@/lib/server/errors";
+import { releaseLease, renewLease, tryAcquireLease } from "@/lib/server/data/leases";
 import { logger } from "@/lib/server/logger";
+import { PROCESS_ID } from "@/lib/server/runtime/process-id";
 import { publish } from "@/lib/server/runtime/events";
 import { audit } from "@/lib/server/services/audit";
 import { gateOf } from "@/lib/server/services/sync-gate";
@@ -241,7 +245,26 @@ export async function rejectRequest(id: string, who: Principal, comment?: string
  * window"); the scheduler calls applyWaitingApprovals on its ticks.
  */
 export async function applyApproved(id: string): Promise<{ runId: string } | { waiting: string } | null> {
-  if (!(await transitionRequest(id, ["Approved"], "Applying"))) return null;
+  // The lease says "this process is applying it" for as long as the request is Applying: if the
+  // process dies there, recoverInterruptedApplies (another replica's or the restarted process's
+  // tick) sees the lease expire and settles the request instead of leaving it Applying forever.
+  const key = applyLeaseKey(id);
+  if (!(await tryAcquireLease(key, PROCESS_ID, APPLY_LEASE_MS))) return null;
+  const renew = setInterval(() => void renewLease(key, PROCESS_ID, APPLY_LEASE_MS).catch(() => undefined), APPLY_LEASE_MS / 3);
+  renew.unref();
+  try {
+    if (!(await transitionRequest(id, ["Approved"], "Applying"))) return null;
+    return await applyClaimed(id);
+  } finally {
+    clearInterval(renew);
+    await releaseLease(key, PROCESS_ID).catch(() => undefined);
+  }
+}
+
+const APPLY_LEASE_MS = 30_000;
+const applyLeaseKey = (id: string) => `approval-apply:${id}`;
+
+async function applyClaimed(id: string): Promise<{ runId: string } | { waiting: string }> {
   const r = (await findApprovalRequest(id))!;
   try {
     const row = await findDefinition(r.definitionName);
@@ -299,11 +322,36 @@ export async function applyApproved(id: string): Promise<{ runId: string } | { w
 /** The scheduler's tick: expire, then apply approved requests whose window is open now. */
 export async function applyWaitingApprovals(): Promise<void> {
   await expireDue();
+  await recoverInterruptedApplies();
   for (const r of await approvedWaiting()) {
     try {
       await applyApproved(r.id);
     } catch (err) {
       logger.warn({ requestId: r.id, err: (err as Error).message }, "approved request not applied");
+    }
+  }
+}
+
+/**
+ * A request left Applying by a process that stopped (its apply lease expired): if its run was
+ * started, the request is Applied with that run; otherwise it goes back to Approved and this
+ * tick applies it (the plan hash is checked again, so nothing unreviewed is applied).
+ */
+async function recoverInterruptedApplies(): Promise<void> {
+  for (const r of await applyingRequests()) {
+    const key = applyLeaseKey(r.id);
+    if (!(await tryAcquireLease(key, PROCESS_ID, APPLY_LEASE_MS))) continue; // its applier is alive
+    try {
+      const runId = await findRunIdOfRequest(r.id);
+      const done = runId
+        ? await transitionRequest(r.id, ["Applying"], "Applied", { runId, reason: null })
+        : await transitionRequest(r.id, ["Applying"], "Approved", { reason: "the replica applying it stopped; applying it again" });
+      if (done) {
+        logger.warn({ requestId: r.id, definition: r.definitionName, runId }, "recovered an approval request left Applying by a stopped replica");
+        await audit("system", "approval.recover", r.definitionName, "ok", { requestId: r.id, runId, to: runId ? "Applied" : "Approved" });
+      }
+    } finally {
+      await releaseLease(key, PROCESS_ID).catch(() => undefined);
     }
   }
 }

@@ -317,6 +317,59 @@ describe.each([
         expect((await waitForRun(applied.runId!)).phase).toBe("Succeeded");
       });
 
+      it("a request left Applying by a replica that stopped is settled: back to Approved and applied, or Applied with the run it had started", async () => {
+        const body = definitionBody({ name: APP, kind: "Service", repoURL: repo.url });
+        await replaceDefinition(APP, { ...body, spec: { ...body.spec, approval: { required: 1 } } }, users.admin!);
+        commits.push(
+          commitFiles(
+            repo.dir,
+            { "resources/svc.json": JSON.stringify({ kind: "Service", metadata: { name: "web", namespace: "prod" }, spec: { port: 8443 } }) },
+            "recover",
+          ),
+        );
+        const db = await getDb();
+        // the replica that claimed it died before starting the run: its apply lease is expired
+        const stranded = async () => {
+          const req = await request(users.olivia!);
+          await db.approvalRequest.update({ where: { id: req.id }, data: { state: "Applying" } });
+          await db.$executeRawUnsafe(
+            `INSERT INTO "Lease" ("key", "owner", "expiresAt") VALUES ($1, 'dead-replica', (now() AT TIME ZONE 'UTC') - interval '1 minute')`,
+            `approval-apply:${req.id}`,
+          );
+          return req;
+        };
+        const { applyWaitingApprovals } = await import("@/lib/server/services/approvals");
+        const { waitForRun } = await import("@/lib/server/services/sync");
+        const a = await stranded();
+        await applyWaitingApprovals();
+        const applied = await getApproval(a.id);
+        expect(applied.state).toBe("Applied");
+        expect((await listRuns(APP)).items.filter((r) => r.approvalRequestId === a.id).map((r) => r.id)).toEqual([applied.runId]);
+        expect((await waitForRun(applied.runId!)).phase).toBe("Succeeded");
+        expect((await listAuditEvents({ action: "approval.recover" })).items.some((e) => JSON.stringify(e).includes(a.id))).toBe(true);
+
+        // a live applier (its lease not expired) is left alone
+        const b = await request(users.olivia!);
+        await db.approvalRequest.update({ where: { id: b.id }, data: { state: "Applying" } });
+        await db.$executeRawUnsafe(
+          `INSERT INTO "Lease" ("key", "owner", "expiresAt") VALUES ($1, 'live-replica', (now() AT TIME ZONE 'UTC') + interval '1 minute')`,
+          `approval-apply:${b.id}`,
+        );
+        await applyWaitingApprovals();
+        expect((await getApproval(b.id)).state).toBe("Applying");
+        // once that applier is gone, the run it had started makes the request Applied (no second run)
+        const started = await startSync({ definition: APP, trigger: "api", who: "system", revision: b.commit, approvalRequestId: b.id, initiator: "olivia" });
+        await waitForRun(started.run.id);
+        await db.$executeRawUnsafe(
+          `UPDATE "Lease" SET "expiresAt" = (now() AT TIME ZONE 'UTC') - interval '1 minute' WHERE "key" = $1`,
+          `approval-apply:${b.id}`,
+        );
+        await applyWaitingApprovals();
+        const settled = await getApproval(b.id);
+        expect(settled).toMatchObject({ state: "Applied", runId: started.run.id });
+        expect((await listRuns(APP)).items.filter((r) => r.approvalRequestId === b.id).length).toBe(1);
+      });
+
       it("concurrent approvals by two people at once start exactly one run", async () => {
         const body = definitionBody({ name: APP, kind: "Service", repoURL: repo.url });
         await replaceDefinition(APP, { ...body, spec: { ...body.spec, approval: { required: 1 } } }, users.admin!);
