@@ -9,6 +9,8 @@
  * local server with trust auth).
  */
 import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
 import pg from "pg";
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { startAppServer, type AppServer } from "@/test/support/app-server";
@@ -36,6 +38,22 @@ interface Step {
   p50: number;
   p99: number;
   errors: number;
+  /** server CPU (user + system, /proc) per write: the figure a loaded machine does not distort much */
+  serverCpuMsPerWrite: number | null;
+  /** committed database transactions per write (pg_stat_database; each statement outside a transaction is one) */
+  dbTransactionsPerWrite: number | null;
+  /** load average when the step ended */
+  load: number;
+}
+
+/** user + system CPU of a process in ms (Linux /proc), null elsewhere */
+function cpuMs(pid: number | undefined): number | null {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ 100)
+  } catch {
+    return null;
+  }
 }
 
 describe("bench: status writes", () => {
@@ -97,7 +115,16 @@ describe("bench: status writes", () => {
     await admin?.end();
   });
 
+  async function commits(): Promise<number> {
+    // stats reach pg_stat_database when a backend reports them (at most ~1 s late): read fresh ones
+    await admin.query("SELECT pg_stat_clear_snapshot()");
+    const r = await admin.query<{ n: string }>("SELECT xact_commit::text AS n FROM pg_stat_database WHERE datname = $1", [dbName]);
+    return Number(r.rows[0]?.n ?? NaN);
+  }
+
   async function step(rate: number): Promise<Step> {
+    const cpu0 = cpuMs(server.pid);
+    const xact0 = await commits();
     const latencies: number[] = [];
     let errors = 0;
     const perClient = rate / CLIENTS;
@@ -125,6 +152,9 @@ describe("bench: status writes", () => {
       }),
     );
     const seconds = (performance.now() - start) / 1000;
+    const cpu1 = cpuMs(server.pid);
+    await new Promise((r) => setTimeout(r, 1_500)); // let the backends report their stats
+    const xact1 = await commits();
     const sorted = latencies.sort((a, b) => a - b);
     return {
       offered: rate,
@@ -132,6 +162,10 @@ describe("bench: status writes", () => {
       p50: Math.round(percentile(sorted, 50)),
       p99: Math.round(percentile(sorted, 99)),
       errors,
+      serverCpuMsPerWrite: cpu0 === null || cpu1 === null ? null : Math.round(((cpu1 - cpu0) / latencies.length) * 100) / 100,
+      // (the reads of the count are made in the postgres database, not counted here)
+      dbTransactionsPerWrite: Math.round(((xact1 - xact0) / latencies.length) * 100) / 100,
+      load: Math.round(os.loadavg()[0]! * 100) / 100,
     };
   }
 
@@ -142,7 +176,10 @@ describe("bench: status writes", () => {
     for (const rate of RATES) {
       const s = await step(rate);
       steps.push(s);
-      console.log(`status writes: offered ${s.offered}/s achieved ${s.achieved}/s p50 ${s.p50} ms p99 ${s.p99} ms errors ${s.errors}`);
+      console.log(
+        `status writes: offered ${s.offered}/s achieved ${s.achieved}/s p50 ${s.p50} ms p99 ${s.p99} ms errors ${s.errors}` +
+          ` | server CPU ${s.serverCpuMsPerWrite} ms/write, ${s.dbTransactionsPerWrite} DB transactions/write, load ${s.load}`,
+      );
       const sustained = s.achieved >= 0.95 * s.offered && s.p99 <= P99_LIMIT_MS && s.errors === 0;
       if (!sustained) break;
       best = s;

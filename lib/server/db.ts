@@ -136,7 +136,9 @@ async function openPostgres(url: string): Promise<DbHandle> {
     await client.end();
   }
   const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
-  const pool = new pg.default.Pool({ connectionString: url, max: 3 });
+  // the raw channel carries the hot paths too (token checks, status writes: ~20 concurrent
+  // writers in bench/status-writes), so it is not held to a few connections
+  const pool = new pg.default.Pool({ connectionString: url, max: 10 });
   // an idle connection dropped by the server: the pool replaces it at the next query
   pool.on("error", () => undefined);
   const raw: RawSql = {

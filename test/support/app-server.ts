@@ -14,6 +14,8 @@ export interface AppServer {
   port: number;
   dataDir: string;
   adminPassword: string;
+  /** the server process (benches read its CPU time from /proc) */
+  readonly pid: number | undefined;
   /** everything the server printed */
   output(): string;
   /** SIGTERM and wait */
@@ -103,6 +105,9 @@ export async function startAppServer(opts: { env?: Record<string, string>; dataD
     port,
     dataDir,
     adminPassword,
+    get pid() {
+      return child.pid;
+    },
     output: () => log,
     async stop() {
       child.kill("SIGTERM");

@@ -52,6 +52,42 @@ export async function findHealthRow(key: { kind: string; namespace: string; name
   return rows[0] ? toHealthRow(rows[0]) : null;
 }
 
+/** A status write's target: the health row and what the health of its definition depends on. */
+export interface StatusTarget {
+  row: HealthRow;
+  definition: { name: string; generation: number; suspendedReason: string | null; suspendedUntil: Date | null };
+}
+
+/**
+ * The row a status write changes, with its definition's generation (the compiled rules are cached
+ * by it) and suspension, in one statement.
+ */
+export async function findStatusTarget(key: { kind: string; namespace: string; name: string }): Promise<StatusTarget | null> {
+  const cols = HEALTH_COLUMNS.split(",")
+    .map((c) => `r.${c.trim()}`)
+    .join(", ");
+  const [r] = await (
+    await getRawSql()
+  ).query<RawHealthRow & { dName: string; dGeneration: number; dSuspendedReason: string | null; dSuspendedUntil: Date | string | null }>(
+    `SELECT ${cols}, d."name" AS "dName", d."generation" AS "dGeneration", d."suspendedReason" AS "dSuspendedReason",
+       d."suspendedUntil" AS "dSuspendedUntil"
+     FROM "Resource" r JOIN "ResourceDefinition" d ON d."id" = r."definitionId"
+     WHERE r."kind" = $1 AND r."namespace" = $2 AND r."name" = $3`,
+    [key.kind, key.namespace, key.name],
+  );
+  if (!r) return null;
+  const { dName, dGeneration, dSuspendedReason, dSuspendedUntil, ...row } = r;
+  return {
+    row: toHealthRow(row),
+    definition: {
+      name: dName,
+      generation: Number(dGeneration),
+      suspendedReason: dSuspendedReason,
+      suspendedUntil: dSuspendedUntil === null ? null : utc(dSuspendedUntil),
+    },
+  };
+}
+
 /** Rows whose health timer is due (spec changed, deadline or stale timer), oldest first. */
 export async function findDueHealthRows(limit: number): Promise<HealthRow[]> {
   const rows = await (
@@ -169,22 +205,22 @@ export async function getDefinitionHealthHeads(): Promise<
 const ROW_DATES = ["lastSyncTime", "createdAt", "updatedAt", "statusUpdatedAt", "specChangedAt", "healthTransitionTime", "healthDueAt"] as const;
 
 /**
- * A resource row with its definition's name and secret paths in one raw statement: the answer
- * of a status write is built from it (two Prisma reads cost ~60 ms under load, this ~3 ms).
- * Timestamps come back as JSON text (UTC without a zone) and the gitSync stamps are applied as
- * data/resources.ts does.
+ * A resource row with its definition's name and secret paths as one JSON text: the answer of a
+ * status write is built from it (two Prisma reads cost ~60 ms under load). Timestamps come back
+ * as JSON text (UTC without a zone) and the gitSync stamps are applied as data/resources.ts does.
  */
-export async function findResourceForView(id: string): Promise<{ row: ResourceRow; definition: string; secretPaths: string[] } | null> {
-  const [hit] = await (
-    await getRawSql()
-  ).query<{ j: string }>(
-    `SELECT json_build_object('r', row_to_json(r), 'name', d."name", 'secretPaths', d."secretPaths",
-       'syncedCommit', d."syncedCommit", 'lastSyncTime', d."lastSyncTime")::text AS "j"
-     FROM "Resource" r JOIN "ResourceDefinition" d ON d."id" = r."definitionId" WHERE r."id" = $1`,
-    [id],
-  );
-  if (!hit) return null;
-  const j = JSON.parse(hit.j) as { r: Record<string, unknown>; name: string; secretPaths: unknown; syncedCommit: string | null; lastSyncTime: string | null };
+export interface ResourceViewRow {
+  row: ResourceRow;
+  definition: string;
+  secretPaths: string[];
+}
+
+/** One JSON text: the row, its definition's name and secret paths, and the gitSync stamps. */
+const VIEW_JSON = `json_build_object('r', row_to_json(r), 'name', d."name", 'secretPaths', d."secretPaths",
+       'syncedCommit', d."syncedCommit", 'lastSyncTime', d."lastSyncTime")::text`;
+
+function viewRowFromJson(text: string): ResourceViewRow {
+  const j = JSON.parse(text) as { r: Record<string, unknown>; name: string; secretPaths: unknown; syncedCommit: string | null; lastSyncTime: string | null };
   const r = j.r;
   for (const k of ROW_DATES) if (typeof r[k] === "string") r[k] = utc(r[k] as string);
   if (r.followsDefinition) {
@@ -192,4 +228,45 @@ export async function findResourceForView(id: string): Promise<{ row: ResourceRo
     r.lastSyncTime = j.lastSyncTime ? utc(j.lastSyncTime) : null;
   }
   return { row: r as unknown as ResourceRow, definition: j.name, secretPaths: Array.isArray(j.secretPaths) ? (j.secretPaths as string[]) : [] };
+}
+
+/**
+ * A status write in one statement: the status and health, a transition (with the history trimmed
+ * to the last 50) when health changed, and the written row for the answer (as findResourceForView).
+ */
+export async function storeStatusWrite(w: HealthWrite & { status: NonNullable<HealthWrite["status"]> }): Promise<ResourceViewRow | null> {
+  const due = w.dueAt ? w.dueAt.toISOString() : null;
+  const transition = w.transition !== null && w.health !== null;
+  const [hit] = await (
+    await getRawSql()
+  ).query<{ j: string }>(
+    `WITH u AS (
+       UPDATE "Resource" SET "status" = $2::jsonb, "observedGeneration" = $3, "statusUpdatedAt" = (now() AT TIME ZONE 'UTC'),
+         "health" = $4, "healthMessage" = $5, "healthDueAt" = $6::timestamp,
+         "healthTransitionTime" = CASE WHEN $7::boolean THEN (now() AT TIME ZONE 'UTC') ELSE "healthTransitionTime" END
+       WHERE "id" = $1 RETURNING *
+     ), t AS (
+       INSERT INTO "ResourceHealthTransition" ("id", "resourceId", "from", "to", "message")
+       SELECT $8, u."id", $9, $4, $10 FROM u WHERE $11::boolean
+     ), trimmed AS (
+       -- this statement does not see its own insert: keep the newest ${MAX_TRANSITIONS - 1} besides it
+       DELETE FROM "ResourceHealthTransition" WHERE $11::boolean AND "resourceId" = $1 AND "id" NOT IN
+         (SELECT "id" FROM "ResourceHealthTransition" WHERE "resourceId" = $1 ORDER BY "at" DESC, "id" DESC LIMIT ${MAX_TRANSITIONS - 1})
+     )
+     SELECT ${VIEW_JSON.replace("row_to_json(r)", "row_to_json(u)")} AS "j" FROM u JOIN "ResourceDefinition" d ON d."id" = u."definitionId"`,
+    [
+      w.id,
+      JSON.stringify(w.status.value),
+      w.status.observedGeneration,
+      w.health,
+      w.message,
+      due,
+      w.transition !== null,
+      crypto.randomUUID(),
+      w.transition?.from ?? null,
+      w.message ?? "",
+      transition,
+    ],
+  );
+  return hit ? viewRowFromJson(hit.j) : null;
 }

@@ -52,6 +52,9 @@ interface StoredPlan {
   diff: DiffView;
   fingerprint: Fingerprint;
   revision: string | null;
+  /** the requester's waitForHealthy (issue 14): the run started after approval waits for health too */
+  waitForHealthy?: boolean;
+  healthTimeoutSeconds?: number;
 }
 
 const sha = (s: string) => crypto.createHash("sha256").update(s).digest("hex");
@@ -123,7 +126,13 @@ export async function createApprovalRequest(row: DefinitionRow, def: Definition,
     if (open && open.planHash === planHash) return toApprovalView(open);
   }
   const ttl = spec.expiresAfter ? parseDuration(spec.expiresAfter) : null;
-  const plan: StoredPlan = { diff, fingerprint, revision: req.revision ?? null };
+  const plan: StoredPlan = {
+    diff,
+    fingerprint,
+    revision: req.revision ?? null,
+    ...(req.waitForHealthy ? { waitForHealthy: true } : {}),
+    ...(req.waitForHealthy && req.healthTimeoutSeconds !== undefined ? { healthTimeoutSeconds: req.healthTimeoutSeconds } : {}),
+  };
   const { request, superseded } = await insertApprovalRequest({
     definitionId: row.id,
     definitionName: def.metadata.name,
@@ -299,6 +308,8 @@ async function applyClaimed(id: string): Promise<{ runId: string } | { waiting: 
         prune: r.prune,
         approvalRequestId: id,
         initiator: r.requestedBy,
+        // the requester asked to wait for health: the approved run does (issue 14)
+        ...(stored.waitForHealthy ? { waitForHealthy: true, healthTimeoutSeconds: stored.healthTimeoutSeconds } : {}),
       });
     } catch (err) {
       if (err instanceof AppError && err.code === "SYNC_IN_PROGRESS") {

@@ -14,7 +14,8 @@ import { createUser } from "@/lib/server/services/users";
 import { addDefinition, getDefinitionView, replaceDefinition } from "@/lib/server/services/definitions";
 import { requestSync, startResourceSync, startSync } from "@/lib/server/services/sync";
 import { replaceResource, getResourceView } from "@/lib/server/services/resources";
-import { listRuns } from "@/lib/server/services/runs";
+import { getRunWithChanges, listRuns } from "@/lib/server/services/runs";
+import { writeStatus } from "@/lib/server/services/resource-health";
 import { addSyncWindow, removeSyncWindow } from "@/lib/server/services/sync-gate";
 import { approveRequest, getApproval, listApprovals, rejectRequest } from "@/lib/server/services/approvals";
 import { listAuditEvents } from "@/lib/server/services/audit-log";
@@ -40,6 +41,16 @@ function denyNow(hours: number, extra: Record<string, unknown> = {}) {
     window: { kind: "deny", schedule: `${start.getUTCMinutes()} ${start.getUTCHours()} * * *`, duration: `${hours}h`, ...extra },
     opens: new Date(start.getTime() + hours * 3600_000).toISOString(),
   };
+}
+
+const executor: Principal = { via: "token", userId: "u-exec", username: "handler", role: "executor", tokenId: "t-exec" };
+
+async function until(what: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await what())) {
+    if (Date.now() > end) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 async function caught(p: Promise<unknown>): Promise<AppError> {
@@ -406,6 +417,34 @@ describe.each([
           const { waitForRun } = await import("@/lib/server/services/sync");
           expect((await waitForRun(runs[0]!.id)).phase).toBe("Succeeded");
         }
+      });
+
+      it("waitForHealthy survives the approval: the approved run waits for health and records the outcome (issue 14)", async () => {
+        // a definition without health rules is refused before any request exists, as a direct sync is
+        const none = await caught(requestSync({ definition: APP, trigger: "api", who: users.olivia!, waitForHealthy: true }));
+        expect([none.status, none.message]).toEqual([400, expect.stringMatching(/no spec\.health rules/)]);
+
+        const HW = "workers.example.io";
+        const worker = { kind: "Worker", metadata: { name: "w", namespace: "prod" }, spec: { replicas: 2 } };
+        commits.push(commitFiles(repo.dir, { "workers/w.json": JSON.stringify(worker) }, "a worker"));
+        const body = definitionBody({ name: HW, kind: "Worker", repoURL: repo.url, path: "/workers" });
+        const health = { current: "self.status.?readyReplicas.orValue(0) == self.spec.replicas" };
+        await addDefinition({ ...body, spec: { ...body.spec, approval: { required: 1 }, health } }, users.admin!);
+        const requested = await requestSync({ definition: HW, trigger: "api", who: users.olivia!, waitForHealthy: true, healthTimeoutSeconds: 60 });
+        if (requested.kind !== "approval") throw new Error("expected an approval request");
+        const applied = await approveRequest(requested.approvalRequest.id, users.oscar!);
+        expect(applied.state).toBe("Applied");
+        const runId = applied.runId!;
+        // applied, but the run stays open until the worker is Healthy
+        await until(async () => ((await findRun(runId))!.log as string[]).some((l) => l.includes("waiting for health")));
+        const open = (await findRun(runId))!;
+        expect([open.phase, open.approvalRequestId]).toEqual(["Running", requested.approvalRequest.id]);
+        expect(open.activeKey).not.toBeNull();
+        await writeStatus({ kind: "Worker", namespace: "prod", name: "w" }, { status: { readyReplicas: 2 } }, "replace", executor);
+        const { waitForRun } = await import("@/lib/server/services/sync");
+        const final = await waitForRun(runId);
+        expect(final.phase).toBe("Succeeded");
+        expect((await getRunWithChanges(runId)).health).toMatchObject({ outcome: "Healthy", resources: [] });
       });
     });
   }

@@ -16,7 +16,9 @@ import {
   findDueHealthRows,
   findDefinitionHealthRows,
   findHealthRow,
-  findResourceForView,
+  findStatusTarget,
+  storeStatusWrite,
+  type StatusTarget,
   getHealthTransitions,
   countHealthByDefinition,
   getDefinitionHealthHeads,
@@ -148,30 +150,34 @@ export function evaluateRow(row: HealthRow, status: Record<string, unknown> | nu
   return { health: r.status, message: r.message, dueAt: r.dueAt };
 }
 
-async function record(
-  row: HealthRow,
-  rules: DefinitionRules | null,
-  e: Evaluated,
-  status?: { value: Record<string, unknown>; observedGeneration: number | null },
-) {
-  const changed = e.health !== row.health;
-  await storeHealth({
-    id: row.id,
-    health: e.health,
-    message: e.message,
-    dueAt: e.dueAt,
-    transition: changed ? { from: row.health } : null,
-    ...(status ? { status } : {}),
+function announce(row: HealthRow, rules: DefinitionRules, e: Evaluated): void {
+  publish("health-changed", {
+    definition: rules.name,
+    resource: describeKey(row),
+    from: (row.health as HealthStatus | null) ?? null,
+    to: e.health!,
+    message: e.message ?? "",
   });
-  if (changed && e.health && rules) {
-    publish("health-changed", {
-      definition: rules.name,
-      resource: describeKey(row),
-      from: (row.health as HealthStatus | null) ?? null,
-      to: e.health,
-      message: e.message ?? "",
-    });
-  }
+}
+
+async function record(row: HealthRow, rules: DefinitionRules | null, e: Evaluated) {
+  const changed = e.health !== row.health;
+  await storeHealth({ id: row.id, health: e.health, message: e.message, dueAt: e.dueAt, transition: changed ? { from: row.health } : null });
+  if (changed && e.health && rules) announce(row, rules, e);
+}
+
+/**
+ * The compiled rules of a definition at a generation: a status write reads the definition's
+ * generation and suspension with its row (one statement) and compiles only when the generation
+ * moved, so the hot path never reads the definition itself.
+ */
+async function rulesAtGeneration(definitionId: string, d: StatusTarget["definition"]): Promise<DefinitionRules | null> {
+  const suspension = { suspended: isSuspended(d), suspendedUntil: d.suspendedUntil };
+  const hit = rulesCache.get(definitionId);
+  if (hit && hit.value.generation === d.generation) return { ...hit.value, ...suspension };
+  if (hit) hit.at = 0;
+  const rules = await rulesFor(definitionId);
+  return rules ? { ...rules, ...suspension } : null;
 }
 
 /** PUT (replace) or PATCH (JSON merge patch) of a resource's status; health is recomputed at once. */
@@ -180,16 +186,27 @@ export async function writeStatus(key: ResourceKey, body: unknown, mode: "replac
     throw new AppError("FORBIDDEN", `forbidden: writing status needs an executor token or the operator role (you are ${who.role})`);
   }
   const patch = parseStatusBody(body);
-  const row = await findHealthRow(key);
-  if (!row) throw notFound(describeKey(key));
+  // one read (the row, its definition's generation and suspension) and one write (status, health,
+  // transition, the answer's row): two statements per write
+  const target = await findStatusTarget(key);
+  if (!target) throw notFound(describeKey(key));
+  const { row } = target;
   const next = (mode === "replace" ? patch : mergePatch(row.status ?? {}, patch)) as Record<string, unknown>;
   const og = getOwn(next, "observedGeneration");
-  const rules = await rulesFor(row.definitionId);
+  const rules = await rulesAtGeneration(row.definitionId, target.definition);
   const stamped = { ...row, statusUpdatedAt: new Date() };
   const e = evaluateRow(stamped, next, rules);
-  await record(row, rules, e, { value: next, observedGeneration: typeof og === "number" ? og : null });
-  const written = await findResourceForView(row.id);
+  const changed = e.health !== row.health;
+  const written = await storeStatusWrite({
+    id: row.id,
+    health: e.health,
+    message: e.message,
+    dueAt: e.dueAt,
+    transition: changed ? { from: row.health } : null,
+    status: { value: next, observedGeneration: typeof og === "number" ? og : null },
+  });
   if (!written) throw notFound(describeKey(key));
+  if (changed && e.health && rules) announce(row, rules, e);
   return toResourceView(written.row, written.definition, written.secretPaths);
 }
 

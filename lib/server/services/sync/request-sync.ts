@@ -12,6 +12,7 @@ import type { RunRow } from "@/lib/server/data/runs";
 import { createApprovalRequest } from "@/lib/server/services/approvals";
 import { assertWindowOpen } from "@/lib/server/services/sync-gate";
 import { startSync, type SyncRequest } from "@/lib/server/services/sync/run-sync";
+import { assertCanWaitForHealth } from "@/lib/server/services/sync/wait-healthy";
 
 export type SyncRequested = { kind: "run"; run: RunRow; done: Promise<RunRow> } | { kind: "approval"; approvalRequest: ApprovalRequestView };
 
@@ -21,6 +22,8 @@ export async function requestSync(req: SyncRequest): Promise<SyncRequested> {
     if (!row) throw notFound(`definition ${req.definition}`);
     const def = rowToDefinition(row);
     if (def.spec.approval && def.spec.gitops) {
+      // checked before the request exists, as startSync checks it before a run (400)
+      if (req.waitForHealthy) assertCanWaitForHealth(def, req.dryRun);
       await assertWindowOpen(def, req.who, req.trigger);
       return { kind: "approval", approvalRequest: await createApprovalRequest(row, def, req) };
     }
