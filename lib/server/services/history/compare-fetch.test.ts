@@ -9,7 +9,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGitFixture, type GitFixture } from "@/test/support/git-fixture";
-import { commitFiles } from "@/test/support/git-repo";
+import { commitFiles, git } from "@/test/support/git-repo";
 import { definitionBody } from "@/test/support/definition-body";
 import { openTestStore, type TestStore } from "@/test/support/test-store";
 import { createUser } from "@/lib/server/services/users";
@@ -85,7 +85,12 @@ describe("compare fetches a missing commit, with a timeout", () => {
   });
 
   it("a remote that never answers upload-pack: a clear error within the timeout, nothing half-written, a later compare works", async () => {
+    // on another branch: the store's branch is current, so only the commit itself needs a fetch
+    // (a want by SHA, then deepening: the path that must stop at the first timeout)
+    git(repo.dir, ["checkout", "-q", "-b", "side"]);
     const third = commitFiles(repo.dir, { "resources/c.yaml": app("c", 3) }, "add c");
+    git(repo.dir, ["checkout", "-q", "main"]);
+    await compareHistory(NAME, { from: first, to: "main", fetchMissing: true });
     const before = storeFiles(store.dataDir);
     fx.server.stall = (req) => req.method === "POST" && (req.url ?? "").includes("git-upload-pack");
     const t0 = Date.now();
