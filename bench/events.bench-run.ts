@@ -3,10 +3,13 @@
  * (the built app, embedded store) while a 1,000-resource sync runs. Reports the server's
  * resident memory (before the streams, with them idle, peak during the sync) and the event
  * latency (from when the change happened on the server, the event's `at`, to when each stream
- * read it): p50, p95 (target ≤ 250 ms) and max over every event of every stream. Prints one
+ * read it): p50, p95 (target ≤ 250 ms) and max over every event of every stream, and the
+ * server's share of it per type (from `at` to the frame written to every stream, from the hub's
+ * trace log), with the load average: on a shared machine the rest is scheduling. Prints one
  * JSON line. Needs a production build (`SYNCLINE_DIST_DIR` as for the server tests).
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { it } from "vitest";
 import { generateBenchRepo } from "@/test/support/bench-repo";
@@ -30,7 +33,7 @@ it(`live events: ${STREAMS} streams while a ${FILES}-resource sync runs`, async 
   const root = makeTempDir("syncline-events-bench-");
   generateBenchRepo(path.join(root, "events.git"), { files: FILES, folders: 20 });
   const git = await startGitHttpServer({ root });
-  const server = await startAppServer({ env: { SYNCLINE_EVENTS_MAX_STREAMS: String(STREAMS + 10), SYNCLINE_SCHEDULER: "0" } });
+  const server = await startAppServer({ env: { SYNCLINE_EVENTS_MAX_STREAMS: String(STREAMS + 10), SYNCLINE_SCHEDULER: "0", LOG_LEVEL: "trace" } });
   const streams: SseStream[] = [];
   try {
     const token = await issueToken(server, "admin");
@@ -89,6 +92,17 @@ it(`live events: ${STREAMS} streams while a ${FILES}-resource sync runs`, async 
       }
     }
     latencies.sort((a, b) => a - b);
+    // the server's share: from `at` to the frame written to every stream (the hub's trace lines)
+    const serverByType: Record<string, number[]> = {};
+    for (const line of server.output().split("\n")) {
+      if (!line.includes('"live event written"')) continue;
+      try {
+        const l = JSON.parse(line) as { event: string; serverDelayMs: number };
+        (serverByType[l.event] ??= []).push(l.serverDelayMs);
+      } catch {
+        /* not a log line */
+      }
+    }
     const phase = (streams[0]!.events.find((e) => e.type === "run.finished")?.data as { run?: { phase?: string } } | undefined)?.run?.phase;
     const mib = (b: number) => Math.round((b / 1024 / 1024) * 10) / 10;
     const result = {
@@ -108,6 +122,8 @@ it(`live events: ${STREAMS} streams while a ${FILES}-resource sync runs`, async 
           ),
         ]),
       ),
+      serverDelayMsByType: Object.fromEntries(Object.entries(serverByType).map(([k, v]) => [k, v.sort((a, b) => a - b)])),
+      loadAverage: os.loadavg().map((x) => Math.round(x * 100) / 100),
       rssMiB: {
         before: mib(rssBefore),
         streamsIdle: mib(rssIdle),
@@ -118,7 +134,7 @@ it(`live events: ${STREAMS} streams while a ${FILES}-resource sync runs`, async 
     console.log(
       [
         `live events: ${STREAMS} streams, ${FILES}-resource sync (${result.runPhase}) in ${result.syncSeconds} s`,
-        `  latency  p50 ${result.latencyMs.p50} ms  p95 ${result.latencyMs.p95} ms (target ≤ 250)  max ${result.latencyMs.max} ms`,
+        `  latency  p50 ${result.latencyMs.p50} ms  p95 ${result.latencyMs.p95} ms (target ≤ 250)  max ${result.latencyMs.max} ms  (load average ${result.loadAverage.join(" ")})`,
         `  server RSS  before ${result.rssMiB.before} MiB  with streams ${result.rssMiB.streamsIdle} MiB  peak ${result.rssMiB.peakDuringSync} MiB`,
       ].join("\n"),
     );

@@ -39,6 +39,9 @@ const envSchema = z.object({
     .default(1024 * 1024),
   // 1 = GET /api/metrics without a token (for a scraper on a private network)
   SYNCLINE_METRICS_PUBLIC: z.enum(["0", "1"]).default("0"),
+  // Git over HTTP(S) and SSH: one request's limit, headers to last byte, and the longest wait with no byte either way
+  SYNCLINE_GIT_TIMEOUT_S: z.coerce.number().int().min(1).max(3_600).default(120),
+  SYNCLINE_GIT_IDLE_TIMEOUT_S: z.coerce.number().int().min(1).max(3_600).default(30),
   SYNCLINE_ALLOW_HOSTS: z.string().optional(),
   SYNCLINE_DENY_HOSTS: z.string().optional(),
   // 1 = repoURLs may name local paths (absolute or file://) anywhere; 0 = only the demo's own repository

@@ -27,13 +27,27 @@ export interface GitHttpServer {
   readonly bytesSent: number;
   /** zero the counters */
   resetCounters(): void;
+  /**
+   * While set, requests it matches are accepted and read but never answered (a remote that
+   * hangs, e.g. on upload-pack); they stay open until the client gives up or the server closes.
+   */
+  stall: ((req: http.IncomingMessage) => boolean) | null;
+  /** requests stalled so far */
+  readonly stalled: number;
 }
 
 export async function startGitHttpServer(opts: GitHttpServerOptions): Promise<GitHttpServer> {
   let requests = 0;
   let bytesSent = 0;
+  let stalled = 0;
+  let stall: GitHttpServer["stall"] = null;
   const server = http.createServer((req, res) => {
     requests++;
+    if (stall?.(req)) {
+      stalled++;
+      req.resume();
+      return;
+    }
     if (opts.auth && !authorized(req.headers.authorization, opts.auth)) {
       res.writeHead(401, { "WWW-Authenticate": 'Basic realm="git"', "Content-Type": "text/plain" });
       res.end("authentication required\n");
@@ -115,6 +129,15 @@ export async function startGitHttpServer(opts: GitHttpServerOptions): Promise<Gi
       }),
     get requests() {
       return requests;
+    },
+    get stalled() {
+      return stalled;
+    },
+    get stall() {
+      return stall;
+    },
+    set stall(fn) {
+      stall = fn;
     },
     get bytesSent() {
       return bytesSent;

@@ -59,6 +59,8 @@ export function createHttpTransport(opts: HttpTransportOptions = {}): HttpTransp
     failure: undefined,
     stats: { requests: 0, bytesReceived: 0 },
     async request(req) {
+      // an operation whose request timed out starts no more (each would wait its own timeout)
+      if (transport.failure?.code === "TIMEOUT") throw transport.failure;
       try {
         return await send(req);
       } catch (err) {

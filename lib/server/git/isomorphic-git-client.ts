@@ -301,7 +301,11 @@ export class IsomorphicGitClient implements GitClient {
   private async ensureCommit(repo: HttpRepo, transport: HttpTransport, branch: string, oid: string, viaRef?: string): Promise<void> {
     if (await this.hasCommit(repo.gitdir, oid)) return;
     const steps = [
-      async () => this.fetchRef(repo, transport, branch, oid, undefined).catch(() => undefined),
+      // a server may refuse a want by SHA (then deepen); a timeout ends the operation
+      async () =>
+        this.fetchRef(repo, transport, branch, oid, undefined).catch((err: unknown) => {
+          if (transport.failure?.code === "TIMEOUT" || (err instanceof GitError && err.code === "TIMEOUT")) throw err;
+        }),
       ...this.deepenSteps(viaRef ? undefined : branch).map((s) => () => s(repo, transport, branch)),
     ];
     if (viaRef) steps.push(() => this.fetchRef(repo, transport, branch, viaRef, UNSHALLOW));

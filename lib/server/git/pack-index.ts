@@ -71,6 +71,9 @@ interface BaseReader {
   close(): Promise<void>;
 }
 
+/** longest synchronous stretch of indexing before the event loop gets a turn */
+const SLICE_MS = 10;
+
 export async function indexPack(pack: Buffer, limits: PackLimits = {}): Promise<PackIndexResult> {
   const L = { ...DEFAULT_PACK_LIMITS, ...limits };
   if (pack.length < 32 || pack.toString("latin1", 0, 4) !== "PACK" || pack.readUInt32BE(4) !== 2) {
@@ -187,7 +190,15 @@ export async function indexPack(pack: Buffer, limits: PackLimits = {}): Promise<
   // ---- pass 1: walk the entries; hash every whole object, resolve deltas whose base is at hand ----
   const pending: number[] = [];
   let pos = 12;
+  // indexing is synchronous work (inflate, hash): give the event loop a turn every slice
+  let sliceStart = performance.now();
+  const slice = async () => {
+    if (performance.now() - sliceStart < SLICE_MS) return;
+    await new Promise((r) => setImmediate(r));
+    sliceStart = performance.now();
+  };
   for (let n = 0; n < count; n++) {
+    await slice();
     const offset = pos;
     if (pos >= body) throw corrupt("truncated");
     let byte = pack[pos++]!;
@@ -431,7 +442,10 @@ export async function indexPack(pack: Buffer, limits: PackLimits = {}): Promise<
     types[n] = types[b]!;
   }
 
-  for (const n of pending) await resolve(n, 0);
+  for (const n of pending) {
+    await slice();
+    await resolve(n, 0);
+  }
   byOid = undefined;
 
   return { idx: writeIndex(count, oids, crcs, offsets, trailer), checksum: trailer.toString("hex"), objects: count };

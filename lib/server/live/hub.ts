@@ -8,8 +8,10 @@
  *   event once per process, loading what it needs (a run, a definition summary), then numbered,
  *   kept in a bounded ring for `Last-Event-ID` resumes and written to every open stream.
  *
- * Status and resource signals are coalesced per definition, so a 1,000-resource sync is one
- * `resource.changed` and one `definition.status`, whatever the number of streams.
+ * Status and resource signals are coalesced per definition (`Coalescer`: the first at once, the
+ * rest of a burst as one trailing event per 150 ms window), so a 1,000-resource sync is one
+ * `resource.changed` and one `definition.status`, whatever the number of streams, and no event
+ * waits out a fixed window.
  */
 import "server-only";
 import crypto from "node:crypto";
@@ -51,6 +53,59 @@ const PROGRESS_EVERY_MS = 250;
 const COALESCE_MS = 150;
 const RESOURCE_CAP = 500;
 
+/**
+ * Bounded rate without a fixed delay: per key, the first signal is flushed at once (leading
+ * edge); signals that arrive while a flush runs or within `windowMs` of its start are merged and
+ * flushed once when the window ends (trailing edge). So an isolated change costs no wait, a burst
+ * is one event per window, and flushes of one key never overlap (a trailing flush loads what is
+ * true after the signals it covers). `at` is the oldest signal a flush covers (honest latency).
+ */
+class Coalescer<P> {
+  private readonly keys = new Map<string, { running: boolean; last: number; timer: NodeJS.Timeout | null; pending: P | undefined; at: number | null }>();
+
+  constructor(
+    private readonly windowMs: number,
+    private readonly merge: (prev: P | undefined, sig: Signal) => P,
+    private readonly flush: (key: string, pending: P, at: number) => Promise<void>,
+  ) {}
+
+  push(key: string, sig: Signal, at: number): void {
+    let k = this.keys.get(key);
+    if (!k) {
+      if (this.keys.size >= 10_000) for (const [n, v] of this.keys) if (!v.running && !v.timer && v.at === null) this.keys.delete(n);
+      k = { running: false, last: 0, timer: null, pending: undefined, at: null };
+      this.keys.set(key, k);
+    }
+    k.pending = this.merge(k.pending, sig);
+    k.at = Math.min(k.at ?? at, at);
+    this.pump(key, k);
+  }
+
+  private pump(key: string, k: { running: boolean; last: number; timer: NodeJS.Timeout | null; pending: P | undefined; at: number | null }): void {
+    if (k.running || k.timer || k.at === null) return;
+    const wait = k.last + this.windowMs - Date.now();
+    if (wait > 0) {
+      k.timer = setTimeout(() => {
+        k.timer = null;
+        this.pump(key, k);
+      }, wait);
+      return;
+    }
+    const pending = k.pending as P;
+    const at = k.at;
+    k.pending = undefined;
+    k.at = null;
+    k.running = true;
+    k.last = Date.now();
+    void this.flush(key, pending, at)
+      .catch((err) => logger.warn({ err: (err as Error).message, key }, "live event dropped"))
+      .finally(() => {
+        k.running = false;
+        this.pump(key, k);
+      });
+  }
+}
+
 class LiveHub {
   readonly epoch = crypto.randomBytes(4).toString("hex");
   seq = 0;
@@ -61,8 +116,24 @@ class LiveHub {
   private opening: Promise<void> | null = null;
   private readonly runDefs = new Map<string, string>();
   private readonly throttle = new Map<string, { last: number; timer: NodeJS.Timeout | null; pending: Signal | null }>();
-  private readonly statusPending = new Map<string, { timer: NodeJS.Timeout; at: number }>();
-  private readonly resourcePending = new Map<string, { changes: Map<string, [string, string, string]> | null; timer: NodeJS.Timeout; at: number }>();
+  /** definition.status per definition: the first at once, the rest coalesced (one load per window) */
+  private readonly statusCoalescer = new Coalescer<null>(
+    COALESCE_MS,
+    () => null,
+    (name, _p, at) => this.definitionStatus(name, at),
+  );
+  /** resource.changed per definition id: the first at once, the rest merged for one trailing event */
+  private readonly resourceCoalescer = new Coalescer<Map<string, [string, string, string]> | null>(
+    COALESCE_MS,
+    (prev, sig) => {
+      const c = (sig as Extract<Signal, { t: "rc" }>).c;
+      const changes = prev === undefined ? new Map<string, [string, string, string]>() : prev;
+      if (!c || !changes) return null;
+      for (const x of c) changes.set(`${x[0]}/${x[1]}`, x);
+      return changes.size > RESOURCE_CAP ? null : changes;
+    },
+    (id, changes, at) => this.resourcesChanged(id, changes, at),
+  );
   private readonly defNames = new Map<string, { name: string; kind: string }>();
   /** run rows this process just published: its own signals need no query (the embedded store may be busy with the run's writes) */
   private readonly localRuns = new Map<string, RunRow>();
@@ -174,42 +245,22 @@ class LiveHub {
         const run = toRunView(row, sig.d);
         return this.emit(sig.t === "rs" ? "run.started" : "run.finished", sig.d, { definition: sig.d, run, at });
       }
-      case "ds": {
-        if (this.statusPending.has(sig.d)) return;
-        const timer = setTimeout(() => {
-          this.statusPending.delete(sig.d);
-          void this.definitionStatus(sig.d, at).catch((err) => logger.warn({ err: (err as Error).message }, "definition.status dropped"));
-        }, COALESCE_MS);
-        this.statusPending.set(sig.d, { timer, at: sig.at });
-        return;
-      }
-      case "rc": {
-        let p = this.resourcePending.get(sig.i);
-        if (!p) {
-          const timer = setTimeout(() => {
-            this.resourcePending.delete(sig.i);
-            void this.resourcesChanged(sig.i, p!.changes, new Date(p!.at).toISOString()).catch((err) =>
-              logger.warn({ err: (err as Error).message }, "resource.changed dropped"),
-            );
-          }, COALESCE_MS);
-          p = { changes: new Map(), timer, at: sig.at };
-          this.resourcePending.set(sig.i, p);
-        }
-        if (!sig.c || !p.changes) p.changes = null;
-        else for (const c of sig.c) p.changes.set(`${c[0]}/${c[1]}`, c);
-        if (p.changes && p.changes.size > RESOURCE_CAP) p.changes = null;
-        return;
-      }
+      case "ds":
+        return this.statusCoalescer.push(sig.d, sig, sig.at);
+      case "rc":
+        return this.resourceCoalescer.push(sig.i, sig, sig.at);
     }
   }
 
-  private async definitionStatus(name: string, at: string): Promise<void> {
+  private async definitionStatus(name: string, atMs: number): Promise<void> {
+    const at = new Date(atMs).toISOString();
     const row = await findDefinition(name);
     const [summary] = row ? await summarizeDefinitions([row]) : [];
     this.emit("definition.status", name, { definition: name, summary: summary ?? null, at });
   }
 
-  private async resourcesChanged(definitionId: string, changes: Map<string, [string, string, string]> | null, at: string): Promise<void> {
+  private async resourcesChanged(definitionId: string, changes: Map<string, [string, string, string]> | null, atMs: number): Promise<void> {
+    const at = new Date(atMs).toISOString();
     let def = this.defNames.get(definitionId);
     if (!def) {
       const row = await findDefinitionById(definitionId);
@@ -227,7 +278,16 @@ class LiveHub {
     const frame = encoder.encode(`id: ${this.epoch}:${seq}\nevent: ${type}\ndata: ${JSON.stringify(data)}\n\n`);
     this.buffer.push({ seq, definition, frame });
     if (this.buffer.length > liveConfig().bufferSize) this.buffer.splice(0, this.buffer.length - liveConfig().bufferSize);
-    for (const s of this.sinks) if (s.definition === null || definition === null || s.definition === definition) s.write(frame);
+    let streams = 0;
+    for (const s of this.sinks) {
+      if (s.definition === null || definition === null || s.definition === definition) {
+        s.write(frame);
+        streams++;
+      }
+    }
+    // the server's share of an event's latency (from `at` to written to every stream), for the bench
+    const at = (data as { at?: string }).at;
+    if (at && logger.isLevelEnabled("trace")) logger.trace({ event: type, serverDelayMs: Date.now() - Date.parse(at), streams }, "live event written");
   }
 
   /** the frames after `lastEventId`, or null when they are no longer all in the buffer (the client must refetch) */

@@ -71,6 +71,8 @@ export function getGitClient(): GitClient {
     return timedGitClient(
       new IsomorphicGitClient({
         cacheDir,
+        totalTimeoutMs: env.SYNCLINE_GIT_TIMEOUT_S * 1000,
+        idleTimeoutMs: env.SYNCLINE_GIT_IDLE_TIMEOUT_S * 1000,
         allowHosts: hostList(env.SYNCLINE_ALLOW_HOSTS),
         denyHosts: hostList(env.SYNCLINE_DENY_HOSTS),
         ...localRepoPolicy(),

@@ -143,10 +143,27 @@ function sideOfRun(ref: string, run: RunRow, mode: CompareMode): Side {
 async function resolveCommit(def: Definition, revision: string, fetchMissing: boolean): Promise<string> {
   const gitops = def.spec.gitops!;
   const src = await repoSourceFor(gitops);
+  // a full SHA the store already holds needs no remote (a compare of two held commits works offline,
+  // and a hanging remote is only met by the side that needs a fetch)
+  if (/^[0-9a-f]{40}$/i.test(revision)) {
+    const held = await getGitClient()
+      .commitInfo(src, revision.toLowerCase())
+      .catch(() => null);
+    if (held) return held.sha;
+  }
   try {
     const { commit } = await getGitClient().fetchRevision(src, { branch: gitops.branch, revision, fetchMissing });
     return commit;
   } catch (err) {
+    // the caller learns which revision could not be fetched and why, not only that Git timed out
+    if (isGitError(err, "TIMEOUT"))
+      throw new AppError(
+        "SOURCE_ERROR",
+        `fetching ${revision} from the repository timed out (nothing was stored; try again): ${await scrubMessage(def, err.message)}`,
+        {
+          gitError: err.code,
+        },
+      );
     if (isGitError(err, "REVISION_NOT_FOUND")) {
       if (!fetchMissing)
         throw new AppError("FORBIDDEN", `revision ${revision} is not in this server's copy of the repository yet; fetching it needs the operator role`);

@@ -13,6 +13,7 @@
 import "server-only";
 import { decryptSopsDocument, isSopsDocument, SopsError, type Keyring } from "@/lib/engine/sops";
 import type { ParsedDoc, ParseResult } from "@/lib/engine/parse";
+import { mapInSlices } from "@/lib/engine/time-slice";
 import type { Definition, DesiredResource, ResourceDoc } from "@/lib/engine/types";
 import { getOwn, setOwn, type PlainObject } from "@/lib/engine/plain-object";
 import { parsePointer } from "@/lib/engine/redact";
@@ -43,7 +44,9 @@ export async function decryptSource(
 ): Promise<{ parse: (f: TreeFile) => ParseResult; stats: DecryptStats }> {
   const stats: DecryptStats = { documents: 0, failed: 0, ms: 0 };
   // (parsing every file here is no extra work: results are cached by blob, and the pipeline parses them anyway)
-  const encrypted = files.filter((f) => parse(f).docs.some((d) => isSopsDocument(d.value)));
+  // in slices: parsing a thousand files is synchronous work the server must not be stuck behind
+  const isEncrypted = await mapInSlices(files, (f) => parse(f).docs.some((d) => isSopsDocument(d.value)));
+  const encrypted = files.filter((_, i) => isEncrypted[i]);
   if (encrypted.length === 0) return { parse, stats };
   const started = performance.now(); // the decryption's own cost, without the parse
 
