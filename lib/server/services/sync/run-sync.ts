@@ -96,10 +96,6 @@ export async function startSync(req: SyncRequest): Promise<{ run: RunRow; done: 
       }
     }
   }
-  // A run that may have nothing to do asks the remote for the branch head while the run row
-  // and its audit entry are written (the check's answer is awaited, and a Git error recorded,
-  // inside the run: isNothingToDo).
-  const head = mayHaveNothingToDo(row, req) ? settle(resolveHead(def)) : undefined;
   let run: RunRow;
   try {
     run = await insertActiveRun({
@@ -122,6 +118,10 @@ export async function startSync(req: SyncRequest): Promise<{ run: RunRow; done: 
     }
     throw err;
   }
+  // A run that may have nothing to do asks the remote for the branch head while its audit
+  // entry is written and the store is asked about drift (the answer is awaited, and a Git
+  // error recorded, inside the run: isNothingToDo); a refused request asks the remote nothing.
+  const head = mayHaveNothingToDo(row, req) ? settle(resolveHead(def)) : undefined;
   if (req.who !== "system") {
     await audit(req.who, req.dryRun ? "sync.dry-run" : req.trigger === "rollback" ? "sync.rollback" : "sync.start", req.definition, "ok", {
       runId: run.id,
@@ -296,15 +296,13 @@ async function isNothingToDo(
   sawHead: (head: string) => void,
 ): Promise<boolean> {
   if (!row.syncedCommit || row.syncedGeneration !== row.generation) return false;
-  // asked for already: the plan uses it whatever this check answers
-  const asked = req.knownHead ?? (early ? unwrap(await early) : undefined);
-  if (asked) sawHead(asked);
+  // the drift count (an index read) does not wait for the remote; the head is planned whatever
+  // the answer here (a run with work does not ask for it again)
+  const [drifted, head] = await Promise.all([countDrifted(row.id), req.knownHead ?? (early ? early.then(unwrap) : resolveHead(def))]);
+  sawHead(head);
   if (req.prune && !def.spec.syncPolicy.prune) return false;
   if (await decryptionKeysChangedSince(def.spec.gitops?.decryption, row.lastSyncTime)) return false;
-  const head = asked ?? (await resolveHead(def));
-  sawHead(head);
-  if (head !== row.syncedCommit) return false;
-  return (await countDrifted(row.id)) === 0;
+  return head === row.syncedCommit && drifted === 0;
 }
 
 /** the conditions of isNothingToDo known before the run starts (startSync asks for the head early then) */
