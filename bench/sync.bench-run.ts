@@ -28,6 +28,8 @@ import { measureUi } from "./ui";
 
 const FILES = Number(process.env.BENCH_FILES ?? 10_000);
 const MONOREPO_DEFS = Number(process.env.BENCH_MONOREPO_DEFS ?? 1000);
+/** BENCH_ONLY=sync: only the 10,000-resource syncs (no SSH, SOPS, monorepo, UI or CLI parts), to iterate on them */
+const ONLY_SYNC = process.env.BENCH_ONLY === "sync";
 const schema = { type: "object", required: ["replicas"], properties: { replicas: { type: "integer", minimum: 0 }, note: { type: "string" } } };
 
 /** every blob at main, read with one `git cat-file --batch` */
@@ -179,7 +181,9 @@ it(`syncs ${FILES} resources`, async () => {
     await worker.stop();
 
     // SSH beside HTTP: the first sync of the same repository in fresh sync processes, in the same run
-    const ssh = await compareSshFirstSync(url, bare, setup.detail === "store: pglite" ? "pglite" : "postgres");
+    const ssh = ONLY_SYNC
+      ? { httpMs: NaN, sshMs: NaN, detail: "skipped (BENCH_ONLY=sync)" }
+      : await compareSshFirstSync(url, bare, setup.detail === "store: pglite" ? "pglite" : "postgres");
 
     const rows: [string, number, string][] = [
       ["native floor: clone --depth 1 + ls-tree + cat-file", floorRead.totalMs, `${floorRead.files} blobs, ${(floorRead.bytes / 1048576).toFixed(1)} MiB`],
@@ -195,14 +199,17 @@ it(`syncs ${FILES} resources`, async () => {
       ["first full sync over SSH (fresh process, OpenSSH on loopback)", ssh.sshMs, ssh.detail],
     ];
     console.log("\n| step | ms | notes |\n|---|---:|---|");
-    for (const [name, ms, note] of rows) console.log(`| ${name} | ${ms.toFixed(0)} | ${note} |`);
-    console.log(`| ratio first sync / floor | ${(first.ms / floorMs).toFixed(2)}× | target ≤ 2.5× |`);
-    console.log(`| ratio first sync SSH / HTTP | ${(ssh.sshMs / ssh.httpMs).toFixed(2)}× | target ≤ 1.2× |`);
-    console.log(`| peak RSS of the sync process | ${peakRssMiB} MiB | target < 400 MiB (idle with the store open: ${setup.rssMiB} MiB) |`);
+    for (const [name, ms, note] of rows.filter(([, ms]) => !Number.isNaN(ms))) console.log(`| ${name} | ${ms.toFixed(0)} | ${note} |`);
+    console.log(`| ratio first sync / floor | ${(first.ms / floorMs).toFixed(2)}× | target ≤ 1.5× (stretch 1.2×) |`);
+    if (!ONLY_SYNC) console.log(`| ratio first sync SSH / HTTP | ${(ssh.sshMs / ssh.httpMs).toFixed(2)}× | target ≤ 1.2× |`);
+    console.log(
+      `| peak RSS of the sync process | ${peakRssMiB} MiB | target ≤ 350 MiB on PostgreSQL; on PGlite minus the bare engine ≤ 250 MiB (idle with the store open: ${setup.rssMiB} MiB) |`,
+    );
     if (engine) {
       console.log(
         `| for comparison: a bare Node process with only a new PGlite store | ${engine.peakRssMiB} MiB | the embedded engine before Syncline loads (shared_buffers ${engine.sharedBuffers}) |`,
       );
+      console.log(`| Syncline's share: peak RSS − bare engine | ${peakRssMiB - engine.peakRssMiB} MiB | target ≤ 250 MiB |`);
     }
     console.log("");
     Object.assign(figures, {
@@ -215,12 +222,13 @@ it(`syncs ${FILES} resources`, async () => {
       dryRunMs: Math.round(dryRun.ms),
       diffMs: Math.round(diff.ms),
       firstRowsMs: Math.round(firstRows.ms),
-      httpFirstSyncMs: Math.round(ssh.httpMs),
-      sshFirstSyncMs: Math.round(ssh.sshMs),
-      sshRatio: Number((ssh.sshMs / ssh.httpMs).toFixed(2)),
+      ...(ONLY_SYNC
+        ? {}
+        : { httpFirstSyncMs: Math.round(ssh.httpMs), sshFirstSyncMs: Math.round(ssh.sshMs), sshRatio: Number((ssh.sshMs / ssh.httpMs).toFixed(2)) }),
       peakRssMiB,
       idleRssMiB: setup.rssMiB,
-      ...(engine ? { engineAloneRssMiB: engine.peakRssMiB } : {}),
+      // on PGlite: Syncline's share of the peak is peakRssMiB − engineAloneRssMiB (target ≤ 250)
+      ...(engine ? { engineAloneRssMiB: engine.peakRssMiB, syncShareRssMiB: peakRssMiB - engine.peakRssMiB } : {}),
     });
   } finally {
     await worker.stop();
@@ -228,7 +236,46 @@ it(`syncs ${FILES} resources`, async () => {
 
   // SOPS (issue 13): the same repository with every tenth file (a YAML one) SOPS-encrypted
   // (spec.note, age X25519), first sync in a fresh sync process against the plain one's.
+  // A later part that fails still leaves the last JSON line (its error under `failed`).
+  const failed: Record<string, string> = {};
   try {
+    if (!ONLY_SYNC) await measureLaterParts();
+  } catch (err) {
+    failed.later = (err as Error).message;
+    console.error(err);
+  } finally {
+    await server.close();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+
+  // the CLI: a cold `syncline resource ls` against a running production server
+  if (!ONLY_SYNC) {
+    try {
+      const cli = await measureCli();
+      console.log(`\n| CLI | ms | target |\n|---|---:|---|`);
+      console.log(`| cold \`syncline resource ls\`, median of 5 (${cli.cliAllMs.join(", ")} ms) | ${cli.cliMs.toFixed(0)} | ≤ 150 ms |`);
+      console.log(`| cold \`syncline --version\`, median of 3 | ${cli.versionMs.toFixed(0)} | |`);
+      figures.cliMs = Math.round(cli.cliMs);
+    } catch (err) {
+      failed.cli = (err as Error).message;
+      console.error(err);
+    }
+  }
+  console.log(
+    `| load average while measured (1, 5, 15 min) | ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(", ")} | ${os.cpus().length} CPUs |`,
+  );
+  figures.loadAvg = Number(os.loadavg()[0]!.toFixed(2));
+  if (Object.keys(failed).length > 0) figures.failed = failed;
+
+  // last: one JSON line with every key (other bench files print theirs before this one)
+  console.log("");
+  console.log(JSON.stringify(figures));
+  if (Object.keys(failed).length > 0) throw new Error(`bench parts failed: ${JSON.stringify(failed)}`);
+
+  async function measureLaterParts(): Promise<void> {
     const SOPS_EVERY = 10;
     const key = await newAgeIdentity();
     const tEnc = performance.now();
@@ -315,28 +362,7 @@ it(`syncs ${FILES} resources`, async () => {
     console.log(`| run page, its first sync, 10,000 creates (${ui.all.run!.join(", ")}) | ${ui.runMs} | ≤ 1,000 ms |`);
     console.log(`| (setup: sync + definitions through the API, ${(ui.setupMs / 1000).toFixed(0)} s) | | |`);
     figures.ui = { overviewMs: Math.round(ui.overviewMs), definitionMs: Math.round(ui.definitionMs), runMs: Math.round(ui.runMs) };
-  } finally {
-    await server.close();
-    fs.rmSync(work, { recursive: true, force: true });
   }
-
-  // the CLI: a cold `syncline resource ls` against a running production server
-  const cli = await measureCli();
-  console.log(`\n| CLI | ms | target |\n|---|---:|---|`);
-  console.log(`| cold \`syncline resource ls\`, median of 5 (${cli.cliAllMs.join(", ")} ms) | ${cli.cliMs.toFixed(0)} | ≤ 150 ms |`);
-  console.log(`| cold \`syncline --version\`, median of 3 | ${cli.versionMs.toFixed(0)} | |`);
-  console.log(
-    `| load average while measured (1, 5, 15 min) | ${os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(", ")} | ${os.cpus().length} CPUs |`,
-  );
-  figures.cliMs = Math.round(cli.cliMs);
-  figures.loadAvg = Number(os.loadavg()[0]!.toFixed(2));
-
-  // last: one JSON line with every key (other bench files print theirs before this one)
-  console.log("");
-  console.log(JSON.stringify(figures));
 });
 
 /**

@@ -4,8 +4,7 @@
  */
 import "server-only";
 import { Prisma } from "@prisma/client";
-import { getDb } from "@/lib/server/db";
-import { resourceWhere } from "@/lib/server/data/resources";
+import { getDb, getRawSql } from "@/lib/server/db";
 import type { ResourceSyncStatus } from "@/lib/engine/types";
 
 export interface StatusSummary {
@@ -59,10 +58,20 @@ export async function writeSyncStatus(
   await db.$transaction(ops);
 }
 
-/** Drifted resources of a definition, by the same filter the resources table uses (resourceWhere). */
+/**
+ * Drifted resources of a definition: the drift predicate of the resources table's filter
+ * (resourceWhere `drifted`, engine/status.ts isDrifted) written out as the partial index
+ * "Resource_drifted_idx" has it, so the count reads that (almost always empty) index instead
+ * of every row of the definition (a no-change re-sync and every overview card ask this).
+ */
 export async function countDrifted(definitionId: string): Promise<number> {
-  const db = await getDb();
-  return db.resource.count({ where: resourceWhere({ definitionId, drifted: true }, db) });
+  const rows = await (
+    await getRawSql()
+  ).query<{ n: number }>(
+    `SELECT count(*)::int AS "n" FROM "Resource" WHERE "definitionId" = $1 AND "appliedSpecHash" IS NOT NULL AND "appliedSpecHash" <> "liveSpecHash"`,
+    [definitionId],
+  );
+  return rows[0]?.n ?? 0;
 }
 
 export async function countByStatus(definitionIds: string[]): Promise<Map<string, Record<string, number>>> {

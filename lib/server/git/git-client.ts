@@ -93,6 +93,11 @@ export interface RevisionTarget {
   /** default true; false: never fetch or deepen for `revision` (callers without the operator role) */
   fetchMissing?: boolean;
   checkOnBranch?: boolean;
+  /**
+   * Without `revision`: the branch head its caller resolved a moment ago (a sync's "anything to
+   * do?" check, the scheduler's refresh). The fetch plans it without asking the remote again.
+   */
+  branchHead?: string;
 }
 
 export interface FetchedRevision {

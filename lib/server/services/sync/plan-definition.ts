@@ -60,7 +60,12 @@ export async function computePlan(
     target = { commit: opts.knownHead, branchHead: opts.knownHead };
   } else {
     log(`fetching ${redactUrl(gitops.repoURL)} ${opts.revision ? `at ${opts.revision}` : `branch ${gitops.branch}`}`);
-    target = await git.fetchRevision(src, { branch: gitops.branch, revision: opts.revision, fetchMissing: opts.fetchMissing });
+    target = await git.fetchRevision(src, {
+      branch: gitops.branch,
+      revision: opts.revision,
+      fetchMissing: opts.fetchMissing,
+      branchHead: opts.revision ? undefined : opts.knownHead,
+    });
   }
   log(`resolved commit ${target.commit}`);
   const source = await readSource(git, src, def, target, log);

@@ -118,6 +118,10 @@ export async function startSync(req: SyncRequest): Promise<{ run: RunRow; done: 
     }
     throw err;
   }
+  // A run that may have nothing to do asks the remote for the branch head while its audit
+  // entry is written and the store is asked about drift (the answer is awaited, and a Git
+  // error recorded, inside the run: isNothingToDo); a refused request asks the remote nothing.
+  const head = mayHaveNothingToDo(row, req) ? settle(resolveHead(def)) : undefined;
   if (req.who !== "system") {
     await audit(req.who, req.dryRun ? "sync.dry-run" : req.trigger === "rollback" ? "sync.rollback" : "sync.start", req.definition, "ok", {
       runId: run.id,
@@ -125,7 +129,7 @@ export async function startSync(req: SyncRequest): Promise<{ run: RunRow; done: 
     });
   }
   publish("run-started", { run, definition: req.definition });
-  const done = executeRun(run, row, def, req).then(async (planned) => {
+  const done = executeRun(run, row, def, req, head).then(async (planned) => {
     const final = (await findRun(run.id)) ?? run;
     publish("run-finished", { run: final, definition: req.definition, planned });
     return final;
@@ -134,7 +138,7 @@ export async function startSync(req: SyncRequest): Promise<{ run: RunRow; done: 
 }
 
 /** The body of a run. Never throws: every outcome ends the run in a final phase. Answers how many resources it planned. */
-async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req: SyncRequest): Promise<number> {
+async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req: SyncRequest, head?: Promise<Settled<string>>): Promise<number> {
   const startedAt = run.startedAt ?? new Date();
   const log: string[] = [];
   const say = (m: string) => {
@@ -152,7 +156,9 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
       say(`definition is pinned to ${row.pinnedRevision}; syncing that commit (Resume to follow ${def.spec.gitops!.branch} again)`);
 
     // (waitForHealthy waits even when nothing changed: then for all of the definition's resources)
-    if (!revision && !req.dryRun && !req.waitForHealthy && (await isNothingToDo(row, def, req))) {
+    // the head that check resolved is the one planned below (one ls-remote per run, not two)
+    let knownHead = revision ? undefined : req.knownHead;
+    if (!revision && !req.dryRun && !req.waitForHealthy && (await isNothingToDo(row, def, req, head, (h) => (knownHead = h)))) {
       say(`no changes: ${row.syncedCommit} is applied and nothing drifted`);
       await finishRun(run.id, { phase: "Succeeded", startedAt, log, counts: { unchanged: 0 }, resolvedCommit: row.syncedCommit, commitMessage: null }, []);
       return planned;
@@ -168,7 +174,7 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
     const { state, plan, rows } = await computePlan(
       row,
       def,
-      { revision, prune: req.prune, atomic: req.trigger === "rollback", knownHead: revision ? undefined : req.knownHead },
+      { revision, prune: req.prune, atomic: req.trigger === "rollback", knownHead: revision ? undefined : knownHead },
       say,
     );
     publish("run-planned", { runId: run.id, parsedFiles: state.parsedFiles });
@@ -282,13 +288,53 @@ async function executeRun(run: RunRow, row: DefinitionRow, def: Definition, req:
 }
 
 /** Same branch head as the last applied commit, same definition generation, nothing drifted. */
-async function isNothingToDo(row: DefinitionRow, def: Definition, req: SyncRequest): Promise<boolean> {
+async function isNothingToDo(
+  row: DefinitionRow,
+  def: Definition,
+  req: SyncRequest,
+  early: Promise<Settled<string>> | undefined,
+  sawHead: (head: string) => void,
+): Promise<boolean> {
   if (!row.syncedCommit || row.syncedGeneration !== row.generation) return false;
+  // the drift count (an index read) does not wait for the remote; the head is planned whatever
+  // the answer here (a run with work does not ask for it again)
+  const [drifted, head] = await Promise.all([countDrifted(row.id), req.knownHead ?? (early ? early.then(unwrap) : resolveHead(def))]);
+  sawHead(head);
   if (req.prune && !def.spec.syncPolicy.prune) return false;
   if (await decryptionKeysChangedSince(def.spec.gitops?.decryption, row.lastSyncTime)) return false;
-  const head = req.knownHead ?? (await getGitClient().resolveBranchHead(await repoSourceFor(def.spec.gitops!), def.spec.gitops!.branch));
-  if (head !== row.syncedCommit) return false;
-  return (await countDrifted(row.id)) === 0;
+  return head === row.syncedCommit && drifted === 0;
+}
+
+/** the conditions of isNothingToDo known before the run starts (startSync asks for the head early then) */
+function mayHaveNothingToDo(row: DefinitionRow, req: SyncRequest): boolean {
+  return (
+    !req.revision &&
+    !row.pinnedRevision &&
+    !req.dryRun &&
+    !req.waitForHealthy &&
+    !req.knownHead &&
+    !!row.syncedCommit &&
+    row.syncedGeneration === row.generation
+  );
+}
+
+async function resolveHead(def: Definition): Promise<string> {
+  return getGitClient().resolveBranchHead(await repoSourceFor(def.spec.gitops!), def.spec.gitops!.branch);
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+/** a promise that never rejects (it may be left unawaited when the run is refused) */
+function settle<T>(p: Promise<T>): Promise<Settled<T>> {
+  return p.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+}
+
+function unwrap<T>(s: Settled<T>): T {
+  if (s.ok) return s.value;
+  throw s.error;
 }
 
 /** Waits for a run to reach a final phase (for ?wait=true and the CLI). */
