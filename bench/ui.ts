@@ -22,11 +22,26 @@ const root = path.resolve(import.meta.dirname, "..");
 const DEFS = Number(process.env.BENCH_UI_DEFS ?? 1000);
 const RUNS = 5;
 
+/** where one page's time goes (medians of the measured loads, from the browser's Performance entries) */
+export interface UiBreakdown {
+  /** navigation start → the first byte of the document (the server's render up to its first flush) */
+  ttfbMs: number;
+  /** navigation start → the whole document (HTML and the inlined RSC payload) */
+  documentMs: number;
+  htmlBytes: number;
+  /** scripts loaded (decoded bytes) and how many */
+  jsBytes: number;
+  scripts: number;
+  /** fetch/XHR requests the page made before its first row showed */
+  fetches: number;
+}
+
 export interface UiFigures {
   overviewMs: number;
   definitionMs: number;
   runMs: number;
   all: Record<string, number[]>;
+  breakdown: Record<string, UiBreakdown>;
   setupMs: number;
 }
 
@@ -84,7 +99,7 @@ export async function measureUi(repoURL: string, schema: Record<string, unknown>
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
     });
     const b = browser;
-    const coldLoad = async (p: string, selector: string): Promise<number> => {
+    const coldLoad = async (p: string, selector: string): Promise<{ ms: number; b: UiBreakdown }> => {
       const context = await b.newContext({ viewport: { width: 1280, height: 900 } });
       try {
         await context.addCookies(cookies);
@@ -93,24 +108,47 @@ export async function measureUi(repoURL: string, schema: Record<string, unknown>
         await page.goto(`${server.url}${p}`, { waitUntil: "commit", timeout: 180_000 });
         await page.locator(selector).first().waitFor({ state: "visible", timeout: 180_000 });
         const ms = performance.now() - t0;
-        if (process.env.BENCH_LOG) console.log(`ui ${p}: ${Math.round(ms)} ms`);
-        return ms;
+        const b = await page.evaluate(() => {
+          const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
+          const res = performance.getEntriesByType("resource") as PerformanceResourceTiming[];
+          const scripts = res.filter((r) => r.initiatorType === "script");
+          return {
+            ttfbMs: Math.round(nav.responseStart),
+            documentMs: Math.round(nav.responseEnd),
+            htmlBytes: nav.decodedBodySize,
+            jsBytes: scripts.reduce((a, r) => a + r.decodedBodySize, 0),
+            scripts: scripts.length,
+            fetches: res.filter((r) => r.initiatorType === "fetch" || r.initiatorType === "xmlhttprequest").length,
+          };
+        });
+        if (process.env.BENCH_LOG) console.log(`ui ${p}: ${Math.round(ms)} ms ${JSON.stringify(b)}`);
+        return { ms, b };
       } finally {
         await context.close();
       }
     };
-    const measure = async (p: string, selector: string): Promise<number[]> => {
+    const breakdown: Record<string, UiBreakdown> = {};
+    const measure = async (name: string, p: string, selector: string): Promise<number[]> => {
       await coldLoad(p, selector); // warm-up
-      const xs: number[] = [];
-      for (let i = 0; i < RUNS; i++) xs.push(await coldLoad(p, selector));
-      return xs.map(Math.round);
+      const loads: { ms: number; b: UiBreakdown }[] = [];
+      for (let i = 0; i < RUNS; i++) loads.push(await coldLoad(p, selector));
+      const keys = Object.keys(loads[0]!.b) as (keyof UiBreakdown)[];
+      breakdown[name] = Object.fromEntries(keys.map((k) => [k, median(loads.map((l) => l.b[k]))])) as unknown as UiBreakdown;
+      return loads.map((l) => Math.round(l.ms));
     };
     const all = {
-      overview: await measure("/", '[data-testid="definition-row"]'),
-      definition: await measure("/definitions/big", '[data-testid="resource-row"]'),
-      run: await measure(`/runs/${runBody.id}`, '[data-testid="change"]'),
+      overview: await measure("overview", "/", '[data-testid="definition-row"]'),
+      definition: await measure("definition", "/definitions/big", '[data-testid="resource-row"]'),
+      run: await measure("run", `/runs/${runBody.id}`, '[data-testid="change"]'),
     };
-    return { overviewMs: median(all.overview), definitionMs: median(all.definition), runMs: median(all.run), all, setupMs: Math.round(setupMs) };
+    return {
+      overviewMs: median(all.overview),
+      definitionMs: median(all.definition),
+      runMs: median(all.run),
+      all,
+      breakdown,
+      setupMs: Math.round(setupMs),
+    };
   } finally {
     await browser?.close();
     await server.stop();
