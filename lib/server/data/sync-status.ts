@@ -65,6 +65,18 @@ export async function countDrifted(definitionId: string): Promise<number> {
   return db.resource.count({ where: resourceWhere({ definitionId, drifted: true }, db) });
 }
 
+/** Drifted resources per definition in one query (the same filter as countDrifted); definitions without drift are absent. */
+export async function countDriftedByDefinition(definitionIds: string[]): Promise<Map<string, number>> {
+  if (definitionIds.length === 0) return new Map();
+  const db = await getDb();
+  const rows = await db.resource.groupBy({
+    by: ["definitionId"],
+    where: { AND: [{ definitionId: { in: definitionIds } }, resourceWhere({ drifted: true }, db)] },
+    _count: { _all: true },
+  });
+  return new Map(rows.map((r) => [r.definitionId, r._count._all]));
+}
+
 export async function countByStatus(definitionIds: string[]): Promise<Map<string, Record<string, number>>> {
   const rows = await (
     await getDb()
