@@ -5,7 +5,8 @@
  *   npx vitest run --config vitest.bench.config.ts bench/ui.bench-run.ts
  *
  * BENCH_FILES (default 10,000) files in the repository, BENCH_UI_DEFS (default 1,000) definitions,
- * BENCH_LOG=1 prints every load with its breakdown.
+ * BENCH_LOG=1 prints every load with its breakdown. BENCH_UI_DATA=dir keeps the repository and the
+ * store there; a later run with the same dir skips the setup (same Git port, same run) to measure a change.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -19,13 +20,20 @@ const FILES = Number(process.env.BENCH_FILES ?? 10_000);
 const schema = { type: "object", required: ["replicas"], properties: { replicas: { type: "integer", minimum: 0 }, note: { type: "string" } } };
 
 it(`measures the pages (${FILES} resources, ${process.env.BENCH_UI_DEFS ?? 1000} definitions)`, async () => {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), "syncline-bench-ui-"));
+  const keep = process.env.BENCH_UI_DATA;
+  const work = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), "syncline-bench-ui-"));
+  const fixtureFile = path.join(work, "fixture.json");
+  const fixture = fs.existsSync(fixtureFile) ? (JSON.parse(fs.readFileSync(fixtureFile, "utf8")) as { port: number; runId: string }) : null;
   const root = path.join(work, "served");
-  fs.mkdirSync(root);
-  generateBenchRepo(path.join(root, "bench.git"), { files: FILES });
-  const server = await startGitHttpServer({ root });
+  if (!fixture) {
+    fs.mkdirSync(root, { recursive: true });
+    generateBenchRepo(path.join(root, "bench.git"), { files: FILES });
+  }
+  const server = await startGitHttpServer({ root, ...(fixture ? { port: fixture.port } : {}) });
   try {
-    const ui = await measureUi(server.url("bench.git"), schema);
+    const url = server.url("bench.git");
+    const ui = await measureUi(url, schema, keep ? { dataDir: path.join(work, "app"), ...(fixture ? { runId: fixture.runId } : {}) } : undefined);
+    if (keep && !fixture) fs.writeFileSync(fixtureFile, JSON.stringify({ port: Number(new URL(url).port), runId: ui.runId }));
     console.log(`\n| page in Chromium, cold, navigation → first rows, median of 5 | ms | target |\n|---|---:|---|`);
     console.log(`| overview, ${process.env.BENCH_UI_DEFS ?? 1000} definitions (${ui.all.overview!.join(", ")}) | ${ui.overviewMs} | ≤ 1,000 ms |`);
     console.log(`| definition page, ${FILES} resources (${ui.all.definition!.join(", ")}) | ${ui.definitionMs} | ≤ 1,000 ms |`);
@@ -44,6 +52,6 @@ it(`measures the pages (${FILES} resources, ${process.env.BENCH_UI_DEFS ?? 1000}
     console.log(JSON.stringify({ ui: { overviewMs: ui.overviewMs, definitionMs: ui.definitionMs, runMs: ui.runMs, breakdown: ui.breakdown } }));
   } finally {
     await server.close();
-    fs.rmSync(work, { recursive: true, force: true });
+    if (!keep) fs.rmSync(work, { recursive: true, force: true });
   }
 });

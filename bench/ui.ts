@@ -43,6 +43,8 @@ export interface UiFigures {
   all: Record<string, number[]>;
   breakdown: Record<string, UiBreakdown>;
   setupMs: number;
+  /** the big definition's first sync */
+  runId: string;
 }
 
 async function call(server: AppServer, token: string, method: string, p: string, body?: unknown): Promise<{ status: number; body: unknown }> {
@@ -56,37 +58,47 @@ async function call(server: AppServer, token: string, method: string, p: string,
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** `repoURL`: a repository with 10,000 Widget files under /resources (the sync bench's). */
-export async function measureUi(repoURL: string, schema: Record<string, unknown>): Promise<UiFigures> {
+/** the big definition synced, and DEFS - 1 more created through the API; answers its first run */
+async function setUp(server: AppServer, repoURL: string, schema: Record<string, unknown>): Promise<{ id: string }> {
+  const token = await issueToken(server, "admin", "bench-ui");
+  const created = await call(server, token, "POST", "/api/v1/definitions", definitionBody({ name: "big", kind: "Widget", repoURL, schema }));
+  if (created.status !== 201) throw new Error(`create big: ${created.status} ${JSON.stringify(created.body)}`);
+  const run = await call(server, token, "POST", "/api/v1/definitions/big/sync?wait=true", {});
+  const runBody = run.body as { id: string; phase: string };
+  if (run.status !== 200 || runBody.phase !== "Succeeded") throw new Error(`sync big: ${run.status} ${JSON.stringify(run.body)}`);
+  // 999 more definitions, 8 requests at a time
+  let next = 1;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (next < DEFS) {
+        const i = next++;
+        const r = await call(
+          server,
+          token,
+          "POST",
+          "/api/v1/definitions",
+          definitionBody({ name: `d${i}s.example.io`, kind: `D${i}`, repoURL, path: `/apps/d${i}`, interval: 3600 }),
+        );
+        if (r.status !== 201) throw new Error(`create d${i}: ${r.status} ${JSON.stringify(r.body)}`);
+      }
+    }),
+  );
+  return runBody;
+}
+
+/**
+ * `repoURL`: a repository with 10,000 Widget files under /resources (the sync bench's).
+ * `reuse`: a data dir to keep the store in; with `runId` (a store set up by an earlier call) the
+ * setup is skipped, so the pages can be measured again after a change without a new 10,000-resource sync.
+ */
+export async function measureUi(repoURL: string, schema: Record<string, unknown>, reuse?: { dataDir: string; runId?: string }): Promise<UiFigures> {
   const build = spawnSync(process.execPath, [path.join(root, "scripts", "build-if-stale.mjs")], { cwd: root, stdio: "inherit", env: process.env });
   if (build.status !== 0) throw new Error("the production build failed");
-  const server = await startAppServer({ env: { SYNCLINE_SCHEDULER: "0", LOG_LEVEL: "warn" } });
+  const server = await startAppServer({ env: { SYNCLINE_SCHEDULER: "0", LOG_LEVEL: "warn" }, ...(reuse ? { dataDir: reuse.dataDir } : {}) });
   let browser: Browser | undefined;
   try {
     const tSetup = performance.now();
-    const token = await issueToken(server, "admin", "bench-ui");
-    const created = await call(server, token, "POST", "/api/v1/definitions", definitionBody({ name: "big", kind: "Widget", repoURL, schema }));
-    if (created.status !== 201) throw new Error(`create big: ${created.status} ${JSON.stringify(created.body)}`);
-    const run = await call(server, token, "POST", "/api/v1/definitions/big/sync?wait=true", {});
-    const runBody = run.body as { id: string; phase: string };
-    if (run.status !== 200 || runBody.phase !== "Succeeded") throw new Error(`sync big: ${run.status} ${JSON.stringify(run.body)}`);
-    // 999 more definitions, 8 requests at a time
-    let next = 1;
-    await Promise.all(
-      Array.from({ length: 8 }, async () => {
-        while (next < DEFS) {
-          const i = next++;
-          const r = await call(
-            server,
-            token,
-            "POST",
-            "/api/v1/definitions",
-            definitionBody({ name: `d${i}s.example.io`, kind: `D${i}`, repoURL, path: `/apps/d${i}`, interval: 3600 }),
-          );
-          if (r.status !== 201) throw new Error(`create d${i}: ${r.status} ${JSON.stringify(r.body)}`);
-        }
-      }),
-    );
+    const runBody = reuse?.runId ? { id: reuse.runId } : await setUp(server, repoURL, schema);
     const setupMs = performance.now() - tSetup;
     if (process.env.BENCH_LOG) console.log(`ui setup: ${Math.round(setupMs)} ms`);
 
@@ -148,6 +160,7 @@ export async function measureUi(repoURL: string, schema: Record<string, unknown>
       all,
       breakdown,
       setupMs: Math.round(setupMs),
+      runId: runBody.id,
     };
   } finally {
     await browser?.close();
