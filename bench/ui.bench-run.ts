@@ -40,7 +40,7 @@ it(`measures the pages (${FILES} resources, ${process.env.BENCH_UI_DEFS ?? 1000}
     console.log(`| run page, its first sync, ${FILES} creates (${ui.all.run!.join(", ")}) | ${ui.runMs} | ≤ 1,000 ms |`);
     for (const [page, b] of Object.entries(ui.breakdown)) {
       console.log(
-        `| ${page}: median ttfb ${b.ttfbMs} ms, document ${b.documentMs} ms, ${Math.round(b.htmlBytes / 1024)} KiB HTML, ${Math.round(b.jsBytes / 1024)} KiB JS (${b.scripts} scripts), ${b.fetches} fetches after load | | |`,
+        `| ${page}: median ttfb ${b.ttfbMs} ms, server CPU ${b.serverCpuMs} ms, document ${b.documentMs} ms, ${Math.round(b.htmlBytes / 1024)} KiB HTML, ${Math.round(b.jsBytes / 1024)} KiB JS (${b.scripts} scripts), ${b.fetches} fetches after load | | |`,
       );
     }
     console.log(

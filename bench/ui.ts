@@ -13,6 +13,7 @@
  * the server), then the median of 5.
  */
 import { spawnSync } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { chromium, type Browser } from "@playwright/test";
 import { definitionBody } from "@/test/support/definition-body";
@@ -34,6 +35,30 @@ export interface UiBreakdown {
   scripts: number;
   /** fetch/XHR requests the page made before its first row showed */
   fetches: number;
+  /** CPU the server's processes used during the load (user + system, from /proc): what the page costs the server, whatever the machine's load */
+  serverCpuMs: number;
+}
+
+/** user + system CPU (ms) of the server's processes: those with its data dir in their environment (Linux /proc; 0 elsewhere) */
+function serverCpuMs(dataDir: string): number {
+  const mark = `SYNCLINE_DATA_DIR=${dataDir}\0`;
+  let ticks = 0;
+  try {
+    for (const pid of fs.readdirSync("/proc")) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        if (!fs.readFileSync(`/proc/${pid}/environ`, "latin1").includes(mark)) continue;
+        const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+        const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        ticks += Number(f[11]) + Number(f[12]);
+      } catch {
+        /* gone, or not ours to read */
+      }
+    }
+  } catch {
+    return 0;
+  }
+  return (ticks * 1000) / 100;
 }
 
 export interface UiFigures {
@@ -116,11 +141,13 @@ export async function measureUi(repoURL: string, schema: Record<string, unknown>
       try {
         await context.addCookies(cookies);
         const page = await context.newPage();
+        const cpu0 = serverCpuMs(server.dataDir);
         const t0 = performance.now();
         await page.goto(`${server.url}${p}`, { waitUntil: "commit", timeout: 180_000 });
         await page.locator(selector).first().waitFor({ state: "visible", timeout: 180_000 });
         const ms = performance.now() - t0;
-        const b = await page.evaluate(() => {
+        const cpuMs = serverCpuMs(server.dataDir) - cpu0;
+        const nav = await page.evaluate(() => {
           const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
           const res = performance.getEntriesByType("resource") as PerformanceResourceTiming[];
           const scripts = res.filter((r) => r.initiatorType === "script");
@@ -133,6 +160,7 @@ export async function measureUi(repoURL: string, schema: Record<string, unknown>
             fetches: res.filter((r) => r.initiatorType === "fetch" || r.initiatorType === "xmlhttprequest").length,
           };
         });
+        const b: UiBreakdown = { ...nav, serverCpuMs: Math.round(cpuMs) };
         if (process.env.BENCH_LOG) console.log(`ui ${p}: ${Math.round(ms)} ms ${JSON.stringify(b)}`);
         return { ms, b };
       } finally {
