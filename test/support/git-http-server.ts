@@ -16,6 +16,8 @@ export const GIT_HTTP_BACKEND = "/usr/lib/git-core/git-http-backend";
 export interface GitHttpServerOptions {
   root: string;
   auth?: { username: string; password: string };
+  /** a fixed port (a bench reusing a store that holds the repository's URL); default: a free one */
+  port?: number;
 }
 
 export interface GitHttpServer {
@@ -118,7 +120,7 @@ export async function startGitHttpServer(opts: GitHttpServerOptions): Promise<Gi
       res.end();
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: (repoName) => `http://127.0.0.1:${port}/${repoName.replace(/^\/+/, "")}`,

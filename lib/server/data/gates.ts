@@ -99,6 +99,21 @@ export async function findOpenRequest(definitionId: string): Promise<ApprovalReq
   });
 }
 
+/** findOpenRequest for several definitions in one query: the newest open request of each that has one. */
+export async function findOpenRequests(definitionIds: string[]): Promise<Map<string, ApprovalRequestRow>> {
+  if (definitionIds.length === 0) return new Map();
+  const rows = await (
+    await getDb()
+  ).approvalRequest.findMany({
+    where: { definitionId: { in: definitionIds }, state: { in: ["Pending", "Approved", "Applying"] } },
+    orderBy: { createdAt: "desc" },
+    include: { votes: true },
+  });
+  const out = new Map<string, ApprovalRequestRow>();
+  for (const r of rows) if (!out.has(r.definitionId)) out.set(r.definitionId, r);
+  return out;
+}
+
 export async function countPendingRequests(): Promise<number> {
   return (await getDb()).approvalRequest.count({ where: { state: "Pending" } });
 }

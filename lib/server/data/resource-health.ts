@@ -182,23 +182,30 @@ export async function getHealthTransitions(resourceId: string): Promise<HealthTr
 }
 
 /** Resources per (definition, health), for metrics and the definition's aggregate. */
-export async function countHealthByDefinition(): Promise<{ definitionId: string; definition: string; health: string | null; n: number }[]> {
+/** `ids`: only these definitions; default all. */
+export async function countHealthByDefinition(ids?: string[]): Promise<{ definitionId: string; definition: string; health: string | null; n: number }[]> {
   const rows = await (
     await getRawSql()
   ).query<{ definitionId: string; definition: string; health: string | null; n: number | string }>(
     `SELECT r."definitionId", d."name" AS "definition", r."health", count(*)::int AS "n"
-     FROM "Resource" r JOIN "ResourceDefinition" d ON d."id" = r."definitionId" GROUP BY r."definitionId", d."name", r."health"`,
+     FROM "Resource" r JOIN "ResourceDefinition" d ON d."id" = r."definitionId"
+     ${ids ? `WHERE r."definitionId" = ANY($1::text[])` : ""}
+     GROUP BY r."definitionId", d."name", r."health"`,
+    ids ? [ids] : [],
   );
   return rows.map((r) => ({ ...r, n: Number(r.n) }));
 }
 
 /** What a definition's health aggregate needs: its Missing count, whether it has rules, its suspension. */
-export async function getDefinitionHealthHeads(): Promise<
-  { id: string; name: string; statusSummary: unknown; hasRules: boolean; suspendedReason: string | null; suspendedUntil: Date | null }[]
-> {
+export async function getDefinitionHealthHeads(
+  ids?: string[],
+): Promise<{ id: string; name: string; statusSummary: unknown; hasRules: boolean; suspendedReason: string | null; suspendedUntil: Date | null }[]> {
   const rows = await (
     await getDb()
-  ).resourceDefinition.findMany({ select: { id: true, name: true, statusSummary: true, health: true, suspendedReason: true, suspendedUntil: true } });
+  ).resourceDefinition.findMany({
+    ...(ids ? { where: { id: { in: ids } } } : {}),
+    select: { id: true, name: true, statusSummary: true, health: true, suspendedReason: true, suspendedUntil: true },
+  });
   return rows.map(({ health, ...r }) => ({ ...r, hasRules: health !== null }));
 }
 

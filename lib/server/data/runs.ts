@@ -328,6 +328,13 @@ export async function findActiveRun(definitionId: string): Promise<RunRow | null
   return (await getDb()).syncRun.findUnique({ where: { activeKey: definitionId } });
 }
 
+/** The active run of each definition that has one, in one query (by the unique activeKey). */
+export async function findActiveRuns(definitionIds: string[]): Promise<Map<string, RunRow>> {
+  if (definitionIds.length === 0) return new Map();
+  const rows = await (await getDb()).syncRun.findMany({ where: { activeKey: { in: definitionIds } } });
+  return new Map(rows.map((r) => [r.activeKey!, r]));
+}
+
 export async function getRunChanges(
   runId: string,
   q: { actions?: string[]; limit?: number; offset?: number; nameContains?: string; errorsOnly?: boolean } = {},

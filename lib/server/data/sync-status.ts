@@ -74,6 +74,20 @@ export async function countDrifted(definitionId: string): Promise<number> {
   return rows[0]?.n ?? 0;
 }
 
+/** Drifted resources per definition in one query (the same filter as countDrifted); definitions without drift are absent. */
+export async function countDriftedByDefinition(definitionIds: string[]): Promise<Map<string, number>> {
+  if (definitionIds.length === 0) return new Map();
+  const rows = await (
+    await getRawSql()
+  ).query<{ d: string; n: number }>(
+    `SELECT "definitionId" AS "d", count(*)::int AS "n" FROM "Resource"
+     WHERE "definitionId" = ANY($1::text[]) AND "appliedSpecHash" IS NOT NULL AND "appliedSpecHash" <> "liveSpecHash"
+     GROUP BY "definitionId"`,
+    [definitionIds],
+  );
+  return new Map(rows.map((r) => [r.d, r.n]));
+}
+
 export async function countByStatus(definitionIds: string[]): Promise<Map<string, Record<string, number>>> {
   const rows = await (
     await getDb()

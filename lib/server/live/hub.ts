@@ -31,6 +31,8 @@ type Signal =
   | { t: "rs" | "rf"; r: string; d: string; at: number }
   | { t: "rp"; r: string; d: string; p: string | null; n: number; of: number; at: number }
   | { t: "ds"; d: string; at: number }
+  /** many definitions changed at once (a page's head checks): clients refetch rather than read one summary each */
+  | { t: "dm"; n: number; at: number }
   | { t: "rc"; i: string; c: [string, string, string][] | null; at: number };
 
 export interface LiveSink {
@@ -52,6 +54,8 @@ const encoder = new TextEncoder();
 const PROGRESS_EVERY_MS = 250;
 const COALESCE_MS = 150;
 const RESOURCE_CAP = 500;
+/** up to this many definitions changed together get one definition.status each; more: one reset */
+const DEFINITION_CAP = 20;
 
 /**
  * Bounded rate without a fixed delay: per key, the first signal is flushed at once (leading
@@ -177,6 +181,10 @@ class LiveHub {
     subscribeOnce("live:refresh-finished", "refresh-finished", ({ definition, result }) => {
       if (result !== "cheap") this.send({ t: "ds", d: definition, at: Date.now() });
     });
+    subscribeOnce("live:heads-checked", "heads-checked", ({ definitions }) => {
+      if (definitions.length > DEFINITION_CAP) this.send({ t: "dm", n: definitions.length, at: Date.now() });
+      else for (const d of definitions) this.send({ t: "ds", d, at: Date.now() });
+    });
     subscribeOnce("live:resources-changed", "resources-changed", ({ definitionId, changes }) => {
       const sig: Signal = { t: "rc", i: definitionId, c: changes ? changes.map((c) => [c.namespace, c.name, c.status]) : null, at: Date.now() };
       // over NOTIFY's payload limit: "many changed, refetch" (the receiver cannot load a list we did not send)
@@ -245,6 +253,8 @@ class LiveHub {
         const run = toRunView(row, sig.d);
         return this.emit(sig.t === "rs" ? "run.started" : "run.finished", sig.d, { definition: sig.d, run, at });
       }
+      case "dm":
+        return this.emit("reset", null, { reason: `${sig.n} definitions changed (their branch heads were checked): refetch` });
       case "ds":
         return this.statusCoalescer.push(sig.d, sig, sig.at);
       case "rc":

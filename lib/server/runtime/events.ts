@@ -22,6 +22,8 @@ export interface RuntimeEvents {
   "run-planned": { runId: string; parsedFiles: number };
   /** a refresh ended: cheap (nothing changed), full (re-planned), new-commit or error */
   "refresh-finished": { definition: string; result: "cheap" | "full" | "new-commit" | "error" };
+  /** head checks (the pages' or the API's) found a moved head or a new or cleared Git error for these definitions */
+  "heads-checked": { definitions: string[] };
   /** a resource's health changed (issue 14): notifications announce Degraded and recoveries */
   "health-changed": { definition: string; resource: string; from: string | null; to: string; message: string };
   /** an approval request changed (issue 15): requested, approved (one vote), rejected */

@@ -260,11 +260,12 @@ export interface DefinitionHealth {
 }
 
 /** Per definition name: the worst health of its resources and the counts (issue 14). */
-export async function definitionHealthSummary(): Promise<Map<string, DefinitionHealth>> {
+/** `ids`: only these definitions (a page of one); default every definition. */
+export async function definitionHealthSummary(ids?: string[]): Promise<Map<string, DefinitionHealth>> {
   const out = new Map<string, DefinitionHealth>();
-  const defs = await getDefinitionHealthHeads();
+  const [defs, counts] = await Promise.all([getDefinitionHealthHeads(ids), countHealthByDefinition(ids)]);
   const byId = new Map<string, Partial<Record<HealthStatus, number>>>();
-  for (const r of await countHealthByDefinition()) {
+  for (const r of counts) {
     if (!r.health) continue;
     const c = byId.get(r.definitionId) ?? {};
     c[r.health as HealthStatus] = r.n;

@@ -92,18 +92,24 @@ export async function resolveRun(id: string): Promise<RunRow> {
   throw notFound(`run ${id}`);
 }
 
-export async function getRunWithChanges(
-  id: string,
-  q: { actions?: string[]; limit?: number; offset?: number; nameContains?: string; errorsOnly?: boolean } = {},
-): Promise<RunDetailView> {
+type ChangeQuery = { actions?: string[]; limit?: number; offset?: number; nameContains?: string; errorsOnly?: boolean };
+
+export async function getRunWithChanges(id: string, q: ChangeQuery = {}): Promise<RunDetailView> {
+  const [detail] = await getRunWithChangePages(id, [q]);
+  return detail!;
+}
+
+/**
+ * One run with several pages of its changes (the run page: its errors and the first page): the
+ * run and its definition are read once and the pages in parallel, one RunDetailView per query.
+ */
+export async function getRunWithChangePages(id: string, qs: ChangeQuery[]): Promise<RunDetailView[]> {
   const run = await resolveRun(id);
-  const def = await findDefinitionById(run.definitionId);
-  const changes = await getRunChanges(run.id, q);
-  return {
+  const [def, ...pages] = await Promise.all([findDefinitionById(run.definitionId), ...qs.map((q) => getRunChanges(run.id, q))]);
+  const base = {
     ...toRunView(run, def?.name ?? "(deleted)"),
     log: (run.log ?? []) as string[],
     fileProblems: (run.fileProblems ?? []) as unknown as FileProblem[],
-    changes: changes.items.map(toChangeView),
-    changesTotal: changes.total,
   };
+  return pages.map((changes) => ({ ...base, changes: changes.items.map(toChangeView), changesTotal: changes.total }));
 }

@@ -7,7 +7,7 @@ import { getWebhookInfo } from "@/lib/server/webhooks/info";
 import { summarizeDefinitions } from "@/lib/server/views/definition-summaries";
 import { loadResourcePage, parseResourceQuery } from "@/lib/server/views/resources-page";
 import type { DefinitionPageData } from "@/lib/api/views";
-import { checkHeadsIfStale } from "@/lib/server/services/head-check";
+import { checkHeadsInBackground } from "@/lib/server/services/head-check";
 
 /** null when there is no such definition. `host` is the request's Host header (webhook URLs). */
 export async function definitionPageView(
@@ -15,9 +15,10 @@ export async function definitionPageView(
   searchParams: Record<string, string | string[] | undefined>,
   host: string | null,
 ): Promise<DefinitionPageData | null> {
-  const found = await findDefinition(name);
-  if (!found) return null;
-  const [row] = (await checkHeadsIfStale([found])) as [typeof found];
+  const row = await findDefinition(name);
+  if (!row) return null;
+  // the page shows what the store has; a stale head is checked in the background (live events refresh the page)
+  checkHeadsInBackground([row]);
   const query = parseResourceQuery(searchParams);
   const [[summary], page, applied, webhook] = await Promise.all([
     summarizeDefinitions([row]),

@@ -6,26 +6,28 @@
 import "server-only";
 import { overviewPage, parseOverviewQuery, type OverviewPage } from "@/lib/api/overview";
 import { getDefinitions, rowToDefinition, type DefinitionRow } from "@/lib/server/data/definitions";
-import { countByStatus, countDrifted, type StatusSummary } from "@/lib/server/data/sync-status";
-import { findActiveRun, getLastRuns } from "@/lib/server/data/runs";
+import { countByStatus, countDriftedByDefinition, type StatusSummary } from "@/lib/server/data/sync-status";
+import { findActiveRuns, getLastRuns } from "@/lib/server/data/runs";
 import { toRunView } from "@/lib/server/services/runs";
 import { definitionHealthSummary } from "@/lib/server/services/resource-health";
 import { redactUrl } from "@/lib/engine/redact";
 import { appliedOffBranchNotice, definitionStatusOf } from "@/lib/engine/status";
 import type { DefinitionSummary } from "@/lib/api/views";
-import { checkHeadsIfStale } from "@/lib/server/services/head-check";
+import { checkHeadsIfStale, checkHeadsInBackground } from "@/lib/server/services/head-check";
 import { gitHeadView } from "@/lib/server/views/git-head";
 import type { GitOpsSpec } from "@/lib/engine/types";
 import { gatesOf } from "@/lib/server/views/gates";
 
+/** A constant number of queries for any number of rows (grouped counts, one query per kind of fact). */
 export async function summarizeDefinitions(rows: DefinitionRow[]): Promise<DefinitionSummary[]> {
   const ids = rows.map((r) => r.id);
   const [counts, lastRuns, drifted, active, health, gates] = await Promise.all([
     countByStatus(ids),
     getLastRuns(ids),
-    Promise.all(rows.map((r) => countDrifted(r.id))),
-    Promise.all(rows.map((r) => findActiveRun(r.id))),
-    definitionHealthSummary(),
+    countDriftedByDefinition(ids),
+    findActiveRuns(ids),
+    // a page of one definition (the definition page, a live event) counts only its own resources
+    definitionHealthSummary(rows.length === 1 ? ids : undefined),
     gatesOf(rows),
   ]);
   return rows.map((row, i) => {
@@ -41,10 +43,10 @@ export async function summarizeDefinitions(rows: DefinitionRow[]): Promise<Defin
       Error: c.Error ?? 0,
       Unknown: c.Unknown ?? 0,
     };
-    const driftedCount = drifted[i] ?? 0;
+    const driftedCount = drifted.get(row.id) ?? 0;
     const total = Object.entries(c).reduce((a, [, n]) => a + n, 0);
     const last = lastRuns.get(row.id);
-    const activeRun = active[i];
+    const activeRun = active.get(row.id);
     // Missing, drift and a moved branch all say a sync would change something (lib/engine/status.ts)
     const status = definitionStatusOf({
       counts: row.syncedCommit !== null || summary !== null ? byStatus : null,
@@ -76,13 +78,19 @@ export async function summarizeDefinitions(rows: DefinitionRow[]): Promise<Defin
   });
 }
 
+/** The API's list: waits (briefly) for the head checks of stale definitions. */
 export async function listDefinitionSummaries(): Promise<DefinitionSummary[]> {
   return summarizeDefinitions(await checkHeadsIfStale(await getDefinitions()));
 }
 
-/** The overview page: search, filters, sort and page from the URL (lib/api/overview.ts). */
+/**
+ * The overview page: search, filters, sort and page from the URL (lib/api/overview.ts). It renders
+ * what the store has; stale heads are checked in the background and the live events refresh the page.
+ */
 export async function overviewPageView(searchParams: Record<string, string | string[] | undefined>): Promise<OverviewPage> {
-  return overviewPage(await listDefinitionSummaries(), parseOverviewQuery(searchParams));
+  const rows = await getDefinitions();
+  checkHeadsInBackground(rows);
+  return overviewPage(await summarizeDefinitions(rows), parseOverviewQuery(searchParams));
 }
 
 /** what the pages show of the gitops section: the URL without credentials, the namespace and file selection fields */

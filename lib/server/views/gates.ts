@@ -2,18 +2,20 @@
 import "server-only";
 import type { ApprovalRequestView, ApprovalState, DefinitionView, GateView } from "@/lib/api/contract";
 import { rowToDefinition, type DefinitionRow } from "@/lib/server/data/definitions";
-import { findApprovalRequest, findOpenRequest, listGlobalWindows } from "@/lib/server/data/gates";
+import { findApprovalRequest, findOpenRequests, listGlobalWindows } from "@/lib/server/data/gates";
 import type { Principal } from "@/lib/server/auth/principal";
 import { expireDue, getApproval, listApprovals, pendingApprovalCount, voteRefusal } from "@/lib/server/services/approvals";
 import { gateOf } from "@/lib/server/services/sync-gate";
 
 export async function gatesOf(rows: DefinitionRow[]): Promise<{ gate: GateView; openApproval: DefinitionView["openApproval"] }[]> {
-  const globals = await listGlobalWindows();
+  const defs = rows.map(rowToDefinition);
+  // two queries for any number of definitions: the global windows and the open requests of those with approval
+  const [globals, openRequests] = await Promise.all([listGlobalWindows(), findOpenRequests(rows.filter((_, i) => defs[i]!.spec.approval).map((r) => r.id))]);
   return Promise.all(
-    rows.map(async (row) => {
-      const def = rowToDefinition(row);
+    rows.map(async (row, i) => {
+      const def = defs[i]!;
       const gate = await gateOf(def, { manual: true, globals });
-      const open = def.spec.approval ? await findOpenRequest(row.id) : null;
+      const open = def.spec.approval ? (openRequests.get(row.id) ?? null) : null;
       return {
         gate,
         openApproval: open

@@ -91,6 +91,11 @@ export async function loadResourcePage(definitionId: string, q: ResourceQuery): 
     else labelError = sel.error;
   }
   if (labelError) return { rows: [], total: 0, pages: 1, labelError };
+  if (q.page === 1) {
+    // the first page needs no count to know where it starts: both queries at once
+    const [total, page] = await Promise.all([countResources(filter), getResourcesPage({ filter, limit: q.size, orderBy: orderFor(q) })]);
+    return { rows: page.items.map(toListRow), total, pages: Math.max(1, Math.ceil(total / q.size)), labelError: null };
+  }
   const total = await countResources(filter);
   const pages = Math.max(1, Math.ceil(total / q.size));
   const pageNo = Math.min(q.page, pages);

@@ -22,7 +22,10 @@ import { AppError } from "@/lib/server/errors";
 import { planPreviewOf, toPlanPreview } from "@/lib/server/views/plan-preview";
 import { liveResourceYaml } from "@/lib/server/views/resource-document";
 import { resourceDetailView } from "@/lib/server/views/resource-detail";
-import { listDefinitionSummaries } from "@/lib/server/views/definition-summaries";
+import { listDefinitionSummaries, overviewPageView, summarizeDefinitions } from "@/lib/server/views/definition-summaries";
+import { headChecksSettled } from "@/lib/server/services/head-check";
+import { subscribe } from "@/lib/server/runtime/events";
+import { insertActiveRun } from "@/lib/server/data/runs";
 import { usersPageView } from "@/lib/server/views/admin-pages";
 
 const NAME = "apps.example.io";
@@ -115,5 +118,61 @@ describe("server views", () => {
       ["admin", "admin"],
       ["olive", "operator"],
     ]);
+  });
+
+  it("the overview renders from the store at once: the head check runs in the background and says what changed", async () => {
+    const { getDb } = await import("@/lib/server/db");
+    const db = await getDb();
+    const before = (await findDefinition(NAME))!;
+    await db.resourceDefinition.update({ where: { name: NAME }, data: { headCheckedAt: new Date(0) } });
+    const head = commitFiles(repo.dir, { "resources/c.json": app("c", "third-secret") }, "add c");
+    const checked: string[][] = [];
+    const stop = subscribe("heads-checked", ({ definitions }) => void checked.push(definitions));
+    try {
+      const first = (await overviewPageView({})).rows.find((d) => d.name === NAME)!;
+      // rendered from the store: the head as it was stored, no Git call awaited
+      expect(first.headCommit).toBe(before.headCommit);
+      await headChecksSettled();
+      expect(checked).toEqual([[NAME]]);
+      const next = (await overviewPageView({})).rows.find((d) => d.name === NAME)!;
+      expect(next.headCommit).toBe(head);
+      expect(next.status).toBe("OutOfSync");
+      expect(next.git?.headMoved).toBe(true);
+      // checked within the last 10 s: the next view starts no check
+      await overviewPageView({});
+      await headChecksSettled();
+      expect(checked).toHaveLength(1);
+    } finally {
+      stop();
+    }
+  });
+
+  it("counts drift and finds active runs per definition, for many definitions at once", async () => {
+    await addDefinition(definitionBody({ name: "others.example.io", kind: "Other", repoURL: repo.url, path: "/other" }), admin);
+    const other = (await findDefinition("others.example.io"))!;
+    const mine = (await findDefinition(NAME))!;
+    const run = await insertActiveRun({
+      definitionId: other.id,
+      trigger: "api",
+      initiator: "admin",
+      dryRun: false,
+      prune: false,
+      requestedRevision: null,
+      owner: "test",
+    });
+    try {
+      const all = await summarizeDefinitions([mine, other]);
+      const [a, o] = all;
+      // b was replaced by hand above: drifted; the other definition has no resources
+      expect(a!.counts.drifted).toBe(1);
+      expect(o!.counts.drifted).toBe(0);
+      expect(a!.activeRun).toBeNull();
+      expect(o!.activeRun?.id).toBe(run.id);
+      const page = await overviewPageView({ filter: "drifted" });
+      expect(page.rows.map((d) => d.name)).toEqual([NAME]);
+      expect(page.filterCounts.drifted).toBe(1);
+    } finally {
+      await (await import("@/lib/server/db")).getDb().then((db) => db.syncRun.delete({ where: { id: run.id } }));
+    }
   });
 });
