@@ -7,8 +7,7 @@
 import "server-only";
 import crypto from "node:crypto";
 import { getEnv } from "@/lib/env";
-import { getGitopsDefinitions } from "@/lib/server/data/definition-automation";
-import { rowToDefinition } from "@/lib/server/data/definitions";
+import { getGitopsSources } from "@/lib/server/data/definition-automation";
 import { recordDelivery } from "@/lib/server/data/webhook-deliveries";
 import { getMetrics } from "@/lib/server/metrics/registry";
 import { logger } from "@/lib/server/logger";
@@ -85,8 +84,8 @@ export async function handleWebhook(providerName: string, req: Request): Promise
 
   const wanted = new Set(event.push.repoURLs.map(normalizeRepoUrl).filter((u): u is string => u !== null));
   const verifiedWith = new Set(matched);
-  const targets = (await getGitopsDefinitions()).filter((row) => {
-    const gitops = rowToDefinition(row).spec.gitops!;
+  const targets = (await getGitopsSources()).filter((row) => {
+    const gitops = row.gitops;
     const key = normalizeRepoUrl(gitops.repoURL);
     return key !== null && wanted.has(key) && gitops.branch === event.push.branch && verifiedWith.has(webhookSecretNameOf(row));
   });
@@ -104,7 +103,7 @@ export async function handleWebhook(providerName: string, req: Request): Promise
 
   const ids = targets.map((t) => t.id);
   // the push moved the branch: the one head check the matched definitions share asks the remote again
-  forgetBranchHeads(targets.map((t) => rowToDefinition(t).spec.gitops!));
+  forgetBranchHeads(targets.map((t) => t.gitops));
   if (!requestRefresh(ids, "webhook")) {
     // scheduler off in this process: do the refresh directly, in the background
     for (const id of ids) void reconcileNow(id).catch((err) => logger.error({ err: (err as Error).message }, "webhook refresh failed"));
