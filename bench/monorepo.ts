@@ -41,7 +41,17 @@ export function runMonorepoWorker(url: string, bare: string, store: "pglite" | "
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ["--conditions=react-server", "--import", "tsx", path.join(import.meta.dirname, "monorepo-worker.ts"), url, bare, store],
+      [
+        // e.g. BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile the server's side
+        ...(process.env.BENCH_WORKER_NODE_ARGS ? process.env.BENCH_WORKER_NODE_ARGS.split(" ") : []),
+        "--conditions=react-server",
+        "--import",
+        "tsx",
+        path.join(import.meta.dirname, "monorepo-worker.ts"),
+        url,
+        bare,
+        store,
+      ],
       { env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" }, stdio: ["ignore", "pipe", "inherit"] },
     );
     let out = "";

@@ -341,7 +341,7 @@ it(`syncs ${FILES} resources`, async () => {
     console.log(`| commit to one definition's folder, webhook → applied, median of 5 (${mono.oneChangeAllMs} ms) | ${mono.oneChangeMs} | ≤ 1,000 ms |`);
     console.log(`| plans for such a change (full refreshes + runs) | ${mono.plans} | 1 |`);
     console.log(
-      `| idle CPU over ${mono.idleWindowS} s, interval 60 s (${mono.idleRefreshes} refreshes, ${mono.idleFetches} remote Git operations in it) | ${mono.idleCpuPct} % | < 5 % |`,
+      `| idle CPU over ${mono.idleWindowS} s, interval 60 s (${mono.idleRefreshes} refreshes, ${mono.idleFetches} remote Git operations in it${mono.idleWindowS < 300 ? "; the target is over 5 min: BENCH_IDLE_S=300" : ""}) | ${mono.idleCpuPct} % | < 5 % over 5 min |`,
     );
     figures.monorepo = {
       definitions: mono.definitions,

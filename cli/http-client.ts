@@ -3,7 +3,10 @@
  * carries `x-syncline-client: cli` so run history records the trigger as "cli". Failures
  * become one-line CliErrors: the server's own message, or which URL could not be reached.
  * Every string of every answer is stripped of terminal control sequences on arrival.
+ * Requests go through node:http / node:https (loaded for the scheme in use), not fetch:
+ * fetch brings undici in at its first call, most of a cold `syncline resource ls`.
  */
+import type { IncomingMessage } from "node:http";
 import { ApiError, CliError } from "./cli-error";
 import type { Connection } from "./config";
 import { terminalSafe } from "./terminal-safe";
@@ -57,14 +60,14 @@ export class ApiClient {
     else if (this.connection.token) headers.authorization = `Bearer ${this.connection.token}`;
     if (opts.body !== undefined) headers["content-type"] = "application/json";
 
-    let res: Response;
+    let res: { status: number; text: string };
     try {
-      res = await fetch(url, { method, headers, body: opts.body === undefined ? undefined : JSON.stringify(opts.body) });
+      res = await send(url, method, headers, opts.body === undefined ? undefined : JSON.stringify(opts.body));
     } catch (err) {
       throw new CliError(`cannot reach the Syncline server at ${this.server} (${networkReason(err)})`);
     }
     if (res.status === 204) return undefined as T;
-    const text = await res.text();
+    const text = res.text;
     let json: unknown;
     try {
       // server text is printed to terminals: terminal controls go here, once (terminal-safe.ts)
@@ -72,7 +75,7 @@ export class ApiClient {
     } catch {
       throw new CliError(`unexpected answer from ${url.origin}${url.pathname}: HTTP ${res.status}, not JSON (is ${this.server} a Syncline server?)`);
     }
-    if (!res.ok) throw this.toApiError(res.status, json);
+    if (res.status < 200 || res.status > 299) throw this.toApiError(res.status, json);
     return json as T;
   }
 
@@ -88,6 +91,23 @@ export class ApiClient {
   }
 }
 
+/** One request, the whole answer read as UTF-8 text. */
+async function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined): Promise<{ status: number; text: string }> {
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error(`unsupported scheme ${url.protocol}`);
+  const { request } = url.protocol === "https:" ? await import("node:https") : await import("node:http");
+  if (body !== undefined) headers["content-length"] = String(Buffer.byteLength(body));
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers }, (res: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("error", reject);
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
 function describeDetails(details: unknown): { message: string; text: string }[] | undefined {
   if (!Array.isArray(details)) return undefined;
   const parts = details.flatMap((d) => {
@@ -100,7 +120,7 @@ function describeDetails(details: unknown): { message: string; text: string }[] 
 }
 
 function networkReason(err: unknown): string {
-  // fetch wraps the socket error: TypeError("fetch failed", { cause: Error{code} }), sometimes twice.
+  // the socket error carries its code (a wrapped one is followed through `cause`)
   let e: unknown = err;
   let innermost: unknown = err;
   for (let i = 0; i < 4 && e; i++) {
@@ -109,5 +129,5 @@ function networkReason(err: unknown): string {
     innermost = e;
     e = (e as { cause?: unknown }).cause;
   }
-  return (innermost as Error)?.message ?? String(err); // e.g. "bad port" (fetch refuses some ports)
+  return (innermost as Error)?.message ?? String(err);
 }

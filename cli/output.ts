@@ -2,8 +2,8 @@
  * How read commands print: `-o json|yaml` for scripts (the API's data, untouched) or a
  * table / text for people. Writes go through one `Out` so tests and pipes see plain text.
  */
+import { createRequire } from "node:module";
 import { Option } from "commander";
-import YAML from "yaml";
 import { CliError } from "./cli-error";
 
 export type Format = "json" | "yaml" | "text";
@@ -36,7 +36,12 @@ export const stdout: Out = {
 
 export function printData(out: Out, format: Exclude<Format, "text">, data: unknown): void {
   if (format === "json") out.write(JSON.stringify(data, null, 2) + "\n");
-  else out.write(YAML.stringify(data, { lineWidth: 0 }));
+  else out.write(yaml().stringify(data, { lineWidth: 0 }));
+}
+
+/** `yaml` is loaded the first time YAML is printed: a table or JSON never pays for it at start-up. */
+function yaml(): typeof import("yaml") {
+  return createRequire(import.meta.url)("yaml") as typeof import("yaml");
 }
 
 /** Left-aligned columns separated by three spaces, like kubectl. */

@@ -3,13 +3,14 @@
 // plain JavaScript under cli/dist/, so `bin/syncline.js` runs without a TypeScript loader.
 // Runs at `npm install` (postinstall), `npm run build`, and before Vitest (the CLI tests spawn
 // the binary). esbuild comes with tsx; packages stay external (resolved from node_modules).
+import fs from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
 
 const root = path.resolve(import.meta.dirname, "..");
 
 export async function buildCli() {
-  await build({
+  const result = await build({
     absWorkingDir: root,
     entryPoints: { main: "cli/main.ts" },
     outdir: "cli/dist",
@@ -23,7 +24,16 @@ export async function buildCli() {
     chunkNames: "chunks/[name]-[hash]",
     logLevel: "warning",
     legalComments: "none",
+    metafile: true,
   });
+  // chunk names carry content hashes: drop the chunks of earlier builds (files only, so a CLI
+  // started from this tree meanwhile still finds every chunk of the build it loaded)
+  const outputs = new Set(Object.keys(result.metafile.outputs).map((f) => path.resolve(root, f)));
+  const chunks = path.join(root, "cli", "dist", "chunks");
+  for (const name of fs.existsSync(chunks) ? fs.readdirSync(chunks) : []) {
+    const file = path.join(chunks, name);
+    if (!outputs.has(file)) fs.rmSync(file, { force: true });
+  }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -8,7 +8,6 @@ import type { Page, ResourceView } from "../api-types";
 import { contextFor, enc, namespaceSegment } from "../context";
 import { ApiError, CliError } from "../cli-error";
 import { outputOption, printData, printTable } from "../output";
-import { readDocuments } from "../read-documents";
 import { age, oneLine, resourceLabel, shortSha } from "../text-format";
 import type { ApiClient } from "../http-client";
 import { healthOf, resourceWaitCommand } from "./resource-wait";
@@ -127,6 +126,8 @@ Examples:
     )
     .action(async (opts: { filename: string }, c: Command) => {
       const { api, out, format } = contextFor(c);
+      // the parser (yaml) is loaded only here: `ls` and `get` start without it
+      const { readDocuments } = await import("../read-documents");
       const docs = readDocuments(opts.filename);
       for (const d of docs) {
         const m = (d.value as { kind?: unknown; metadata?: { name?: unknown } } | null) ?? {};

@@ -191,6 +191,7 @@ describe("hardening: repository and Git", () => {
         listFiles: watched(inner.listFiles.bind(inner)),
         readBlobs: watched(inner.readBlobs.bind(inner)),
         pathFingerprint: watched(inner.pathFingerprint.bind(inner)),
+        pathFingerprints: watched(inner.pathFingerprints.bind(inner)),
         commitInfo: watched(inner.commitInfo.bind(inner)),
         log: watched(inner.log.bind(inner)),
         pathTreeOids: watched(inner.pathTreeOids.bind(inner)),

@@ -2,12 +2,13 @@
 import "server-only";
 import { getDb } from "@/lib/server/db";
 import type { DefinitionRow } from "@/lib/server/data/definitions";
+import type { GitOpsSpec } from "@/lib/engine/types";
 import { markDefinitionHealthDue } from "@/lib/server/data/resource-health";
 
-/** Every definition that has a gitops section (the scheduler's work list). */
-export async function getGitopsDefinitions(): Promise<DefinitionRow[]> {
-  const rows = await (await getDb()).resourceDefinition.findMany({ orderBy: { name: "asc" } });
-  return rows.filter((r) => r.gitops !== null);
+/** Name and gitops section of every definition that has one (webhooks: which definitions a push concerns, and their secrets), without the heavy columns. */
+export async function getGitopsSources(): Promise<{ id: string; name: string; gitops: GitOpsSpec }[]> {
+  const rows = await (await getDb()).resourceDefinition.findMany({ select: { id: true, name: true, gitops: true }, orderBy: { name: "asc" } });
+  return rows.filter((r) => r.gitops !== null).map((r) => ({ id: r.id, name: r.name, gitops: r.gitops as unknown as GitOpsSpec }));
 }
 
 /** The cheap refresh: nothing changed, only the timestamp moves. */
@@ -130,16 +131,27 @@ export async function touchRefreshMany(ids: string[]): Promise<void> {
   await (await getDb()).resourceDefinition.updateMany({ where: { id: { in: ids } }, data: { lastRefreshAt: new Date(), refreshError: null } });
 }
 
-/** What the scheduler's every tick needs to tell which definitions are due (not their schemas): light rows of every gitops definition. */
-export async function getSchedulerHeads(): Promise<
-  { id: string; gitops: unknown; lastRefreshAt: Date | null; autoRetryAt: Date | null; autoFailedCommit: string | null }[]
-> {
-  const rows = await (
-    await getDb()
-  ).resourceDefinition.findMany({
-    select: { id: true, gitops: true, lastRefreshAt: true, autoRetryAt: true, autoFailedCommit: true },
-  });
-  return rows.filter((r) => r.gitops !== null);
+/**
+ * What the scheduler's every tick needs to tell which definitions are due (not their schemas):
+ * light rows of the gitops definitions that may be due at `nowMs`, those whose interval (floored
+ * at `minIntervalS`, default 300 s) passed since their last refresh, or whose auto-sync retry is
+ * due. The per-definition jitter only ever delays, so the caller's exact rule (scheduler/timing.ts
+ * `isDue`) picks from these; a definition refreshed within its interval is not read at all, so an
+ * idle tick reads no rows, however many definitions there are.
+ */
+export async function getSchedulerHeads(
+  nowMs: number,
+  minIntervalS: number,
+): Promise<{ id: string; gitops: unknown; lastRefreshAt: Date | null; autoRetryAt: Date | null; autoFailedCommit: string | null }[]> {
+  return (await getDb()).$queryRaw<{ id: string; gitops: unknown; lastRefreshAt: Date | null; autoRetryAt: Date | null; autoFailedCommit: string | null }[]>`
+    SELECT "id", "gitops", "lastRefreshAt", "autoRetryAt", "autoFailedCommit" FROM "ResourceDefinition"
+    WHERE "gitops" IS NOT NULL AND (
+      "lastRefreshAt" IS NULL
+      OR EXTRACT(EPOCH FROM "lastRefreshAt") * 1000
+         + 1000 * GREATEST(CASE WHEN jsonb_typeof("gitops"->'interval') = 'number' THEN ("gitops"->>'interval')::float8 ELSE 300 END, ${minIntervalS}::float8)
+         <= ${nowMs}::float8
+      OR ("autoFailedCommit" IS NOT NULL AND EXTRACT(EPOCH FROM "autoRetryAt") * 1000 <= ${nowMs}::float8)
+    )`;
 }
 
 /** Full rows of the given definitions, in name order. */

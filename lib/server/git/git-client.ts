@@ -127,6 +127,8 @@ export interface GitClient {
    * definition reads the same files. Local objects only; null when the commit is not in the store.
    */
   pathFingerprint(src: RepoSource, commit: string, path: string): Promise<string | null>;
+  /** `pathFingerprint` of many paths at one commit, each tree on the way read once (path → fingerprint); null when the commit is not in the store */
+  pathFingerprints(src: RepoSource, commit: string, paths: string[]): Promise<Map<string, string> | null>;
   commitInfo(src: RepoSource, commit: string): Promise<CommitInfo>;
   /** up to `depth` commits from `ref`, newest first (deepens a shallow store when needed) */
   log(src: RepoSource, ref: string, depth: number): Promise<CommitInfo[]>;

@@ -30,7 +30,7 @@ import {
 } from "./git-client";
 import { createHttpTransport, type HttpTransport, type HttpTransportOptions } from "./http-transport";
 import { pathTreeOid } from "./path-tree-oid";
-import { listTreeFiles, pathFingerprint, type ObjectSource } from "./list-tree-files";
+import { listTreeFiles, pathFingerprint, type ObjectSource, type TreeCache } from "./list-tree-files";
 import { lsRefsDirect } from "./ls-refs";
 import { PackReader, type GitObject, type GitObjectType } from "./pack-reader";
 import { redactCredentials, stripUrlCredentials } from "./redact-credentials";
@@ -172,6 +172,24 @@ export class IsomorphicGitClient implements GitClient {
       const tree = /^tree ([0-9a-f]{40})/m.exec(c.data.toString("latin1"))?.[1];
       if (!tree) throw new GitError("INTERNAL", `commit ${commit} has no tree`);
       return pathFingerprint(objects, tree, gitopsPath);
+    });
+  }
+
+  async pathFingerprints(src: RepoSource, commit: string, paths: string[]): Promise<Map<string, string> | null> {
+    return this.run(src, async (repo) => {
+      const objects = this.objectSource(repo);
+      let c;
+      try {
+        c = await objects.read(commit, "commit");
+      } catch {
+        return null;
+      }
+      const tree = /^tree ([0-9a-f]{40})/m.exec(c.data.toString("latin1"))?.[1];
+      if (!tree) throw new GitError("INTERNAL", `commit ${commit} has no tree`);
+      const trees: TreeCache = new Map();
+      const out = new Map<string, string>();
+      for (const p of paths) if (!out.has(p)) out.set(p, await pathFingerprint(objects, tree, p, trees));
+      return out;
     });
   }
 

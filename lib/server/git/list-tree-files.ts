@@ -16,7 +16,7 @@ export interface ObjectSource {
   size(oid: string): Promise<number>;
 }
 
-interface TreeEntry {
+export interface TreeEntry {
   mode: string;
   name: string;
   oid: string;
@@ -90,20 +90,30 @@ export async function listTreeFiles(
   return result(treeOid);
 }
 
+/** Parsed trees by object id, by entry name: one batch of fingerprints reads and parses each tree once. */
+export type TreeCache = Map<string, Map<string, TreeEntry>>;
+
 /**
  * The objects that decide a listing of `gitopsPath` (GitClient.pathFingerprint): the
  * `.sourceignore` of the root and of each folder on the way, then the entry at the path
  * (a tree, or one file). Reads only the trees on the way, never the files under the path.
+ * `trees`: parsed trees shared by the paths of one batch (a monorepo's 1,000 folders share the
+ * root and the folder above them).
  */
-export async function pathFingerprint(objects: ObjectSource, rootTree: string, gitopsPath: string): Promise<string> {
+export async function pathFingerprint(objects: ObjectSource, rootTree: string, gitopsPath: string, trees: TreeCache = new Map()): Promise<string> {
   const segments = normalisePath(gitopsPath);
   const parts: string[] = [];
   let treeOid = rootTree;
   for (let i = 0; i < segments.length; i++) {
-    const entries = parseTree((await objects.read(treeOid, "tree")).data);
-    const ignore = entries.find((e) => e.name === SOURCE_IGNORE_FILE);
+    let entries = trees.get(treeOid);
+    if (!entries) {
+      entries = new Map();
+      for (const e of parseTree((await objects.read(treeOid, "tree")).data)) if (!entries.has(e.name)) entries.set(e.name, e);
+      trees.set(treeOid, entries);
+    }
+    const ignore = entries.get(SOURCE_IGNORE_FILE);
     parts.push(ignore ? `${ignore.mode}:${ignore.oid}` : "-");
-    const entry = entries.find((e) => e.name === segments[i]);
+    const entry = entries.get(segments[i]!);
     if (!entry) return `${parts.join(",")};missing`;
     if (entry.mode !== "40000" || i === segments.length - 1) {
       if (entry.mode !== "40000" && i < segments.length - 1) return `${parts.join(",")};missing`;

@@ -27,12 +27,14 @@ import { logger } from "@/lib/server/logger";
 import { schedulerConfig, type SchedulerConfig } from "@/lib/server/scheduler/config";
 import { reconcile, type ReconcileReason, type ReconcileResult } from "@/lib/server/scheduler/reconcile";
 import { headMaxAgeMs, isDue } from "@/lib/server/scheduler/timing";
-import { refreshUnchangedInBulk } from "@/lib/server/services/refresh-bulk";
+import { findUnchangedInBulk, settleUnchanged } from "@/lib/server/services/refresh-bulk";
 import { sweepHealthTimers } from "@/lib/server/scheduler/health-timers";
 import { applyWaitingApprovals } from "@/lib/server/services/approvals";
 
 const MAX_CONCURRENT = 8;
 const HOUSEKEEPING_EVERY_MS = 60_000;
+/** the longest the bulk settle of unchanged definitions waits for the reconciles of a tick's changed ones */
+const SETTLE_AFTER_MS = 2_000;
 
 interface SchedulerState {
   cfg: SchedulerConfig;
@@ -42,6 +44,8 @@ interface SchedulerState {
   /** definition id → why a refresh was asked for (coalesces many requests into one) */
   pending: Map<string, ReconcileReason>;
   running: Set<string>;
+  /** unchanged definitions waiting for their bulk settle (after the reconciles of a tick's changed ones) */
+  settling?: Set<string>;
   ticking: boolean;
   again: boolean;
   lastHousekeeping: number;
@@ -152,34 +156,64 @@ async function tick(s: SchedulerState): Promise<void> {
       s.lastHousekeeping = now;
       await housekeeping();
     }
-    // light rows every tick; full rows only for what is due
+    // requests, opened sync windows, and light rows of what may be due on its interval (an idle
+    // tick reads none); full rows only for what is due
     const reasons = new Map<string, ReconcileReason>();
-    for (const head of await getSchedulerHeads()) {
-      if (s.running.has(head.id)) continue;
-      const requested = s.pending.get(head.id) ?? windowOpened(s, head.id, now);
-      const reason = requested ?? (isDue(dueInput(head), now, s.cfg) ? (head.autoRetryAt && head.autoRetryAt.getTime() <= now ? "retry" : "interval") : null);
-      if (reason) reasons.set(head.id, reason);
+    const busy = (id: string) => s.running.has(id) || !!s.settling?.has(id);
+    for (const [id, reason] of s.pending) if (!busy(id)) reasons.set(id, reason);
+    for (const id of s.windowWait?.keys() ?? []) {
+      if (busy(id) || reasons.has(id)) continue;
+      const opened = windowOpened(s, id, now);
+      if (opened) reasons.set(id, opened);
     }
-    const due = (await getDefinitionsByIds([...reasons.keys()])).map((row) => ({ row, reason: reasons.get(row.id)! }));
-    // Definitions on their interval or after a webhook: one head check per repository and branch,
-    // and those whose path did not change are settled together (services/refresh-bulk.ts).
-    const settled = await refreshUnchangedInBulk(
+    for (const head of await getSchedulerHeads(now, s.cfg.minIntervalS)) {
+      if (busy(head.id) || reasons.has(head.id)) continue;
+      if (isDue(dueInput(head), now, s.cfg)) reasons.set(head.id, head.autoRetryAt && head.autoRetryAt.getTime() <= now ? "retry" : "interval");
+    }
+    const rows = await getDefinitionsByIds([...reasons.keys()]);
+    // a request for a definition that is gone, or has no gitops section any more, is dropped
+    const found = new Set(rows.filter((r) => r.gitops !== null).map((r) => r.id));
+    for (const id of reasons.keys()) if (!found.has(id)) s.pending.delete(id);
+    const due = rows.filter((row) => found.has(row.id)).map((row) => ({ row, reason: reasons.get(row.id)! }));
+    // Definitions on their interval or after a webhook: one head check per repository and branch
+    // (a webhook's fetches the branch in the same operation), and those whose path did not change
+    // are settled together (services/refresh-bulk.ts). The reconciles of what changed go first:
+    // the bulk write for the rest waits until they finish (at most SETTLE_AFTER_MS), so a
+    // webhook's one changed definition has the store to itself; ticks meanwhile leave the rest be.
+    const candidates = await findUnchangedInBulk(
       due
         .filter((d) => d.reason === "interval" || d.reason === "webhook")
-        .map((d) => ({ row: d.row, headMaxAgeMs: headMaxAgeMs(dueInput(d.row).intervalS, d.reason, s.cfg) })),
+        .map((d) => ({ row: d.row, headMaxAgeMs: headMaxAgeMs(dueInput(d.row).intervalS, d.reason, s.cfg), fetch: d.reason === "webhook" })),
     );
     s.backlog = false;
-    for (const { row, reason } of due) {
-      if (settled.has(row.id)) {
-        if (s.pending.get(row.id) === reason) s.pending.delete(row.id);
-        continue;
+    const start = (list: typeof due): Promise<unknown>[] => {
+      const works: Promise<unknown>[] = [];
+      for (const { row, reason } of list) {
+        if (s.running.size >= MAX_CONCURRENT) {
+          s.backlog = true; // picked up as soon as a worker is free
+          break;
+        }
+        s.pending.delete(row.id);
+        works.push(work(s, row.id, reason));
       }
-      if (s.running.size >= MAX_CONCURRENT) {
-        s.backlog = true; // picked up as soon as a worker is free
-        break;
-      }
-      s.pending.delete(row.id);
-      void work(s, row.id, reason);
+      return works;
+    };
+    const works = start(due.filter((d) => !candidates.has(d.row.id)));
+    const settle = async () => {
+      const settled = await settleUnchanged(candidates);
+      for (const { row, reason } of due) if (settled.has(row.id) && s.pending.get(row.id) === reason) s.pending.delete(row.id);
+      if (!s.backlog) start(due.filter((d) => candidates.has(d.row.id) && !settled.has(d.row.id) && !s.running.has(d.row.id)));
+    };
+    if (candidates.size > 0 && works.length === 0) await settle();
+    else if (candidates.size > 0) {
+      const settling = (s.settling ??= new Set());
+      for (const id of candidates.keys()) settling.add(id);
+      void Promise.race([Promise.allSettled(works), new Promise((r) => setTimeout(r, SETTLE_AFTER_MS))])
+        .then(settle)
+        .catch((err) => logger.error({ err: (err as Error).message }, "settling unchanged definitions failed"))
+        .finally(() => {
+          for (const id of candidates.keys()) settling.delete(id);
+        });
     }
     void deliverNotifications(s);
     void sweepHealthTimers(s.cfg.leaseTtlMs);

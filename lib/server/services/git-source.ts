@@ -49,6 +49,7 @@ function timedGitClient(inner: GitClient): GitClient {
     listFiles: (src, commit, p, limits, filter) => inner.listFiles(src, commit, p, limits, filter),
     readBlobs: (src, oids) => inner.readBlobs(src, oids),
     pathFingerprint: (src, commit, p) => inner.pathFingerprint(src, commit, p),
+    pathFingerprints: (src, commit, paths) => inner.pathFingerprints(src, commit, paths),
     commitInfo: (src, commit) => inner.commitInfo(src, commit),
     log: (src, ref, depth) => timed("log", () => inner.log(src, ref, depth)),
     pathTreeOids: (src, commits, p) => inner.pathTreeOids(src, commits, p),

@@ -11,7 +11,8 @@
 import "server-only";
 import { IsomorphicGitClient } from "@/lib/server/git/isomorphic-git-client";
 import type { RepoSource } from "@/lib/server/git/git-client";
-import { getGitClient } from "@/lib/server/services/git-source";
+import type { GitOpsSpec } from "@/lib/engine/types";
+import { getGitClient, repoSourceFor } from "@/lib/server/services/git-source";
 import { processSingleton } from "@/lib/server/runtime/singletons";
 
 interface HeadEntry {
@@ -37,14 +38,30 @@ function repoKey(src: RepoSource, branch: string): string {
   return `${IsomorphicGitClient.storeKey(src.repoURL)}\u0000${branch}\u0000${who}`;
 }
 
-/** The branch head, shared with every definition on the same repository and branch while younger than `maxAgeMs`. */
-export function sharedBranchHead(src: RepoSource, branch: string, maxAgeMs: number): Promise<string> {
-  const { heads } = state();
+/**
+ * The branch head, shared with every definition on the same repository and branch while younger than `maxAgeMs`.
+ * `fetch`: the branch just moved (a webhook): when the remote must be asked, fetch the branch
+ * in the same operation (its ref discovery answers the head), instead of a head check first
+ * and a fetch after it.
+ */
+export function sharedBranchHead(src: RepoSource, branch: string, maxAgeMs: number, opts: { fetch?: boolean } = {}): Promise<string> {
+  const { heads, fetches } = state();
   const key = repoKey(src, branch);
   const now = Date.now();
   const cur = heads.get(key);
   if (cur && now - cur.at < maxAgeMs) return cur.head;
-  const head = getGitClient().resolveBranchHead(src, branch);
+  let head: Promise<string>;
+  if (opts.fetch) {
+    const fetched = getGitClient().fetchRevision(src, { branch });
+    head = fetched.then((r) => r.commit);
+    void head.then(
+      (commit) => {
+        if (fetches.size > MAX_REMEMBERED) fetches.clear();
+        fetches.set(`${key}\u0000${commit}`, Promise.resolve());
+      },
+      () => undefined,
+    );
+  } else head = getGitClient().resolveBranchHead(src, branch);
   const entry = { at: now, head };
   heads.set(key, entry);
   // a failure is never shared with later askers
@@ -59,6 +76,26 @@ export function forgetBranchHeads(targets: { repoURL: string; branch: string }[]
   const { heads } = state();
   const prefixes = new Set(targets.map((t) => `${IsomorphicGitClient.storeKey(t.repoURL)}\u0000${t.branch}\u0000`));
   for (const key of heads.keys()) for (const p of prefixes) if (key.startsWith(p)) heads.delete(key);
+}
+
+/**
+ * A push to these repositories and branches (a webhook) when the refresh will follow in this
+ * process: drops the older heads and starts fetching each branch at once, so the fetch runs
+ * while the scheduler loads the definitions; their shared head check then joins it.
+ */
+export async function refetchBranches(targets: GitOpsSpec[]): Promise<void> {
+  forgetBranchHeads(targets);
+  const seen = new Set<string>();
+  for (const t of targets) {
+    const key = `${t.repoURL}\u0000${t.branch}\u0000${t.secretName ?? ""}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    try {
+      sharedBranchHead(await repoSourceFor(t), t.branch, 0, { fetch: true }).catch(() => undefined);
+    } catch {
+      // the refresh asks again and records the failure on each definition
+    }
+  }
 }
 
 /** Brings `head` into the local store once, however many definitions ask. */
@@ -88,6 +125,57 @@ async function fingerprint(src: RepoSource, commit: string, path: string): Promi
     prints.set(key, fp);
   }
   return fp;
+}
+
+/** Fingerprints of `paths` at `commit` (remembered ones first, the rest in one batch); null when the commit is not in the store. */
+async function fingerprints(src: RepoSource, commit: string, paths: string[]): Promise<Map<string, string> | null> {
+  const { prints } = state();
+  const prefix = `${IsomorphicGitClient.storeKey(src.repoURL)}\u0000${commit}\u0000`;
+  const out = new Map<string, string>();
+  const missing: string[] = [];
+  for (const p of paths) {
+    const known = prints.get(prefix + p);
+    if (known) out.set(p, known);
+    else missing.push(p);
+  }
+  if (missing.length === 0) return out;
+  const got = await getGitClient().pathFingerprints(src, commit, missing);
+  if (!got) return null;
+  if (prints.size + got.size > MAX_REMEMBERED) prints.clear();
+  for (const [p, fp] of got) {
+    prints.set(prefix + p, fp);
+    out.set(p, fp);
+  }
+  return out;
+}
+
+/**
+ * `pathUnchanged` for many definitions on one repository and branch at once (the scheduler's
+ * sweep): every path's fingerprint at `to` in one batch (one fetch when `to` is not in the
+ * store), and at each `from` likewise. Answers per item, in order.
+ */
+export async function pathsUnchanged(src: RepoSource, branch: string, items: { path: string; from: string }[], to: string): Promise<boolean[]> {
+  const byFrom = new Map<string, string[]>();
+  for (const it of items) {
+    if (it.from === to) continue;
+    let ps = byFrom.get(it.from);
+    if (!ps) byFrom.set(it.from, (ps = []));
+    ps.push(it.path);
+  }
+  if (byFrom.size === 0) return items.map(() => true);
+  const paths = [...new Set(items.filter((it) => it.from !== to).map((it) => it.path))];
+  let after = await fingerprints(src, to, paths);
+  if (after === null) {
+    await sharedFetch(src, branch, to);
+    after = await fingerprints(src, to, paths);
+  }
+  const before = new Map<string, Map<string, string> | null>();
+  for (const [from, ps] of byFrom) before.set(from, await fingerprints(src, from, ps));
+  return items.map((it) => {
+    if (it.from === to) return true;
+    const b = before.get(it.from)?.get(it.path);
+    return b !== undefined && after !== null && after.get(it.path) === b;
+  });
 }
 
 /**

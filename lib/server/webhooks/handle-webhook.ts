@@ -7,13 +7,12 @@
 import "server-only";
 import crypto from "node:crypto";
 import { getEnv } from "@/lib/env";
-import { getGitopsDefinitions } from "@/lib/server/data/definition-automation";
-import { rowToDefinition } from "@/lib/server/data/definitions";
+import { getGitopsSources } from "@/lib/server/data/definition-automation";
 import { recordDelivery } from "@/lib/server/data/webhook-deliveries";
 import { getMetrics } from "@/lib/server/metrics/registry";
 import { logger } from "@/lib/server/logger";
 import { reconcileNow, requestRefresh } from "@/lib/server/runtime/refresh-queue";
-import { forgetBranchHeads } from "@/lib/server/services/shared-git";
+import { forgetBranchHeads, refetchBranches } from "@/lib/server/services/shared-git";
 import { parseEvent, providers, providerSpecs, type Provider } from "@/lib/server/webhooks/providers";
 import { readCappedBody } from "@/lib/server/webhooks/read-body";
 import { normalizeRepoUrl } from "@/lib/server/webhooks/repo-match";
@@ -85,8 +84,8 @@ export async function handleWebhook(providerName: string, req: Request): Promise
 
   const wanted = new Set(event.push.repoURLs.map(normalizeRepoUrl).filter((u): u is string => u !== null));
   const verifiedWith = new Set(matched);
-  const targets = (await getGitopsDefinitions()).filter((row) => {
-    const gitops = rowToDefinition(row).spec.gitops!;
+  const targets = (await getGitopsSources()).filter((row) => {
+    const gitops = row.gitops;
     const key = normalizeRepoUrl(gitops.repoURL);
     return key !== null && wanted.has(key) && gitops.branch === event.push.branch && verifiedWith.has(webhookSecretNameOf(row));
   });
@@ -103,9 +102,13 @@ export async function handleWebhook(providerName: string, req: Request): Promise
   if (targets.length === 0) return answer(provider, "unknown-repo", 202, { message: "no definition watches this repository and branch", definitions: [] });
 
   const ids = targets.map((t) => t.id);
-  // the push moved the branch: the one head check the matched definitions share asks the remote again
-  forgetBranchHeads(targets.map((t) => rowToDefinition(t).spec.gitops!));
-  if (!requestRefresh(ids, "webhook")) {
+  if (requestRefresh(ids, "webhook")) {
+    // the push moved the branch: the fetch the matched definitions share starts now, while the
+    // scheduler loads them (services/shared-git.ts)
+    void refetchBranches(targets.map((t) => t.gitops));
+  } else {
+    // the push moved the branch: the one head check the matched definitions share asks the remote again
+    forgetBranchHeads(targets.map((t) => t.gitops));
     // scheduler off in this process: do the refresh directly, in the background
     for (const id of ids) void reconcileNow(id).catch((err) => logger.error({ err: (err as Error).message }, "webhook refresh failed"));
   }

@@ -6,16 +6,16 @@
  */
 import "server-only";
 import { processSingleton } from "@/lib/server/runtime/singletons";
-import { rowToDefinition, type DefinitionRow } from "@/lib/server/data/definitions";
-import { getGitopsDefinitions } from "@/lib/server/data/definition-automation";
+import type { GitOpsSpec } from "@/lib/engine/types";
+import { getGitopsSources } from "@/lib/server/data/definition-automation";
 import { getWebhookSecret } from "@/lib/server/services/secrets";
 import type { NamedSecret } from "@/lib/server/webhooks/verify";
 
 export const GLOBAL_WEBHOOK_SECRET = "webhook";
 const CACHE_MS = 2_000;
 
-export function webhookSecretNameOf(row: DefinitionRow): string {
-  return rowToDefinition(row).spec.gitops?.webhookSecretName ?? GLOBAL_WEBHOOK_SECRET;
+export function webhookSecretNameOf(row: { gitops: unknown }): string {
+  return (row.gitops as GitOpsSpec | null)?.webhookSecretName ?? GLOBAL_WEBHOOK_SECRET;
 }
 
 const g = processSingleton("webhook-secrets", () => ({}) as { __synclineWebhookSecrets?: { at: number; value: Promise<NamedSecret[]> } });
@@ -26,7 +26,7 @@ export function candidateSecrets(): Promise<NamedSecret[]> {
   if (c && Date.now() - c.at < CACHE_MS) return c.value;
   const value = (async () => {
     const names = new Set<string>([GLOBAL_WEBHOOK_SECRET]);
-    for (const row of await getGitopsDefinitions()) names.add(webhookSecretNameOf(row));
+    for (const row of await getGitopsSources()) names.add(webhookSecretNameOf(row));
     const out: NamedSecret[] = [];
     for (const name of names) {
       const v = await getWebhookSecret(name);
