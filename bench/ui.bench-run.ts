@@ -2,7 +2,10 @@
  * The pages in a browser on their own (issue 17): the part of `npm run bench` that
  * `bench/ui.ts` measures, without the sync and monorepo benches before it.
  *
- *   npx vitest run --config vitest.bench.config.ts bench/ui.bench-run.ts
+ *   BENCH_ONLY=ui npx vitest run --config vitest.bench.config.ts bench/ui.bench-run.ts
+ *
+ * (`npm run bench` measures the pages once, inside bench/sync.bench-run.ts; without BENCH_ONLY=ui
+ * this file does nothing.)
  *
  * BENCH_FILES (default 10,000) files in the repository, BENCH_UI_DEFS (default 1,000) definitions,
  * BENCH_LOG=1 prints every load with its breakdown. BENCH_UI_DATA=dir keeps the repository and the
@@ -19,7 +22,7 @@ import { measureUi } from "./ui";
 const FILES = Number(process.env.BENCH_FILES ?? 10_000);
 const schema = { type: "object", required: ["replicas"], properties: { replicas: { type: "integer", minimum: 0 }, note: { type: "string" } } };
 
-it(`measures the pages (${FILES} resources, ${process.env.BENCH_UI_DEFS ?? 1000} definitions)`, async () => {
+it.runIf(process.env.BENCH_ONLY === "ui")(`measures the pages (${FILES} resources, ${process.env.BENCH_UI_DEFS ?? 1000} definitions)`, async () => {
   const keep = process.env.BENCH_UI_DATA;
   const work = keep ?? fs.mkdtempSync(path.join(os.tmpdir(), "syncline-bench-ui-"));
   const fixtureFile = path.join(work, "fixture.json");
