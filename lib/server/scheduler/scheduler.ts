@@ -33,8 +33,6 @@ import { applyWaitingApprovals } from "@/lib/server/services/approvals";
 
 const MAX_CONCURRENT = 8;
 const HOUSEKEEPING_EVERY_MS = 60_000;
-/** the longest the bulk settle of unchanged definitions waits for the reconciles of a tick's changed ones */
-const SETTLE_AFTER_MS = 2_000;
 
 interface SchedulerState {
   cfg: SchedulerConfig;
@@ -44,8 +42,6 @@ interface SchedulerState {
   /** definition id → why a refresh was asked for (coalesces many requests into one) */
   pending: Map<string, ReconcileReason>;
   running: Set<string>;
-  /** unchanged definitions waiting for their bulk settle (after the reconciles of a tick's changed ones) */
-  settling?: Set<string>;
   ticking: boolean;
   again: boolean;
   lastHousekeeping: number;
@@ -159,15 +155,14 @@ async function tick(s: SchedulerState): Promise<void> {
     // requests, opened sync windows, and light rows of what may be due on its interval (an idle
     // tick reads none); full rows only for what is due
     const reasons = new Map<string, ReconcileReason>();
-    const busy = (id: string) => s.running.has(id) || !!s.settling?.has(id);
-    for (const [id, reason] of s.pending) if (!busy(id)) reasons.set(id, reason);
+    for (const [id, reason] of s.pending) if (!s.running.has(id)) reasons.set(id, reason);
     for (const id of s.windowWait?.keys() ?? []) {
-      if (busy(id) || reasons.has(id)) continue;
+      if (s.running.has(id) || reasons.has(id)) continue;
       const opened = windowOpened(s, id, now);
       if (opened) reasons.set(id, opened);
     }
     for (const head of await getSchedulerHeads(now, s.cfg.minIntervalS)) {
-      if (busy(head.id) || reasons.has(head.id)) continue;
+      if (s.running.has(head.id) || reasons.has(head.id)) continue;
       if (isDue(dueInput(head), now, s.cfg)) reasons.set(head.id, head.autoRetryAt && head.autoRetryAt.getTime() <= now ? "retry" : "interval");
     }
     const rows = await getDefinitionsByIds([...reasons.keys()]);
@@ -177,44 +172,28 @@ async function tick(s: SchedulerState): Promise<void> {
     const due = rows.filter((row) => found.has(row.id)).map((row) => ({ row, reason: reasons.get(row.id)! }));
     // Definitions on their interval or after a webhook: one head check per repository and branch
     // (a webhook's fetches the branch in the same operation), and those whose path did not change
-    // are settled together (services/refresh-bulk.ts). The reconciles of what changed go first:
-    // the bulk write for the rest waits until they finish (at most SETTLE_AFTER_MS), so a
-    // webhook's one changed definition has the store to itself; ticks meanwhile leave the rest be.
+    // are settled together (services/refresh-bulk.ts). The reconciles of what changed start
+    // first: the bulk write for the rest does not hold them back.
     const candidates = await findUnchangedInBulk(
       due
         .filter((d) => d.reason === "interval" || d.reason === "webhook")
         .map((d) => ({ row: d.row, headMaxAgeMs: headMaxAgeMs(dueInput(d.row).intervalS, d.reason, s.cfg), fetch: d.reason === "webhook" })),
     );
     s.backlog = false;
-    const start = (list: typeof due): Promise<unknown>[] => {
-      const works: Promise<unknown>[] = [];
+    const start = (list: typeof due) => {
       for (const { row, reason } of list) {
         if (s.running.size >= MAX_CONCURRENT) {
           s.backlog = true; // picked up as soon as a worker is free
-          break;
+          return;
         }
         s.pending.delete(row.id);
-        works.push(work(s, row.id, reason));
+        void work(s, row.id, reason);
       }
-      return works;
     };
-    const works = start(due.filter((d) => !candidates.has(d.row.id)));
-    const settle = async () => {
-      const settled = await settleUnchanged(candidates);
-      for (const { row, reason } of due) if (settled.has(row.id) && s.pending.get(row.id) === reason) s.pending.delete(row.id);
-      if (!s.backlog) start(due.filter((d) => candidates.has(d.row.id) && !settled.has(d.row.id) && !s.running.has(d.row.id)));
-    };
-    if (candidates.size > 0 && works.length === 0) await settle();
-    else if (candidates.size > 0) {
-      const settling = (s.settling ??= new Set());
-      for (const id of candidates.keys()) settling.add(id);
-      void Promise.race([Promise.allSettled(works), new Promise((r) => setTimeout(r, SETTLE_AFTER_MS))])
-        .then(settle)
-        .catch((err) => logger.error({ err: (err as Error).message }, "settling unchanged definitions failed"))
-        .finally(() => {
-          for (const id of candidates.keys()) settling.delete(id);
-        });
-    }
+    start(due.filter((d) => !candidates.has(d.row.id)));
+    const settled = candidates.size > 0 ? await settleUnchanged(candidates) : new Set<string>();
+    for (const { row, reason } of due) if (settled.has(row.id) && s.pending.get(row.id) === reason) s.pending.delete(row.id);
+    if (!s.backlog) start(due.filter((d) => candidates.has(d.row.id) && !settled.has(d.row.id) && !s.running.has(d.row.id)));
     void deliverNotifications(s);
     void sweepHealthTimers(s.cfg.leaseTtlMs);
     approvalsPass(s, now);

@@ -11,8 +11,7 @@
 import "server-only";
 import { IsomorphicGitClient } from "@/lib/server/git/isomorphic-git-client";
 import type { RepoSource } from "@/lib/server/git/git-client";
-import type { GitOpsSpec } from "@/lib/engine/types";
-import { getGitClient, repoSourceFor } from "@/lib/server/services/git-source";
+import { getGitClient } from "@/lib/server/services/git-source";
 import { processSingleton } from "@/lib/server/runtime/singletons";
 
 interface HeadEntry {
@@ -76,26 +75,6 @@ export function forgetBranchHeads(targets: { repoURL: string; branch: string }[]
   const { heads } = state();
   const prefixes = new Set(targets.map((t) => `${IsomorphicGitClient.storeKey(t.repoURL)}\u0000${t.branch}\u0000`));
   for (const key of heads.keys()) for (const p of prefixes) if (key.startsWith(p)) heads.delete(key);
-}
-
-/**
- * A push to these repositories and branches (a webhook) when the refresh will follow in this
- * process: drops the older heads and starts fetching each branch at once, so the fetch runs
- * while the scheduler loads the definitions; their shared head check then joins it.
- */
-export async function refetchBranches(targets: GitOpsSpec[]): Promise<void> {
-  forgetBranchHeads(targets);
-  const seen = new Set<string>();
-  for (const t of targets) {
-    const key = `${t.repoURL}\u0000${t.branch}\u0000${t.secretName ?? ""}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    try {
-      sharedBranchHead(await repoSourceFor(t), t.branch, 0, { fetch: true }).catch(() => undefined);
-    } catch {
-      // the refresh asks again and records the failure on each definition
-    }
-  }
 }
 
 /** Brings `head` into the local store once, however many definitions ask. */

@@ -12,7 +12,7 @@ import { recordDelivery } from "@/lib/server/data/webhook-deliveries";
 import { getMetrics } from "@/lib/server/metrics/registry";
 import { logger } from "@/lib/server/logger";
 import { reconcileNow, requestRefresh } from "@/lib/server/runtime/refresh-queue";
-import { forgetBranchHeads, refetchBranches } from "@/lib/server/services/shared-git";
+import { forgetBranchHeads } from "@/lib/server/services/shared-git";
 import { parseEvent, providers, providerSpecs, type Provider } from "@/lib/server/webhooks/providers";
 import { readCappedBody } from "@/lib/server/webhooks/read-body";
 import { normalizeRepoUrl } from "@/lib/server/webhooks/repo-match";
@@ -102,13 +102,9 @@ export async function handleWebhook(providerName: string, req: Request): Promise
   if (targets.length === 0) return answer(provider, "unknown-repo", 202, { message: "no definition watches this repository and branch", definitions: [] });
 
   const ids = targets.map((t) => t.id);
-  if (requestRefresh(ids, "webhook")) {
-    // the push moved the branch: the fetch the matched definitions share starts now, while the
-    // scheduler loads them (services/shared-git.ts)
-    void refetchBranches(targets.map((t) => t.gitops));
-  } else {
-    // the push moved the branch: the one head check the matched definitions share asks the remote again
-    forgetBranchHeads(targets.map((t) => t.gitops));
+  // the push moved the branch: the one head check the matched definitions share asks the remote again
+  forgetBranchHeads(targets.map((t) => t.gitops));
+  if (!requestRefresh(ids, "webhook")) {
     // scheduler off in this process: do the refresh directly, in the background
     for (const id of ids) void reconcileNow(id).catch((err) => logger.error({ err: (err as Error).message }, "webhook refresh failed"));
   }
