@@ -12,4 +12,8 @@ export async function register() {
   }
   const { bootstrapOrExit } = await import("@/lib/server/bootstrap");
   await bootstrapOrExit();
+  // executors' status writes are answered before Next's routing, which costs more than the write
+  // (lib/server/http/status-fast-path.ts)
+  const { installStatusFastPath } = await import("@/lib/server/http/status-fast-path");
+  installStatusFastPath();
 }

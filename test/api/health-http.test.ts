@@ -1,13 +1,15 @@
 /**
  * Health (issue 14) over HTTP against the real server: the status subresource (viewer 403,
  * executor and operator 200, reserved fields 400, 413 over 64 KiB), the health history, the
- * ?health= filter, and the CLI: `resource ls` HEALTH column and `resource wait` exit codes.
+ * ?health= filter, and the CLI: `resource ls` HEALTH column and `resource wait` exit codes; a
+ * status write with a token (answered before Next, lib/server/http/status-fast-path.ts) answers
+ * as Next's route does (a cookie session).
  */
 import path from "node:path";
 import os from "node:os";
 import fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { issueToken, startAppServer, type AppServer } from "@/test/support/app-server";
+import { issueToken, signInCookie, startAppServer, type AppServer } from "@/test/support/app-server";
 import { runCli } from "@/cli/test-support/run-cli";
 
 const health = {
@@ -94,6 +96,48 @@ describe("health over HTTP (real server)", () => {
     const hist = await api("/api/v1/resources/Job/batch/a/health", { token: viewer });
     expect(hist.status).toBe(200);
     expect(((await hist.json()) as { items: { to: string }[] }).items[0]?.to).toBe("Progressing");
+  });
+
+  it("a bearer-token status write (the fast path) answers exactly as Next's route does (a session)", async () => {
+    const cookie = await signInCookie(server);
+    const viaToken = (p: string, method: string, body: string) =>
+      fetch(`${server.url}${p}`, { method, body, headers: { "content-type": "application/json", authorization: `Bearer ${admin}` } });
+    const viaSession = (p: string, method: string, body: string) =>
+      fetch(`${server.url}${p}`, { method, body, headers: { "content-type": "application/json", cookie, origin: server.url } });
+    const cases: [string, string, string, number][] = [
+      ["/api/v1/resources/Job/batch/a/status", "PUT", JSON.stringify({ status: { readyReplicas: 1, note: "same" } }), 200],
+      ["/api/v1/resources/Job/batch/a/status", "PATCH", JSON.stringify({ status: { note: null } }), 200],
+      ["/api/v1/resources/Job/batch/a/status?x=1", "PATCH", JSON.stringify({ status: { readyReplicas: 1 } }), 200],
+      ["/api/v1/resources/Job/batch/a/status", "PUT", JSON.stringify({ status: { health: "Healthy" } }), 400],
+      ["/api/v1/resources/Job/batch/a/status", "PUT", '{"status": {\n  "readyReplicas": 1,,\n}}', 400],
+      ["/api/v1/resources/Job/batch/a/status", "PUT", "", 400],
+      ["/api/v1/resources/Job/batch/a/status", "PUT", JSON.stringify({ spec: {}, status: {} }), 400],
+      ["/api/v1/resources/Job/batch/a%00/status", "PUT", JSON.stringify({ status: {} }), 400],
+      ["/api/v1/resources/Job/batch/nope/status", "PUT", JSON.stringify({ status: {} }), 404],
+      ["/api/v1/resources/Job/batch/a/status", "PUT", JSON.stringify({ status: { blob: "x".repeat(65 * 1024) } }), 413],
+    ];
+    const shown = (r: Response) => ({
+      status: r.status,
+      headers: ["content-type", "cache-control", "content-security-policy", "x-frame-options", "x-content-type-options", "referrer-policy"].map((h) => [
+        h,
+        r.headers.get(h),
+      ]),
+    });
+    for (const [p, method, body, expected] of cases) {
+      const a = await viaToken(p, method, body);
+      const b = await viaSession(p, method, body);
+      expect(shown(a), `${method} ${p}`).toEqual(shown(b));
+      expect(a.status, `${method} ${p}`).toBe(expected);
+      expect(await a.text(), `${method} ${p}`).toBe(await b.text());
+      // Next marks everything it answers with Vary: rsc, …; the token's answer never went through it
+      expect(a.headers.get("vary") ?? "", `${method} ${p}`).not.toContain("rsc");
+      expect(b.headers.get("vary"), `${method} ${p}`).toContain("rsc");
+    }
+    // a token that is no token: 401 in the one error shape; the connection still serves the next request
+    const anon = await fetch(`${server.url}/api/v1/resources/Job/batch/a/status`, { method: "PUT", body: "{}", headers: { authorization: "Bearer sl_nope" } });
+    expect(anon.status).toBe(401);
+    expect(((await anon.json()) as { error: { code: string } }).error.code).toBe("UNAUTHORIZED");
+    expect((await putStatus("a", { readyReplicas: 1 }, viewer)).status).toBe(403);
   });
 
   it("?health= filters the list; resource ls shows HEALTH", async () => {

@@ -98,7 +98,7 @@ export function hasBody(req: Request): boolean {
  * U+0000 in a path segment or query parameter (`%00`) is refused with 400 naming it: passed on,
  * it reached PostgreSQL, which refuses it in text, and the caller saw a 500.
  */
-function refuseNul(params: Record<string, unknown>, url: URL): void {
+export function refuseNul(params: Record<string, unknown>, url: URL): void {
   for (const [name, value] of Object.entries(params)) {
     const values = Array.isArray(value) ? value : [value];
     if (values.some((v) => typeof v === "string" && v.includes("\0"))) {
@@ -126,8 +126,15 @@ export const MAX_BODY_DEPTH = 100;
 export async function readJson(req: Request, opts: { maxBytes?: number; optional?: boolean } = {}): Promise<unknown> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
   const body = await readCappedBody(req, maxBytes);
-  if (!body.ok) throw new AppError("PAYLOAD_TOO_LARGE", `request body over ${maxBytes} bytes`);
-  const text = decodeUtf8(body.bytes);
+  if (!body.ok) throw bodyTooLarge(maxBytes);
+  return jsonFromBytes(body.bytes, opts);
+}
+
+export const bodyTooLarge = (maxBytes: number) => new AppError("PAYLOAD_TOO_LARGE", `request body over ${maxBytes} bytes`);
+
+/** A read body → JSON (readJson's rules: UTF-8, not empty unless optional, parseJsonBody's checks). */
+export function jsonFromBytes(bytes: Uint8Array, opts: { optional?: boolean } = {}): unknown {
+  const text = decodeUtf8(bytes);
   if (text.trim() === "") {
     if (opts.optional) return {};
     throw new AppError("BAD_REQUEST", "request body is empty; expected JSON");
