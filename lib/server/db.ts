@@ -24,6 +24,12 @@ export type RawQuery = <R = Record<string, unknown>>(sql: string, params?: unkno
  */
 export interface RawSql {
   query: RawQuery;
+  /**
+   * A hot statement (token check, status write) as a named prepared statement on PostgreSQL:
+   * each connection parses and plans it once, not per call (planning a status write cost more
+   * than running it). `name` must be unique per SQL text. On PGlite the same as `query`.
+   */
+  prepared: <R = Record<string, unknown>>(name: string, sql: string, params: unknown[]) => Promise<R[]>;
   /** `fn`'s statements in one transaction on one connection; rolled back if it throws */
   transaction<T>(fn: (query: RawQuery) => Promise<T>): Promise<T>;
 }
@@ -92,8 +98,10 @@ async function openPglite(dataDir: string): Promise<DbHandle> {
     const prisma = new PrismaClient({ adapter: new PrismaPGlite(pg) });
     // PGlite is one connection: its transaction() holds it, as the Prisma adapter's transactions do
     const options = { serializers: pgliteBulkSerializers };
+    const query: RawQuery = async (sql, params) => (await pg.query(sql, params, options)).rows as never[];
     const raw: RawSql = {
-      query: async (sql, params) => (await pg.query(sql, params, options)).rows as never[],
+      query,
+      prepared: (_name, sql, params) => query(sql, params),
       transaction: (fn) =>
         tracked(() =>
           pg.transaction((tx) =>
@@ -143,6 +151,7 @@ async function openPostgres(url: string): Promise<DbHandle> {
   pool.on("error", () => undefined);
   const raw: RawSql = {
     query: async (sql, params) => (await pool.query(sql, params as unknown[])).rows as never[],
+    prepared: async (name, sql, params) => (await pool.query({ name, text: sql, values: params })).rows as never[],
     transaction: async (fn) => {
       const conn = await pool.connect();
       try {

@@ -68,7 +68,8 @@ export async function findStatusTarget(key: { kind: string; namespace: string; n
     .join(", ");
   const [r] = await (
     await getRawSql()
-  ).query<RawHealthRow & { dName: string; dGeneration: number; dSuspendedReason: string | null; dSuspendedUntil: Date | string | null }>(
+  ).prepared<RawHealthRow & { dName: string; dGeneration: number; dSuspendedReason: string | null; dSuspendedUntil: Date | string | null }>(
+    "status-target",
     `SELECT ${cols}, d."name" AS "dName", d."generation" AS "dGeneration", d."suspendedReason" AS "dSuspendedReason",
        d."suspendedUntil" AS "dSuspendedUntil"
      FROM "Resource" r JOIN "ResourceDefinition" d ON d."id" = r."definitionId"
@@ -246,7 +247,8 @@ export async function storeStatusWrite(w: HealthWrite & { status: NonNullable<He
   const transition = w.transition !== null && w.health !== null;
   const [hit] = await (
     await getRawSql()
-  ).query<{ j: string }>(
+  ).prepared<{ j: string }>(
+    "status-write",
     `WITH u AS (
        UPDATE "Resource" SET "status" = $2::jsonb, "observedGeneration" = $3, "statusUpdatedAt" = (now() AT TIME ZONE 'UTC'),
          "health" = $4, "healthMessage" = $5, "healthDueAt" = $6::timestamp,

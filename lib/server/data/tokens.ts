@@ -29,7 +29,7 @@ function utc(v: string | null): Date | null {
 export async function findApiTokenByHash(tokenHash: string): Promise<ApiTokenAuthRow | null> {
   const [r] = await (
     await getRawSql()
-  ).query<{
+  ).prepared<{
     id: string;
     role: string;
     userId: string;
@@ -41,6 +41,7 @@ export async function findApiTokenByHash(tokenHash: string): Promise<ApiTokenAut
     name: string;
     disabledAt: string | null;
   }>(
+    "token-by-hash",
     // timestamps as text (UTC without a zone), so the driver's local-time reading never applies
     `SELECT t."id", t."role", t."userId", t."lastUsedAt"::text AS "lastUsedAt", t."revokedAt"::text AS "revokedAt",
        t."expiresAt"::text AS "expiresAt", u."role" AS "userRole", u."username", u."name", u."disabledAt"::text AS "disabledAt"
