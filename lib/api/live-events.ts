@@ -17,7 +17,8 @@ export interface LiveEventMap {
   /** the definition's summary as the overview shows it (status, counts, runs, and gate/health when the summary has them) */
   "definition.status": { definition: string; summary: DefinitionSummary | null; at: string };
   /** resources whose status changed (coalesced); `changes: null` means too many to list: refetch the table */
-  "resource.changed": { definition: string; kind: string; changes: { namespace: string; name: string; status: string }[] | null; at: string };
+  /** a sync changed resources (`status`: their sync status) or status writes moved their health (`health`); null: many, refetch */
+  "resource.changed": { definition: string; kind: string; changes: { namespace: string; name: string; status?: string; health?: string }[] | null; at: string };
   /** the server cannot resume from the Last-Event-ID given (buffer passed, another replica or a restart), or many definitions changed at once: refetch everything */
   reset: { reason: string };
   /** the stream ends now (the session or token was revoked, or the client could not keep up) */

@@ -268,7 +268,7 @@ export function buildOpenApi(serverUrl?: string) {
       "/api/v1/events": {
         get: {
           summary:
-            "live events as Server-Sent Events (viewer): run.started, run.progress (at most 4/s per run), run.finished, definition.status (the definition's summary), resource.changed (keys and new statuses, coalesced; changes null = refetch), reset (cannot resume: refetch), closed (credentials revoked or client too slow). Every event has an id; send Last-Event-ID to resume. A comment line every 15 s. No event carries a spec, a document or a secret value",
+            "live events as Server-Sent Events (viewer): run.started, run.progress (at most 4/s per run), run.finished, definition.status (the definition's summary), resource.changed (keys with the new sync status after a sync, or the new health after status writes; coalesced; changes null = refetch), reset (cannot resume: refetch), closed (credentials revoked or client too slow). Every event has an id; send Last-Event-ID to resume. A comment line every 15 s. No event carries a spec, a document or a secret value",
           parameters: [
             { name: "definition", in: "query", schema: { type: "string" }, description: "only this definition's events" },
             { name: "Last-Event-ID", in: "header", schema: { type: "string" }, description: "resume after this event (or the lastEventId query parameter)" },

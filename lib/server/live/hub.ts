@@ -33,7 +33,25 @@ type Signal =
   | { t: "ds"; d: string; at: number }
   /** many definitions changed at once (a page's head checks): clients refetch rather than read one summary each */
   | { t: "dm"; n: number; at: number }
-  | { t: "rc"; i: string; c: [string, string, string][] | null; at: number };
+  /** resources changed: [namespace, name, sync status ("" when only health moved), health?] */
+  | { t: "rc"; i: string; c: RcItem[] | null; at: number };
+
+type RcItem = [string, string, string] | [string, string, string, string];
+
+/** merges resource changes by key (a later sync status or health wins; one without the other keeps it); null: too many, refetch */
+function mergeChanges(prev: Map<string, RcItem> | null | undefined, sig: Signal): Map<string, RcItem> | null {
+  const c = (sig as Extract<Signal, { t: "rc" }>).c;
+  const changes = prev === undefined ? new Map<string, RcItem>() : prev;
+  if (!c || !changes) return null;
+  for (const x of c) {
+    const key = `${x[0]}/${x[1]}`;
+    const before = changes.get(key);
+    const health = x[3] ?? before?.[3];
+    const status = x[2] || before?.[2] || "";
+    changes.set(key, health ? [x[0], x[1], status, health] : [x[0], x[1], status]);
+  }
+  return changes.size > RESOURCE_CAP ? null : changes;
+}
 
 export interface LiveSink {
   userId: string;
@@ -127,17 +145,20 @@ class LiveHub {
     (name, _p, at) => this.definitionStatus(name, at),
   );
   /** resource.changed per definition id: the first at once, the rest merged for one trailing event */
-  private readonly resourceCoalescer = new Coalescer<Map<string, [string, string, string]> | null>(
-    COALESCE_MS,
-    (prev, sig) => {
-      const c = (sig as Extract<Signal, { t: "rc" }>).c;
-      const changes = prev === undefined ? new Map<string, [string, string, string]>() : prev;
-      if (!c || !changes) return null;
-      for (const x of c) changes.set(`${x[0]}/${x[1]}`, x);
-      return changes.size > RESOURCE_CAP ? null : changes;
-    },
-    (id, changes, at) => this.resourcesChanged(id, changes, at),
+  private readonly resourceCoalescer = new Coalescer<Map<string, RcItem> | null>(COALESCE_MS, mergeChanges, (id, changes, at) =>
+    this.resourcesChanged(id, changes, at),
   );
+  /**
+   * Health moved by status writes (executors write hundreds a second): coalesced per definition
+   * id before it is sent, so it costs at most one signal per window (one NOTIFY on PostgreSQL),
+   * with the definition's status (its health is the worst of its resources').
+   */
+  private readonly healthCoalescer = new Coalescer<Map<string, RcItem> | null>(COALESCE_MS, mergeChanges, async (id, changes, at) => {
+    this.sendChanges(id, changes ? [...changes.values()] : null, at);
+    const name = this.healthDefs.get(id);
+    if (name) this.send({ t: "ds", d: name, at });
+  });
+  private readonly healthDefs = new Map<string, string>();
   private readonly defNames = new Map<string, { name: string; kind: string }>();
   /** run rows this process just published: its own signals need no query (the embedded store may be busy with the run's writes) */
   private readonly localRuns = new Map<string, RunRow>();
@@ -186,11 +207,21 @@ class LiveHub {
       else for (const d of definitions) this.send({ t: "ds", d, at: Date.now() });
     });
     subscribeOnce("live:resources-changed", "resources-changed", ({ definitionId, changes }) => {
-      const sig: Signal = { t: "rc", i: definitionId, c: changes ? changes.map((c) => [c.namespace, c.name, c.status]) : null, at: Date.now() };
-      // over NOTIFY's payload limit: "many changed, refetch" (the receiver cannot load a list we did not send)
-      if (sig.c && Buffer.byteLength(JSON.stringify(sig)) > LIVE_PAYLOAD_MAX_BYTES) sig.c = null;
-      this.send(sig);
+      this.sendChanges(definitionId, changes ? changes.map((c) => [c.namespace, c.name, c.status]) : null, Date.now());
     });
+    subscribeOnce("live:health-changed", "health-changed", ({ definitionId, definition, namespace, name, to }) => {
+      if (this.healthDefs.size >= 10_000) this.healthDefs.clear();
+      this.healthDefs.set(definitionId, definition);
+      const at = Date.now();
+      this.healthCoalescer.push(definitionId, { t: "rc", i: definitionId, c: [[namespace, name, "", to]], at }, at);
+    });
+  }
+
+  private sendChanges(definitionId: string, c: RcItem[] | null, at: number): void {
+    const sig: Signal = { t: "rc", i: definitionId, c, at };
+    // over NOTIFY's payload limit: "many changed, refetch" (the receiver cannot load a list we did not send)
+    if (sig.c && Buffer.byteLength(JSON.stringify(sig)) > LIVE_PAYLOAD_MAX_BYTES) sig.c = null;
+    this.send(sig);
   }
 
   private keepLocal(key: string, row: RunRow): void {
@@ -269,7 +300,7 @@ class LiveHub {
     this.emit("definition.status", name, { definition: name, summary: summary ?? null, at });
   }
 
-  private async resourcesChanged(definitionId: string, changes: Map<string, [string, string, string]> | null, atMs: number): Promise<void> {
+  private async resourcesChanged(definitionId: string, changes: Map<string, RcItem> | null, atMs: number): Promise<void> {
     const at = new Date(atMs).toISOString();
     let def = this.defNames.get(definitionId);
     if (!def) {
@@ -279,7 +310,9 @@ class LiveHub {
       if (this.defNames.size > 10_000) this.defNames.clear();
       this.defNames.set(definitionId, def);
     }
-    const list = changes ? [...changes.values()].map(([namespace, name, status]) => ({ namespace, name, status })) : null;
+    const list = changes
+      ? [...changes.values()].map(([namespace, name, status, health]) => ({ namespace, name, ...(status ? { status } : {}), ...(health ? { health } : {}) }))
+      : null;
     this.emit("resource.changed", def.name, { definition: def.name, kind: def.kind, changes: list, at });
   }
 

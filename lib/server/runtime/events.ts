@@ -25,7 +25,16 @@ export interface RuntimeEvents {
   /** head checks (the pages' or the API's) found a moved head or a new or cleared Git error for these definitions */
   "heads-checked": { definitions: string[] };
   /** a resource's health changed (issue 14): notifications announce Degraded and recoveries */
-  "health-changed": { definition: string; resource: string; from: string | null; to: string; message: string };
+  "health-changed": {
+    definition: string;
+    definitionId: string;
+    namespace: string;
+    name: string;
+    resource: string;
+    from: string | null;
+    to: string;
+    message: string;
+  };
   /** an approval request changed (issue 15): requested, approved (one vote), rejected */
   approval: {
     event: "approval.requested" | "approval.approved" | "approval.rejected";

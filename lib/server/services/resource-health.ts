@@ -153,6 +153,9 @@ export function evaluateRow(row: HealthRow, status: Record<string, unknown> | nu
 function announce(row: HealthRow, rules: DefinitionRules, e: Evaluated): void {
   publish("health-changed", {
     definition: rules.name,
+    definitionId: row.definitionId,
+    namespace: row.namespace,
+    name: row.name,
     resource: describeKey(row),
     from: (row.health as HealthStatus | null) ?? null,
     to: e.health!,
