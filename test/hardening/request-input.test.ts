@@ -46,8 +46,23 @@ describe("hardening: request bodies and odd input (real server)", () => {
     return { peak: kb("VmHWM") / 1024, now: kb("VmRSS") / 1024 };
   };
 
-  /** Sends `totalBytes` as a chunked body (no Content-Length), 1 MiB at a time, until done or refused. */
-  const chunkedRequest = (method: string, path: string, headers: Record<string, string>, totalBytes: number) =>
+  /**
+   * Sends `totalBytes` as a chunked body (no Content-Length), 1 MiB at a time, until done or
+   * refused. The server answers 413 and closes while the client is still writing: when the close
+   * wins the race (EPIPE / ECONNRESET before the answer was read, seen on a loaded CI machine), the
+   * request is made again, at most twice more; the answer must come.
+   */
+  const chunkedRequest = async (method: string, path: string, headers: Record<string, string>, totalBytes: number) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await chunkedRequestOnce(method, path, headers, totalBytes);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (attempt >= 3 || (code !== "EPIPE" && code !== "ECONNRESET")) throw err;
+      }
+    }
+  };
+  const chunkedRequestOnce = (method: string, path: string, headers: Record<string, string>, totalBytes: number) =>
     new Promise<{ status: number; body: string; sentBytes: number }>((resolve, reject) => {
       const req = http.request(`${server.url}${path}`, { method, agent: false, headers: { ...headers, "transfer-encoding": "chunked" } });
       const chunk = Buffer.alloc(1024 * 1024, 0x61);

@@ -121,36 +121,41 @@ export const MAX_TRANSITIONS = 50;
  * transition is recorded and the history trimmed to the last 50.
  */
 export async function storeHealth(w: HealthWrite): Promise<void> {
-  const sql = await getRawSql();
   const due = w.dueAt ? w.dueAt.toISOString() : null;
-  if (w.status) {
-    await sql.query(
-      `UPDATE "Resource" SET "status" = $2::jsonb, "observedGeneration" = $3, "statusUpdatedAt" = (now() AT TIME ZONE 'UTC'),
-         "health" = $4, "healthMessage" = $5, "healthDueAt" = $6::timestamp,
-         "healthTransitionTime" = CASE WHEN $7 THEN (now() AT TIME ZONE 'UTC') ELSE "healthTransitionTime" END WHERE "id" = $1`,
-      [w.id, JSON.stringify(w.status.value), w.status.observedGeneration, w.health, w.message, due, w.transition !== null],
-    );
-  } else {
-    await sql.query(
-      `UPDATE "Resource" SET "health" = $2, "healthMessage" = $3, "healthDueAt" = $4::timestamp,
-         "healthTransitionTime" = CASE WHEN $5 THEN (now() AT TIME ZONE 'UTC') ELSE "healthTransitionTime" END WHERE "id" = $1`,
-      [w.id, w.health, w.message, due, w.transition !== null],
-    );
-  }
-  if (w.transition && w.health) {
-    await sql.query(`INSERT INTO "ResourceHealthTransition" ("id", "resourceId", "from", "to", "message") VALUES ($1, $2, $3, $4, $5)`, [
-      crypto.randomUUID(),
-      w.id,
-      w.transition.from,
-      w.health,
-      w.message ?? "",
-    ]);
-    await sql.query(
-      `DELETE FROM "ResourceHealthTransition" WHERE "resourceId" = $1 AND "id" NOT IN
-         (SELECT "id" FROM "ResourceHealthTransition" WHERE "resourceId" = $1 ORDER BY "at" DESC, "id" DESC LIMIT ${MAX_TRANSITIONS})`,
-      [w.id],
-    );
-  }
+  // one transaction: a process killed between the row and its transition left health changed with
+  // no transition recorded (test/automation/health-replicas.test.ts kills a replica at that moment)
+  await (
+    await getRawSql()
+  ).transaction(async (query) => {
+    if (w.status) {
+      await query(
+        `UPDATE "Resource" SET "status" = $2::jsonb, "observedGeneration" = $3, "statusUpdatedAt" = (now() AT TIME ZONE 'UTC'),
+           "health" = $4, "healthMessage" = $5, "healthDueAt" = $6::timestamp,
+           "healthTransitionTime" = CASE WHEN $7 THEN (now() AT TIME ZONE 'UTC') ELSE "healthTransitionTime" END WHERE "id" = $1`,
+        [w.id, JSON.stringify(w.status.value), w.status.observedGeneration, w.health, w.message, due, w.transition !== null],
+      );
+    } else {
+      await query(
+        `UPDATE "Resource" SET "health" = $2, "healthMessage" = $3, "healthDueAt" = $4::timestamp,
+           "healthTransitionTime" = CASE WHEN $5 THEN (now() AT TIME ZONE 'UTC') ELSE "healthTransitionTime" END WHERE "id" = $1`,
+        [w.id, w.health, w.message, due, w.transition !== null],
+      );
+    }
+    if (w.transition && w.health) {
+      await query(`INSERT INTO "ResourceHealthTransition" ("id", "resourceId", "from", "to", "message") VALUES ($1, $2, $3, $4, $5)`, [
+        crypto.randomUUID(),
+        w.id,
+        w.transition.from,
+        w.health,
+        w.message ?? "",
+      ]);
+      await query(
+        `DELETE FROM "ResourceHealthTransition" WHERE "resourceId" = $1 AND "id" NOT IN
+           (SELECT "id" FROM "ResourceHealthTransition" WHERE "resourceId" = $1 ORDER BY "at" DESC, "id" DESC LIMIT ${MAX_TRANSITIONS})`,
+        [w.id],
+      );
+    }
+  });
 }
 
 /** Every resource of the definition is looked at again at the next sweep (rules changed, suspended, resumed). */
