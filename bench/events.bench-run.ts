@@ -17,7 +17,7 @@ import { startGitHttpServer } from "@/test/support/git-http-server";
 import { makeTempDir } from "@/test/support/git-repo";
 import { issueToken, startAppServer } from "@/test/support/app-server";
 import { definitionBody } from "@/test/support/definition-body";
-import { openSse, type SseStream } from "@/test/support/sse-client";
+import { openSse, type SseEvent, type SseStream } from "@/test/support/sse-client";
 
 const STREAMS = Number(process.env.BENCH_EVENT_STREAMS ?? 200);
 const FILES = Number(process.env.BENCH_EVENT_FILES ?? 1_000);
@@ -76,7 +76,17 @@ it(`live events: ${STREAMS} streams while a ${FILES}-resource sync runs`, async 
       body: "{}",
     });
     if (r.status !== 202) throw new Error(`sync: ${r.status} ${await r.text()}`);
-    await Promise.all(streams.map((s) => s.next((e) => e.type === "resource.changed", 10 * 60_000, "resource.changed")));
+    // every event of the sync, on every stream: its resources, its end and the definition's status after it
+    const after = (e: SseEvent) => e.type === "definition.status" && (e.data as { summary: { activeRun: unknown } | null }).summary?.activeRun === null;
+    await Promise.all(
+      streams.map((s) =>
+        Promise.all([
+          s.next((e) => e.type === "resource.changed", 10 * 60_000, "resource.changed"),
+          s.next((e) => e.type === "run.finished", 10 * 60_000, "run.finished"),
+          s.next(after, 10 * 60_000, "definition.status after the run"),
+        ]),
+      ),
+    );
     const syncSeconds = (performance.now() - t0) / 1000;
     clearInterval(sampler);
     peak = Math.max(peak, await rss());
