@@ -117,57 +117,6 @@ describe("live events (SSE) on a real server", () => {
     closeAll();
   });
 
-  it("health moved by status writes reaches open streams: resource.changed with the new health, then the definition's status", async () => {
-    const health = {
-      inProgress: "self.status.?readyReplicas.orValue(0) < self.spec.replicas && !self.status.?failed.orValue(false)",
-      failed: "self.status.?failed.orValue(false)",
-      current: "self.status.?readyReplicas.orValue(0) == self.spec.replicas",
-    };
-    const d = await admin.post("/api/v1/definitions", {
-      metadata: { name: "jobs.example.io" },
-      spec: { group: "example.io", version: "v1", names: { kind: "Job", plural: "jobs" }, scope: "Namespaced", health },
-    });
-    expect(d.status).toBe(201);
-    for (const name of ["j1", "j2", "j3"]) {
-      expect(
-        (await admin.post("/api/v1/resources", { kind: "Job", metadata: { name, namespace: "batch" }, spec: { replicas: 2, note: SPEC_MARKER } })).status,
-      ).toBe(201);
-    }
-    const viewer = await sse("/api/v1/events?definition=jobs.example.io", bearer(viewerToken));
-    const put = (name: string, status: unknown) => admin.put(`/api/v1/resources/Job/batch/${name}/status`, { status });
-    expect((await put("j1", { readyReplicas: 2 })).status).toBe(200);
-    const first = await viewer.next((e) => e.type === "resource.changed", 10_000, "resource.changed for j1");
-    expect(first.data).toMatchObject({ definition: "jobs.example.io", kind: "Job", changes: [{ namespace: "batch", name: "j1", health: "Healthy" }] });
-    // a burst: every change arrives (coalesced into fewer events), the last word per resource wins
-    expect((await put("j2", { failed: true })).status).toBe(200);
-    expect((await put("j3", { readyReplicas: 2 })).status).toBe(200);
-    expect((await put("j2", { readyReplicas: 1 })).status).toBe(200);
-    const seen = new Map<string, string>();
-    await waitFor(
-      "the burst's health changes",
-      async () => {
-        for (const e of viewer.events.filter((x) => x.type === "resource.changed")) {
-          for (const c of (e.data as { changes: { name: string; health?: string }[] }).changes) if (c.health) seen.set(c.name, c.health);
-        }
-        return seen.get("j2") === "Progressing" && seen.get("j3") === "Healthy";
-      },
-      10_000,
-      100,
-    );
-    expect(Object.fromEntries(seen)).toEqual({ j1: "Healthy", j2: "Progressing", j3: "Healthy" });
-    const status = await viewer.next(
-      (e) =>
-        e.type === "definition.status" &&
-        (e.data as { summary: { health: { counts: Record<string, number> } } | null }).summary?.health.counts.Healthy === 2 &&
-        (e.data as { summary: { health: { counts: Record<string, number> } } }).summary.health.counts.Progressing === 1,
-      10_000,
-      "definition.status with two Healthy and one Progressing",
-    );
-    expect((status.data as { summary: { health: { status: string } } }).summary.health.status).toBe("Progressing");
-    expect(viewer.text()).not.toContain(SPEC_MARKER);
-    closeAll();
-  });
-
   it("resumes after Last-Event-ID with the events missed, and sends reset when it cannot", async () => {
     expect(firstStartedId).not.toBe("");
     const resumed = await sse("/api/v1/events", { ...bearer(viewerToken), "last-event-id": firstStartedId });
@@ -244,5 +193,77 @@ describe("live events (SSE) on a real server", () => {
       200,
     );
     for (const s of streams) s.close();
+  });
+  it("health moved by status writes reaches open streams: resource.changed with the new health, then the definition's status", async () => {
+    const health = {
+      inProgress: "self.status.?readyReplicas.orValue(0) < self.spec.replicas && !self.status.?failed.orValue(false)",
+      failed: "self.status.?failed.orValue(false)",
+      current: "self.status.?readyReplicas.orValue(0) == self.spec.replicas",
+    };
+    const d = await admin.post("/api/v1/definitions", {
+      metadata: { name: "jobs.example.io" },
+      spec: { group: "example.io", version: "v1", names: { kind: "Job", plural: "jobs" }, scope: "Namespaced", health },
+    });
+    expect(d.status).toBe(201);
+    for (const name of ["j1", "j2", "j3"]) {
+      expect(
+        (await admin.post("/api/v1/resources", { kind: "Job", metadata: { name, namespace: "batch" }, spec: { replicas: 2, note: SPEC_MARKER } })).status,
+      ).toBe(201);
+    }
+    const viewer = await sse("/api/v1/events?definition=jobs.example.io", bearer(viewerToken));
+    const put = (name: string, status: unknown) => admin.put(`/api/v1/resources/Job/batch/${name}/status`, { status });
+    expect((await put("j1", { readyReplicas: 2 })).status).toBe(200);
+    const first = await viewer.next((e) => e.type === "resource.changed", 10_000, "resource.changed for j1");
+    expect(first.data).toMatchObject({ definition: "jobs.example.io", kind: "Job", changes: [{ namespace: "batch", name: "j1", health: "Healthy" }] });
+    // a burst: every change arrives (coalesced into fewer events), the last word per resource wins
+    expect((await put("j2", { failed: true })).status).toBe(200);
+    expect((await put("j3", { readyReplicas: 2 })).status).toBe(200);
+    expect((await put("j2", { readyReplicas: 1 })).status).toBe(200);
+    const seen = new Map<string, string>();
+    await waitFor(
+      "the burst's health changes",
+      async () => {
+        for (const e of viewer.events.filter((x) => x.type === "resource.changed")) {
+          for (const c of (e.data as { changes: { name: string; health?: string }[] }).changes) if (c.health) seen.set(c.name, c.health);
+        }
+        return seen.get("j2") === "Progressing" && seen.get("j3") === "Healthy";
+      },
+      10_000,
+      100,
+    );
+    expect(Object.fromEntries(seen)).toEqual({ j1: "Healthy", j2: "Progressing", j3: "Healthy" });
+    const status = await viewer.next(
+      (e) =>
+        e.type === "definition.status" &&
+        (e.data as { summary: { health: { counts: Record<string, number> } } | null }).summary?.health.counts.Healthy === 2 &&
+        (e.data as { summary: { health: { counts: Record<string, number> } } }).summary.health.counts.Progressing === 1,
+      10_000,
+      "definition.status with two Healthy and one Progressing",
+    );
+    expect((status.data as { summary: { health: { status: string } } }).summary.health.status).toBe("Progressing");
+    expect(viewer.text()).not.toContain(SPEC_MARKER);
+
+    // with no stream open, the process makes no summary for health changes (the work follows the
+    // listeners); a resume from before such a drop cannot be complete: reset
+    const last = viewer.lastId();
+    closeAll();
+    let flip = false;
+    await waitFor(
+      "a resume across a dropped event to be answered with reset",
+      async () => {
+        flip = !flip;
+        expect((await put("j1", flip ? { failed: true } : { readyReplicas: 2 })).status).toBe(200);
+        await new Promise((r) => setTimeout(r, 300));
+        const resumed = await openSse(`${server.url}/api/v1/events?definition=jobs.example.io`, { ...bearer(viewerToken), "last-event-id": last });
+        try {
+          const first = await resumed.next(() => true, 3_000, "the first event of the resumed stream");
+          return first.type === "reset";
+        } finally {
+          resumed.close();
+        }
+      },
+      20_000,
+      200,
+    );
   });
 });

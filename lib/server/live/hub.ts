@@ -293,7 +293,22 @@ class LiveHub {
     }
   }
 
+  /**
+   * Events that need a store read (a definition's summary, a definition's name) are not made when
+   * this process has no open stream: the work follows the listeners, not the writes (executors'
+   * status writes move health hundreds of times a second). A replay from before such a drop
+   * cannot be complete, so it is answered with reset.
+   */
+  private droppedAt = -1;
+
+  private noListeners(): boolean {
+    if (this.sinks.size > 0) return false;
+    this.droppedAt = this.seq;
+    return true;
+  }
+
   private async definitionStatus(name: string, atMs: number): Promise<void> {
+    if (this.noListeners()) return;
     const at = new Date(atMs).toISOString();
     const row = await findDefinition(name);
     const [summary] = row ? await summarizeDefinitions([row]) : [];
@@ -301,6 +316,7 @@ class LiveHub {
   }
 
   private async resourcesChanged(definitionId: string, changes: Map<string, RcItem> | null, atMs: number): Promise<void> {
+    if (this.noListeners()) return;
     const at = new Date(atMs).toISOString();
     let def = this.defNames.get(definitionId);
     if (!def) {
@@ -338,7 +354,7 @@ class LiveHub {
     const m = /^([0-9a-f]{8}):(\d{1,15})$/.exec(lastEventId.trim());
     if (!m || m[1] !== this.epoch) return null;
     const after = Number(m[2]);
-    if (after > this.seq) return null;
+    if (after > this.seq || after <= this.droppedAt) return null;
     const oldest = this.buffer[0]?.seq ?? this.seq + 1;
     if (after < oldest - 1) return null;
     return this.buffer.filter((b) => b.seq > after && (definition === null || b.definition === null || b.definition === definition)).map((b) => b.frame);
