@@ -10,8 +10,8 @@
  * `writeStatus` → the route's answer, errors through `errorResponse`, with the security headers
  * Next adds to every answer. Anything else (cookie sessions, other methods, odd paths) goes on to
  * Next's route (`app/api/v1/resources/[kind]/[namespace]/[name]/status/route.ts`), which answers
- * the same. `SYNCLINE_STATUS_FAST_PATH=0` turns it off (test/api/status-fast-path.test.ts runs the
- * same requests both ways).
+ * the same. `SYNCLINE_STATUS_FAST_PATH=0` turns it off (test/api/health-http.test.ts sends the same
+ * requests with a token and with a session and requires the same answers).
  */
 import "server-only";
 import http from "node:http";

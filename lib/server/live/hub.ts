@@ -155,10 +155,9 @@ class LiveHub {
    */
   private readonly healthCoalescer = new Coalescer<Map<string, RcItem> | null>(COALESCE_MS, mergeChanges, async (id, changes, at) => {
     this.sendChanges(id, changes ? [...changes.values()] : null, at);
-    const name = this.healthDefs.get(id);
-    if (name) this.send({ t: "ds", d: name, at });
+    const def = this.defNames.get(id);
+    if (def) this.send({ t: "ds", d: def.name, at });
   });
-  private readonly healthDefs = new Map<string, string>();
   private readonly defNames = new Map<string, { name: string; kind: string }>();
   /** run rows this process just published: its own signals need no query (the embedded store may be busy with the run's writes) */
   private readonly localRuns = new Map<string, RunRow>();
@@ -209,12 +208,16 @@ class LiveHub {
     subscribeOnce("live:resources-changed", "resources-changed", ({ definitionId, changes }) => {
       this.sendChanges(definitionId, changes ? changes.map((c) => [c.namespace, c.name, c.status]) : null, Date.now());
     });
-    subscribeOnce("live:health-changed", "health-changed", ({ definitionId, definition, namespace, name, to }) => {
-      if (this.healthDefs.size >= 10_000) this.healthDefs.clear();
-      this.healthDefs.set(definitionId, definition);
+    subscribeOnce("live:health-changed", "health-changed", ({ definitionId, definition, kind, namespace, name, to }) => {
+      this.rememberDefinition(definitionId, { name: definition, kind });
       const at = Date.now();
       this.healthCoalescer.push(definitionId, { t: "rc", i: definitionId, c: [[namespace, name, "", to]], at }, at);
     });
+  }
+
+  private rememberDefinition(id: string, def: { name: string; kind: string }): void {
+    if (this.defNames.size > 10_000) this.defNames.clear();
+    this.defNames.set(id, def);
   }
 
   private sendChanges(definitionId: string, c: RcItem[] | null, at: number): void {
@@ -323,8 +326,7 @@ class LiveHub {
       const row = await findDefinitionById(definitionId);
       if (!row) return;
       def = { name: row.name, kind: rowToDefinition(row).spec.names.kind };
-      if (this.defNames.size > 10_000) this.defNames.clear();
-      this.defNames.set(definitionId, def);
+      this.rememberDefinition(definitionId, def);
     }
     const list = changes
       ? [...changes.values()].map(([namespace, name, status, health]) => ({ namespace, name, ...(status ? { status } : {}), ...(health ? { health } : {}) }))

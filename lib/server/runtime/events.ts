@@ -28,6 +28,7 @@ export interface RuntimeEvents {
   "health-changed": {
     definition: string;
     definitionId: string;
+    kind: string;
     namespace: string;
     name: string;
     resource: string;

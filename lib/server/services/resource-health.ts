@@ -154,6 +154,7 @@ function announce(row: HealthRow, rules: DefinitionRules, e: Evaluated): void {
   publish("health-changed", {
     definition: rules.name,
     definitionId: row.definitionId,
+    kind: row.kind,
     namespace: row.namespace,
     name: row.name,
     resource: describeKey(row),
