@@ -40,7 +40,9 @@ async function hostileServer(upstream: string, mode: Mode): Promise<{ url: strin
         res.writeHead(500, HOSTILE);
         return res.end(HOSTILE);
       }
-      if (mode === "advertisement-garbage" && req.url?.includes("/info/refs")) {
+      // the refs a client is told about: the advertisement, or a protocol v2 ls-refs asked directly
+      const isRefListing = req.url?.includes("/info/refs") || (req.method === "POST" && body.includes(Buffer.from("command=ls-refs")));
+      if (mode === "advertisement-garbage" && isRefListing) {
         res.writeHead(200, { "content-type": "application/x-git-upload-pack-advertisement" });
         return res.end(`zz${HOSTILE}`);
       }

@@ -31,6 +31,7 @@ import {
 import { createHttpTransport, type HttpTransport, type HttpTransportOptions } from "./http-transport";
 import { pathTreeOid } from "./path-tree-oid";
 import { listTreeFiles, pathFingerprint, type ObjectSource, type TreeCache } from "./list-tree-files";
+import { lsRefsDirect } from "./ls-refs";
 import { PackReader, type GitObject, type GitObjectType } from "./pack-reader";
 import { redactCredentials, stripUrlCredentials } from "./redact-credentials";
 import { withRepoLock } from "./repo-lock";
@@ -69,6 +70,8 @@ const SHORT_SHA = /^[0-9a-f]{4,39}$/;
 
 export class IsomorphicGitClient implements GitClient {
   private readers = new Map<string, PackReader>();
+  /** repository URL → whether its server answered ls-refs without the advertisement first */
+  private lsRefsDirect = new Map<string, boolean>();
 
   constructor(private readonly opts: IsomorphicGitClientOptions) {}
 
@@ -107,7 +110,9 @@ export class IsomorphicGitClient implements GitClient {
       const found =
         repo.kind === "local"
           ? await this.resolveLocalRevision(repo, target.branch, revision)
-          : await withRepoLock(repo.gitdir, () => this.fetchRemoteRevision(repo, transport!, target.branch, revision, target.fetchMissing ?? true));
+          : await withRepoLock(repo.gitdir, () =>
+              this.fetchRemoteRevision(repo, transport!, target.branch, revision, target.fetchMissing ?? true, revision ? undefined : target.branchHead),
+            );
       if (!target.checkOnBranch) return found;
       if (!found.branchHead) return { ...found, onBranch: false };
       return { ...found, onBranch: await this.reachableFromBranch(repo, transport, target.branch, found.branchHead, found.commit) };
@@ -266,9 +271,11 @@ export class IsomorphicGitClient implements GitClient {
     branch: string,
     revision: string | undefined,
     fetchMissing: boolean,
+    /** the branch head its caller just resolved (no `revision`): no second ls-remote */
+    knownHead?: string,
   ): Promise<FetchedRevision> {
     await this.prepareStore(repo);
-    const refs = await this.remoteRefs(repo, transport);
+    const refs = knownHead && FULL_SHA.test(knownHead) ? new Map([[`refs/heads/${branch}`, knownHead]]) : await this.remoteRefs(repo, transport);
     const branchHead = refs.get(`refs/heads/${branch}`);
     if (!branchHead && (!revision || revision === branch)) throw branchNotFound(branch, repo);
 
@@ -421,6 +428,13 @@ export class IsomorphicGitClient implements GitClient {
   }
 
   private async remoteRefs(repo: HttpRepo, transport: HttpTransport, prefix?: string): Promise<Map<string, string>> {
+    // HTTP(S): ls-refs in one request (ls-refs.ts); a server that does not answer it so is
+    // remembered and asked the ordinary way (advertisement, then ls-refs) from then on
+    if (!repo.ssh && this.lsRefsDirect.get(repo.url) !== false) {
+      const direct = await lsRefsDirect({ transport, url: repo.url, auth: repo.auth, prefix });
+      this.lsRefsDirect.set(repo.url, direct !== undefined);
+      if (direct) return direct;
+    }
     const refs = await git.listServerRefs({
       http: transport,
       url: repo.url,
