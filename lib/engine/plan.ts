@@ -202,9 +202,12 @@ class LazyYamlChange implements PlannedChange {
   }
 
   get liveYaml(): string {
+    return (this.#liveYaml ??= toCanonicalYaml(this.shownLive));
+  }
+
+  get shownLive(): ResourceDoc | undefined {
     // unchanged: both sides have equal content, and the caller may not have loaded the live spec
-    const side = this.action === "unchanged" && this.#doc ? docView(this.#doc, this.#mask) : this.#live ? liveDocView(this.#live, this.#mask) : undefined;
-    return (this.#liveYaml ??= toCanonicalYaml(side));
+    return this.action === "unchanged" && this.#doc ? docView(this.#doc, this.#mask) : this.#live ? liveDocView(this.#live, this.#mask) : undefined;
   }
 
   set liveYaml(v: string) {

@@ -168,6 +168,8 @@ export interface PlannedChange {
   desired?: DesiredResource;
   /** the desired document as it may be shown or recorded (the plan's mask applied) */
   readonly shownDoc?: ResourceDoc;
+  /** the live side as it may be shown or recorded (the same document liveYaml renders) */
+  readonly shownLive?: ResourceDoc;
 }
 
 export type ActionCounts = Record<ChangeAction, number>;

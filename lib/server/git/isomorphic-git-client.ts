@@ -70,6 +70,13 @@ const SHORT_SHA = /^[0-9a-f]{4,39}$/;
 
 export class IsomorphicGitClient implements GitClient {
   private readers = new Map<string, PackReader>();
+  /**
+   * isomorphic-git's cache per store, for fetches: it keeps each pack's parsed index (a fetch
+   * checks its "haves" against every index: ~20-30 ms per fetch for a 10,000-object pack when
+   * parsed again). Pack files never change under their name; pack bytes it loads are dropped
+   * after each fetch (releaseFetchCache).
+   */
+  private fetchCaches = new Map<string, object>();
   /** repository URL → whether its server answered ls-refs without the advertisement first */
   private lsRefsDirect = new Map<string, boolean>();
 
@@ -162,6 +169,9 @@ export class IsomorphicGitClient implements GitClient {
 
   async pathFingerprint(src: RepoSource, commit: string, gitopsPath: string): Promise<string | null> {
     return this.run(src, async (repo) => {
+      // a commit not yet fetched: answered from the loaded pack indexes (isomorphic-git's
+      // fallback would parse every index again to say so; a wrong miss only costs a fetch)
+      if (repo.kind !== "local" && !this.holdsCommit(repo.gitdir, commit)) return null;
       const objects = this.objectSource(repo);
       let c;
       try {
@@ -177,6 +187,9 @@ export class IsomorphicGitClient implements GitClient {
 
   async pathFingerprints(src: RepoSource, commit: string, paths: string[]): Promise<Map<string, string> | null> {
     return this.run(src, async (repo) => {
+      // a commit not yet fetched: answered from the loaded pack indexes (isomorphic-git's
+      // fallback would parse every index again to say so; a wrong miss only costs a fetch)
+      if (repo.kind !== "local" && !this.holdsCommit(repo.gitdir, commit)) return null;
       const objects = this.objectSource(repo);
       let c;
       try {
@@ -280,7 +293,7 @@ export class IsomorphicGitClient implements GitClient {
     if (!branchHead && (!revision || revision === branch)) throw branchNotFound(branch, repo);
 
     // keep the branch current: it is what later fetches negotiate from
-    if (branchHead && !(await this.hasCommit(repo.gitdir, branchHead))) await this.fetchBranch(repo, transport, branch, { want: branchHead });
+    if (branchHead && !this.holdsCommit(repo.gitdir, branchHead)) await this.fetchBranch(repo, transport, branch, { want: branchHead });
     else if (branchHead) await writeLocalRef(repo.gitdir, branch, branchHead);
     if (!revision || revision === branch) {
       await this.ensureCommit(repo, transport, branch, branchHead!);
@@ -414,7 +427,7 @@ export class IsomorphicGitClient implements GitClient {
         depth: o.depth,
         relative: o.relative,
         tags: o.tags ?? false,
-        cache: {},
+        cache: this.fetchCacheFor(repo.gitdir),
         ...authCallbacks(repo.auth),
       });
       return { fetchHead: res.fetchHead };
@@ -424,6 +437,31 @@ export class IsomorphicGitClient implements GitClient {
       throw err;
     } finally {
       this.readers.get(repo.gitdir)?.refresh();
+      await this.releaseFetchCache(repo.gitdir);
+    }
+  }
+
+  private fetchCacheFor(gitdir: string): object {
+    let cache = this.fetchCaches.get(gitdir);
+    if (!cache) this.fetchCaches.set(gitdir, (cache = {}));
+    return cache;
+  }
+
+  /** keeps the parsed indexes, drops any pack bytes isomorphic-git loaded (and forgets packs that are gone) */
+  private async releaseFetchCache(gitdir: string): Promise<void> {
+    const cache = this.fetchCaches.get(gitdir) as Record<symbol, unknown> | undefined;
+    if (!cache) return;
+    for (const sym of Object.getOwnPropertySymbols(cache)) {
+      const entries = cache[sym];
+      if (!(entries instanceof Map)) {
+        delete cache[sym];
+        continue;
+      }
+      for (const [file, pending] of entries as Map<string, Promise<{ pack?: unknown } | undefined>>) {
+        const index = await Promise.resolve(pending).catch(() => undefined);
+        if (!index || !fs.existsSync(String(file))) entries.delete(file);
+        else if (index.pack) index.pack = undefined;
+      }
     }
   }
 
@@ -459,6 +497,7 @@ export class IsomorphicGitClient implements GitClient {
       // start over shallow rather than let reads wade through hundreds of packs
       this.readers.get(repo.gitdir)?.close();
       this.readers.delete(repo.gitdir);
+      this.fetchCaches.delete(repo.gitdir);
       for (const entry of fs.readdirSync(repo.gitdir)) {
         if (entry !== "syncline-fetch.lock") fs.rmSync(path.join(repo.gitdir, entry), { recursive: true, force: true });
       }
@@ -489,13 +528,19 @@ export class IsomorphicGitClient implements GitClient {
 
   // ---- objects ---------------------------------------------------------------------------
 
-  private objectSource(repo: Repo): ObjectSource & { release(): void } {
-    let reader = this.readers.get(repo.gitdir);
+  /** the store's pack reader, its pack list current */
+  private readerFor(gitdir: string): PackReader {
+    let reader = this.readers.get(gitdir);
     if (!reader) {
-      reader = new PackReader(repo.gitdir);
-      this.readers.set(repo.gitdir, reader);
+      reader = new PackReader(gitdir);
+      this.readers.set(gitdir, reader);
     }
     reader.refresh();
+    return reader;
+  }
+
+  private objectSource(repo: Repo): ObjectSource & { release(): void } {
+    const reader = this.readerFor(repo.gitdir);
     const cache = {};
     const gitdir = repo.gitdir;
     const r = reader;
@@ -519,7 +564,19 @@ export class IsomorphicGitClient implements GitClient {
     };
   }
 
+  /**
+   * Whether our pack reader finds the commit (indexes already loaded; isomorphic-git would parse
+   * every pack index again per call, ~20 ms for a 10,000-object pack). A hit is certain; a miss
+   * may not be (an object only isomorphic-git reads): where a miss only means a fetch, this is
+   * enough, elsewhere hasCommit asks isomorphic-git after a miss.
+   */
+  private holdsCommit(gitdir: string, oid: string): boolean {
+    const reader = this.readerFor(gitdir);
+    return safe(() => reader.read(oid))?.type === "commit";
+  }
+
   private async hasCommit(gitdir: string, oid: string): Promise<boolean> {
+    if (this.holdsCommit(gitdir, oid)) return true;
     try {
       await git.readCommit({ fs, gitdir, oid });
       return true;

@@ -52,6 +52,16 @@ function compactCreate(c: RunChangeRow): ResourceDoc | undefined {
   }
 }
 
+/** A side stored as compact JSON (an update's or a delete's, record-change.ts) is shown as YAML; YAML stays as it is. */
+function asYaml(side: string | null): string | null {
+  if (!side?.startsWith("{")) return side;
+  try {
+    return toCanonicalYaml(JSON.parse(side));
+  } catch {
+    return side;
+  }
+}
+
 /** Creates are stored compactly (see sync/record-change.ts toRecord); everything is shown as YAML, with its diff. */
 export function toChangeView(c: RunChangeRow): RunChangeView {
   const created = compactCreate(c);
@@ -62,8 +72,8 @@ export function toChangeView(c: RunChangeRow): RunChangeView {
     name: c.name,
     action: c.action as ChangeAction,
     diff: created && diff.length === 0 ? createDiff(created) : diff,
-    liveYaml: c.liveYaml,
-    desiredYaml: created ? toCanonicalYaml(created) : c.desiredYaml,
+    liveYaml: asYaml(c.liveYaml),
+    desiredYaml: created ? toCanonicalYaml(created) : asYaml(c.desiredYaml),
     error: c.error,
     sourcePath: c.sourcePath,
     sourceLine: c.sourceLine,

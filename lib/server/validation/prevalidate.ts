@@ -9,7 +9,7 @@ import "server-only";
 import { collectDefOf, collectDesired } from "@/lib/engine/collect";
 import type { ParseResult } from "@/lib/engine/parse";
 import type { Definition } from "@/lib/engine/types";
-import { compileSpecValidator, rememberSpecErrors, specsToValidate } from "@/lib/engine/validate";
+import { compileSpecValidator, rememberSpecErrors, specsToValidate, type SpecValidator } from "@/lib/engine/validate";
 import { mapInSlices, yieldToEventLoop } from "@/lib/engine/time-slice";
 import { validateSpecs } from "./validate-specs";
 
@@ -25,10 +25,36 @@ export async function prevalidateSource<F extends { path: string }>(
   if (!compiled.ok) return; // the pipeline reports it
   await yieldToEventLoop();
   // parsing is the first (uncached) read of changed files: in slices, so the server keeps answering
-  const parsed = await mapInSlices(files, (f) => ({ path: f.path, docs: parse(f).docs }));
+  const results = await mapInSlices(files, (f) => parse(f));
   await yieldToEventLoop();
-  const { desired } = collectDesired(parsed, collectDefOf(definition.spec));
+  // only files not seen before under this schema and collect rule: an incremental sync of 10,000
+  // files collects the changed ones here, not all (the pipeline's own collect reads the memo)
+  const collectDef = collectDefOf(definition.spec);
+  let byRule = seen.get(compiled.validate);
+  if (!byRule) seen.set(compiled.validate, (byRule = new Map()));
+  const ruleKey = JSON.stringify(collectDef);
+  let done = byRule.get(ruleKey);
+  if (!done) byRule.set(ruleKey, (done = new WeakSet()));
+  const fresh: { path: string; docs: ParseResult["docs"] }[] = [];
+  const freshResults: ParseResult[] = [];
+  files.forEach((f, i) => {
+    const r = results[i]!;
+    if (done.has(r)) return;
+    fresh.push({ path: f.path, docs: r.docs });
+    freshResults.push(r);
+  });
+  if (fresh.length === 0) return;
+  const { desired } = collectDesired(fresh, collectDef);
   const pending = specsToValidate(desired, compiled.validate);
-  if (pending.length === 0) return;
-  rememberSpecErrors(compiled.validate, pending, await validateSpecs(definition.spec.schema, pending));
+  if (pending.length > 0) rememberSpecErrors(compiled.validate, pending, await validateSpecs(definition.spec.schema, pending));
+  // every spec of these files now has a result under this validator (kept by spec object)
+  for (const r of freshResults) done.add(r);
 }
+
+/**
+ * Parse results whose specs were all validated here, by validator (one per schema) and collect
+ * rule. A miss costs a collect of that file; a stale hit cannot happen (results are immutable,
+ * kept by object; a new schema is a new validator). Were a spec's result gone, the pipeline
+ * would validate it in-thread.
+ */
+const seen = new WeakMap<SpecValidator, Map<string, WeakSet<ParseResult>>>();

@@ -22,6 +22,7 @@ import { readSource, type SourceFiles } from "@/lib/server/services/sync/read-so
 import { decryptSource, sealDecrypted } from "@/lib/server/services/sync/decrypt-source";
 import { prevalidateSource } from "@/lib/server/validation/prevalidate";
 import { warmSpecValidation } from "@/lib/server/validation/validate-specs";
+import { yieldToEventLoop } from "@/lib/engine/time-slice";
 
 export const MANAGED_BY = "syncline";
 
@@ -53,6 +54,14 @@ export async function computePlan(
   warmSpecValidation(); // the validation thread loads while the fetch runs
   const git = getGitClient();
   const src = await repoSourceFor(gitops);
+  // The store's side is read while Git is asked (a fetch mostly waits on the remote): after the
+  // fetch's first request is under way, so on the embedded store the query fills that wait
+  // instead of delaying it. Both are awaited below; a failed fetch leaves them unread.
+  const kind = def.spec.names.kind;
+  const storeSide = yieldToEventLoop()
+    .then(yieldToEventLoop)
+    .then(() => Promise.all([getDefinitionResourceHeads(row.id), getForeignResourceKeys(row.id, kind)]));
+  storeSide.catch(() => undefined);
   let target: FetchedRevision;
   if (!opts.revision && opts.knownHead && (await git.pathFingerprint(src, opts.knownHead, "/")) !== null) {
     // the shared fetch (services/shared-git.ts) already brought this head into the store
@@ -70,11 +79,10 @@ export async function computePlan(
   log(`resolved commit ${target.commit}`);
   const source = await readSource(git, src, def, target, log);
 
-  const kind = def.spec.names.kind;
+  const [heads, foreign] = await storeSide;
   const rows = new Map<string, LiveRow>();
-  for (const h of await getDefinitionResourceHeads(row.id)) rows.set(keyOf(h), h);
+  for (const h of heads) rows.set(keyOf(h), h);
   // A key held by another definition cannot be taken over silently.
-  const foreign = await getForeignResourceKeys(row.id, kind);
   const heldElsewhere = new Map([...foreign].map(([nsName, owner]) => [resourceKeyString({ kind, ...splitNsName(nsName) }), owner]));
   // SOPS documents are decrypted before collect and validate; each failure stays on its document
   const decrypted = await decryptSource(def, source.files, source.parse);

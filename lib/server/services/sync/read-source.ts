@@ -79,19 +79,28 @@ export async function readSource(
     progress(`excluded ${left} files, not read: ${parts.join(", ")}`);
   }
 
-  const missing = listing.files.filter((f) => !parseCache.get(f.oid)).map((f) => f.oid);
+  // this read's results by path: decrypt, prevalidate and the pipeline each ask for every file,
+  // and only the first ask touches the shared LRU (its reordering costs more than the lookup)
+  const results = new Map<string, ParseResult>();
+  const missing: string[] = [];
+  for (const f of listing.files) {
+    const hit = parseCache.get(f.oid);
+    // a result whose problems name another path (the same blob elsewhere) is parsed again here
+    if (hit && namesOnly(hit, f.path)) results.set(f.path, hit);
+    else missing.push(f.oid);
+  }
   const blobs = missing.length > 0 ? await git.readBlobs(src, missing) : new Map<string, Uint8Array>();
   let parsedFiles = 0;
   const parse = (f: TreeFile): ParseResult => {
-    let parsed = parseCache.get(f.oid);
-    if (!parsed) {
-      const content = blobs.get(f.oid);
-      if (!content) throw new GitError("NOT_FOUND", `blob ${f.oid} of ${f.path} is missing from the object store`);
-      parsed = parseSourceFile({ path: f.path, content });
-      parsedFiles++;
-    }
+    let parsed = results.get(f.path);
+    if (parsed) return parsed;
+    const content = blobs.get(f.oid);
+    if (!content) throw new GitError("NOT_FOUND", `blob ${f.oid} of ${f.path} is missing from the object store`);
+    parsed = parseSourceFile({ path: f.path, content });
+    parsedFiles++;
     // Problems name the file, so a result is kept only when they name this one.
-    if (parsed.problems.length === 0 || parsed.problems.every((p) => p.path === f.path)) parseCache.set(f.oid, parsed);
+    if (namesOnly(parsed, f.path)) parseCache.set(f.oid, parsed);
+    results.set(f.path, parsed);
     return parsed;
   };
   return {
@@ -122,4 +131,9 @@ export function sourceFilterFor(def: Definition): SourceFilter {
     });
   }
   return new SourceFilter({ path: gitops.path, include: gitops.include, exclude: gitops.exclude });
+}
+
+/** a parse result whose problems (if any) all name `path` */
+function namesOnly(parsed: ParseResult, path: string): boolean {
+  return parsed.problems.length === 0 || parsed.problems.every((p) => p.path === path);
 }

@@ -1,6 +1,6 @@
 /**
  * Run records store a create, and an invalid document with nothing live, as compact JSON without
- * a diff (record-change.ts); reading them back (runs.ts toChangeView) must show exactly what the
+ * a diff, and an update's or a delete's sides as compact JSON with the diff (record-change.ts); reading them back (runs.ts toChangeView) must show exactly what the
  * plan showed: the same field diff and the same YAML side.
  */
 import { describe, expect, it } from "vitest";
@@ -45,5 +45,47 @@ describe("compact run records", () => {
       expect(view.desiredYaml).toBe(planned.desiredYaml);
     }
     expect(byName.get("broken")?.action).toBe("invalid");
+  });
+
+  it("an update and a delete store their sides as compact JSON and read back as the plan's YAML, masked", () => {
+    const live = (name: string, spec: Record<string, unknown>) => ({
+      key: { kind: "Widget", namespace: "p", name },
+      spec,
+      labels: { app: name },
+      annotations: {},
+      generation: 1,
+      managedBy: "syncline",
+      appliedSpecHash: "old",
+      liveSpecHash: "old",
+      lastCommitSHA: "a".repeat(40),
+      lastSyncTime: null,
+      syncError: null,
+      sourcePath: `r/${name}.yaml`,
+    });
+    const plan = planSync({
+      kind: "Widget",
+      desired: [desired("moved", { replicas: 3, token: "new-secret", tags: ["x"] })],
+      live: [live("moved", { replicas: 1, token: "old-secret" }), live("gone", { replicas: 5, token: "gone-secret" })],
+      fileProblems: [],
+      otherKinds: {},
+      policy: { prune: true, atomic: false, allowEmpty: false },
+      managedBy: "syncline",
+      mask: (spec) => ({ ...(spec as Record<string, unknown>), token: "*****" }),
+    });
+    const byName = new Map(plan.changes.map((c) => [c.key.name, c]));
+    expect(byName.get("moved")?.action).toBe("update");
+    expect(byName.get("gone")?.action).toBe("delete");
+    for (const name of ["moved", "gone"]) {
+      const planned = byName.get(name)!;
+      const record = toRecord(planned, { compactCreates: true });
+      expect(record.diff).toEqual(planned.diff);
+      expect(record.liveYaml?.startsWith("{")).toBe(true);
+      expect(record.liveYaml).not.toContain("\n");
+      expect(JSON.stringify(record)).not.toMatch(/new-secret|old-secret|gone-secret/);
+      const view = toChangeView({ ...record, ...record.key, id: name, runId: "r" } as unknown as RunChangeRow);
+      expect(view.liveYaml).toBe(planned.liveYaml);
+      expect(view.desiredYaml).toBe(planned.desiredYaml || null);
+      expect(view.liveYaml).toMatch(/token: "?\*{5}"?\n/);
+    }
   });
 });
