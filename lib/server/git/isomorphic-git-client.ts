@@ -37,7 +37,7 @@ import { redactCredentials, stripUrlCredentials } from "./redact-credentials";
 import { withRepoLock } from "./repo-lock";
 import type { PackLimits } from "./pack-index";
 import { receivePacksInto } from "./pack-receiver";
-import { shallowFetch, ShallowFetchUnsupported } from "./shallow-fetch";
+import { incrementalFetch, shallowFetch, ShallowFetchUnsupported } from "./shallow-fetch";
 import { logger } from "@/lib/server/logger";
 import { classifyRepoURL } from "./url-policy";
 import { formatSshUrl, looksLikeSshUrl, parseSshUrl, type SshURL } from "@/lib/engine/ssh-url";
@@ -379,6 +379,21 @@ export class IsomorphicGitClient implements GitClient {
       } catch (err) {
         if (!(err instanceof ShallowFetchUnsupported)) throw err;
         logger.info({ repo: repo.display, reason: err.message }, "native shallow fetch not possible; fetching with isomorphic-git");
+      }
+    }
+    if (known && o.depth === undefined && o.want) {
+      // a later fetch of the branch: one request from the local branch ref (shallow-fetch.ts)
+      try {
+        await incrementalFetch({ transport, url: repo.url, auth: repo.auth, gitdir: repo.gitdir, want: o.want, haves: [known], limits: this.opts.packLimits });
+        this.readers.get(repo.gitdir)?.refresh();
+        if (this.holdsCommit(repo.gitdir, o.want)) {
+          await writeLocalRef(repo.gitdir, branch, o.want);
+          return;
+        }
+        logger.info({ repo: repo.display }, "native fetch did not bring the branch head; fetching with isomorphic-git");
+      } catch (err) {
+        if (!(err instanceof ShallowFetchUnsupported)) throw err;
+        logger.info({ repo: repo.display, reason: err.message }, "native fetch not possible; fetching with isomorphic-git");
       }
     }
     // first fetch of a branch is shallow; later ones carry no depth (a shallow re-fetch

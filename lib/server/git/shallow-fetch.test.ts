@@ -99,13 +99,36 @@ describe("first fetch over smart HTTP (basic auth)", () => {
     );
     expect(Buffer.from(blobs.get(listed.files.find((f) => f.path === "res/f-1/w-9.yaml")!.oid)!).toString()).toBe(files["res/f-1/w-9.yaml"]);
 
-    // the next fetch is isomorphic-git's incremental one, negotiating from what we wrote
+    // the next fetch is one request too (incrementalFetch: want the head, have ours, our shallow
+    // boundary sent along), given the head as a run's no-change check saw it
     const head2 = commitFiles(r.dir, { "res/f-0/w-0.yaml": "kind: W\nmetadata:\n  name: w-0\nspec:\n  n: 1000\n" }, "change one");
-    expect((await client.fetchRevision(src, { branch: "main" })).commit).toBe(head2);
+    fx.server.resetCounters();
+    expect((await client.fetchRevision(src, { branch: "main", branchHead: head2 })).commit).toBe(head2);
+    expect(fx.server.requests).toBe(1);
+    expect(fallback.mock.calls.filter((c) => String(c[1]).includes("not possible"))).toEqual([]);
     const after = await client.listFiles(src, head2, "/res", DEFAULT_READ_LIMITS);
     const changed = after.files.find((f) => f.path === "res/f-0/w-0.yaml")!;
     expect(Buffer.from((await client.readBlobs(src, [changed.oid])).get(changed.oid)!).toString()).toContain("n: 1000");
-    expect(fs.readdirSync(path.join(store, "objects", "pack")).filter((n) => n.endsWith(".pack"))).toHaveLength(2);
+    const packs = () => fs.readdirSync(path.join(store, "objects", "pack")).filter((n) => n.endsWith(".pack"));
+    expect(packs()).toHaveLength(2);
+    // only what changed came over (the new commit, the trees on its path, one blob), not the tree again
+    const sizes = packs()
+      .map((p) => fs.statSync(path.join(store, "objects", "pack", p)).size)
+      .sort((a, b) => a - b);
+    expect(sizes[0]).toBeLessThan(sizes[1]! / 4);
+    expect(fs.readFileSync(path.join(store, "shallow"), "utf8")).toBe(`${head1}\n`);
+    git(store, ["fsck", "--no-dangling", "--connectivity-only"]);
+
+    // a force push (the branch moved off our head onto a sibling of it): still fetched natively, still sound
+    git(r.dir, ["reset", "-q", "--hard", head1]);
+    const head3 = commitFiles(r.dir, { "res/f-0/w-1.yaml": "kind: W\nmetadata:\n  name: w-1\nspec:\n  n: 7\n" }, "rewritten");
+    expect((await client.fetchRevision(src, { branch: "main" })).commit).toBe(head3);
+    const rewritten = await client.listFiles(src, head3, "/res", DEFAULT_READ_LIMITS);
+    const w1 = rewritten.files.find((f) => f.path === "res/f-0/w-1.yaml")!;
+    expect(Buffer.from((await client.readBlobs(src, [w1.oid])).get(w1.oid)!).toString()).toContain("n: 7");
+    expect(rewritten.files.find((f) => f.path === "res/f-0/w-0.yaml")).toBeDefined();
+    git(store, ["fsck", "--no-dangling", "--connectivity-only"]);
+    expect(fallback.mock.calls.filter((c) => String(c[1]).includes("not possible"))).toEqual([]);
     fallback.mockRestore();
   });
 

@@ -41,6 +41,56 @@ export async function shallowFetch(o: {
     Buffer.from("0000"),
     pktLine("done\n"),
   ]);
+  const { pack, shallow } = readUploadPackResult(await uploadPack(o, body));
+  const { packFile, objects } = await storePack(o.gitdir, pack, o.limits);
+  const known = readShallow(o.gitdir);
+  fs.writeFileSync(path.join(o.gitdir, "shallow"), [...new Set([...known, ...shallow])].map((s) => `${s}\n`).join(""));
+  return { packFile, objects, shallow };
+}
+
+/**
+ * A later fetch of a branch, in one request as well: `want` the new head, `have` what the store
+ * holds, with the store's shallow boundary sent along (so the server does not take the missing
+ * parents for present) and no deepening. Isomorphic-git's fetch asked for the advertisement
+ * first (a second request, a second git process on a CGI server) and parsed every local pack
+ * index to check its haves. A response this path does not understand: ShallowFetchUnsupported
+ * (the caller falls back to isomorphic-git); a refusal: GitError, worded as for any fetch.
+ */
+export async function incrementalFetch(o: {
+  transport: HttpTransport;
+  url: string;
+  auth?: RepoAuth;
+  gitdir: string;
+  want: string;
+  haves: string[];
+  limits?: PackLimits;
+}): Promise<{ packFile?: string; objects: number }> {
+  const oid = /^[0-9a-f]{40}$/;
+  if (!oid.test(o.want) || o.haves.length === 0 || !o.haves.every((h) => oid.test(h))) {
+    throw new ShallowFetchUnsupported("needs the wanted and the held commits by id");
+  }
+  const body = Buffer.concat([
+    pktLine(`want ${o.want} side-band-64k ofs-delta shallow no-progress agent=syncline\n`),
+    ...readShallow(o.gitdir).map((s) => pktLine(`shallow ${s}\n`)),
+    Buffer.from("0000"),
+    ...o.haves.map((h) => pktLine(`have ${h}\n`)),
+    pktLine("done\n"),
+  ]);
+  let r: ReturnType<typeof splitUploadPackResult>;
+  try {
+    r = splitUploadPackResult(await uploadPack(o, body));
+  } catch (err) {
+    if (err instanceof MalformedUploadPack) throw new ShallowFetchUnsupported(err.message);
+    throw err;
+  }
+  // no deepening was asked for: a server that moves the shallow boundary is not understood here
+  if (r.shallow.length > 0) throw new ShallowFetchUnsupported("the server sent a shallow update nobody asked for");
+  if (!r.pack) return { objects: 0 };
+  return storePack(o.gitdir, r.pack, o.limits);
+}
+
+/** One stateless upload-pack request (protocol v0/v1 over smart HTTP); the whole answer, bounded by the transport. */
+async function uploadPack(o: { transport: HttpTransport; url: string; auth?: RepoAuth }, body: Buffer): Promise<Buffer> {
   const headers: Record<string, string> = {
     "content-type": "application/x-git-upload-pack-request",
     accept: "application/x-git-upload-pack-result",
@@ -50,12 +100,12 @@ export async function shallowFetch(o: {
   const chunks: Buffer[] = [];
   for await (const c of res.body) chunks.push(Buffer.from(c));
   if (res.statusCode !== 200) throw new ShallowFetchUnsupported(`HTTP ${res.statusCode}`);
-  const { pack, shallow } = readUploadPackResult(Buffer.concat(chunks));
-  const { packFile, objects } = await storePack(o.gitdir, pack, o.limits);
-  const shallowFile = path.join(o.gitdir, "shallow");
-  const known = fs.existsSync(shallowFile) ? fs.readFileSync(shallowFile, "utf8").split("\n").filter(Boolean) : [];
-  fs.writeFileSync(shallowFile, [...new Set([...known, ...shallow])].map((s) => `${s}\n`).join(""));
-  return { packFile, objects, shallow };
+  return Buffer.concat(chunks);
+}
+
+function readShallow(gitdir: string): string[] {
+  const file = path.join(gitdir, "shallow");
+  return fs.existsSync(file) ? fs.readFileSync(file, "utf8").split("\n").filter(Boolean) : [];
 }
 
 function pktLine(s: string): Buffer {
