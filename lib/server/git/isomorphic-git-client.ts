@@ -226,6 +226,11 @@ export class IsomorphicGitClient implements GitClient {
     return this.run(src, async (repo) => {
       const oid = await this.expandLocal(repo.gitdir, commit);
       if (!oid) throw new GitError("REVISION_NOT_FOUND", `commit ${commit} is not in the local store of ${repo.display} (fetch it first)`);
+      // from our pack reader (indexes loaded once); isomorphic-git would parse every pack index
+      // and read the whole pack holding the commit, per call
+      const obj = safe(() => this.readerFor(repo.gitdir).read(oid));
+      const parsed = obj?.type === "commit" ? parseCommitHeader(obj.data) : undefined;
+      if (parsed) return toCommitInfo(oid, parsed);
       const { commit: c } = await git.readCommit({ fs, gitdir: repo.gitdir, oid });
       return toCommitInfo(oid, c);
     });
@@ -828,6 +833,22 @@ async function walkHistory(gitdir: string, head: string, target: string, max: nu
 
 function revisionNotFound(revision: string, repo: Repo): GitError {
   return new GitError("REVISION_NOT_FOUND", `revision ${revision} not found in ${repo.display}`);
+}
+
+/**
+ * A commit's message and author from its raw object (`author Name <email> 1700000000 +0000`
+ * header, then a blank line, then the message), as isomorphic-git's readCommit gives them;
+ * undefined when the object is not in that form (the caller then asks isomorphic-git).
+ */
+export function parseCommitHeader(data: Uint8Array): { message: string; author: { name: string; email: string; timestamp: number } } | undefined {
+  const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString("utf8");
+  const end = text.indexOf("\n\n");
+  const headers = (end < 0 ? text : text.slice(0, end)).split("\n");
+  if (headers.some((h) => h.startsWith("encoding "))) return undefined;
+  const author = headers.find((h) => h.startsWith("author "));
+  const m = author && /^author (.*) <([^<>]*)> (\d+) [+-]\d{4}$/.exec(author);
+  if (!m) return undefined;
+  return { message: end < 0 ? "" : text.slice(end + 2), author: { name: m[1]!, email: m[2]!, timestamp: Number(m[3]) } };
 }
 
 function toCommitInfo(sha: string, c: { message: string; author: { name: string; email: string; timestamp: number } }): CommitInfo {
