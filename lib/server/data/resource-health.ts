@@ -97,6 +97,12 @@ export async function findDueHealthRows(limit: number): Promise<HealthRow[]> {
   return rows.map(toHealthRow);
 }
 
+/** whether any row's health is due (an index read; the sweeper takes its lease only then) */
+export async function anyHealthDue(): Promise<boolean> {
+  const rows = await (await getRawSql()).query<{ one: number }>(`SELECT 1 AS "one" FROM "Resource" WHERE "healthDueAt" <= (now() AT TIME ZONE 'UTC') LIMIT 1`);
+  return rows.length > 0;
+}
+
 export async function findDefinitionHealthRows(definitionId: string): Promise<HealthRow[]> {
   const rows = await (await getRawSql()).query<RawHealthRow>(`SELECT ${HEALTH_COLUMNS} FROM "Resource" WHERE "definitionId" = $1`, [definitionId]);
   return rows.map(toHealthRow);

@@ -6,6 +6,7 @@
  */
 import "server-only";
 import { releaseLease, tryAcquireLease } from "@/lib/server/data/leases";
+import { anyHealthDue } from "@/lib/server/data/resource-health";
 import { logger } from "@/lib/server/logger";
 import { PROCESS_ID } from "@/lib/server/runtime/process-id";
 import { processSingleton } from "@/lib/server/runtime/singletons";
@@ -20,6 +21,8 @@ export async function sweepHealthTimers(leaseTtlMs: number): Promise<void> {
   if (state.running) return;
   state.running = true;
   try {
+    // nothing due (an idle server, every tick): no lease taken and released, nothing written
+    if (!(await anyHealthDue())) return;
     if (!(await tryAcquireLease(HEALTH_LEASE_KEY, PROCESS_ID, leaseTtlMs))) return;
     try {
       // a large sync makes thousands of rows due at once: batches until none is left

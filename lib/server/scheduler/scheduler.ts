@@ -51,6 +51,8 @@ interface SchedulerState {
   /** issue 15: definition id → when the sync window that held its automated sync back opens */
   windowWait?: Map<string, number>;
   lastApprovalsPass?: number;
+  /** when runs of stopped replicas were last looked for (sweep) */
+  lastDeadRunSweep?: number;
   approvalsBusy?: boolean;
 }
 
@@ -280,6 +282,12 @@ function windowOpened(s: SchedulerState, id: string, now: number): ReconcileReas
 
 /** Runs whose owner stopped (heartbeat stale, or its process lease expired) end Interrupted; their definitions are picked up here. */
 async function sweep(s: SchedulerState): Promise<void> {
+  // not every tick: a dead owner is seen only after its lease (or heartbeat) expired, so a third of
+  // the shorter of the two is soon enough (5 s at most), and an idle server writes nothing per tick
+  const now = Date.now();
+  const every = Math.min(5000, s.cfg.leaseTtlMs / 3, s.cfg.runStaleMs / 3);
+  if (now - (s.lastDeadRunSweep ?? 0) < every) return;
+  s.lastDeadRunSweep = now;
   const deadOwners = (await getExpiredLeaseOwners("process:")).filter((o) => o !== PROCESS_ID);
   const interrupted = await interruptDeadRuns({ heartbeatBefore: new Date(Date.now() - s.cfg.runStaleMs), deadOwners, excludeOwner: PROCESS_ID });
   if (interrupted.length === 0) return;
