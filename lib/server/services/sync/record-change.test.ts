@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { planSync } from "@/lib/engine/plan";
-import type { DesiredResource } from "@/lib/engine/types";
+import type { DesiredResource, PlannedChange } from "@/lib/engine/types";
 import type { RunChangeRow } from "@/lib/server/data/runs";
 import { toChangeView } from "@/lib/server/services/runs";
 import { toRecord } from "./record-change";
@@ -87,5 +87,30 @@ describe("compact run records", () => {
       expect(view.desiredYaml).toBe(planned.desiredYaml || null);
       expect(view.liveYaml).toMatch(/token: "?\*{5}"?\n/);
     }
+  });
+
+  it("recording a create renders no YAML (a first sync of 10,000 would spend seconds on it)", () => {
+    const doc = desired("made", { replicas: 2 }).doc;
+    const rendered: string[] = [];
+    const change = {
+      key: { kind: "Widget", namespace: "p", name: "made" },
+      action: "create" as const,
+      status: "OutOfSync" as const,
+      drifted: false,
+      diff: [],
+      shownDoc: doc,
+      get liveYaml(): string {
+        rendered.push("live");
+        return "";
+      },
+      get desiredYaml(): string {
+        rendered.push("desired");
+        return "";
+      },
+    };
+    const record = toRecord(change as unknown as PlannedChange, { compactCreates: true });
+    expect(rendered).toEqual([]);
+    expect(JSON.parse(record.desiredYaml!)).toEqual(doc);
+    expect(record.liveYaml).toBeNull();
   });
 });

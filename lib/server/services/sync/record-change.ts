@@ -19,15 +19,16 @@ export function toRecord(c: PlannedChange, opts: { compactCreates?: boolean } = 
   const createJson = shown ? stableStringify(shown) : undefined;
   // An update's or a delete's sides are stored the same way (compact JSON, YAML when shown):
   // the YAML library takes ~0.2 ms per side, most of what recording 100 updates cost.
-  const compactSides = opts.compactCreates && (c.action === "update" || c.action === "delete") && c.shownLive !== undefined;
-  const live = compactSides ? stableStringify(c.shownLive) : c.liveYaml || null;
-  const desired = compactSides ? (c.action === "update" && c.shownDoc ? stableStringify(c.shownDoc) : null) : c.desiredYaml || null;
+  // (the sides are rendered only when needed: a change's YAML getters render on first read)
+  const compactSides = !createJson && opts.compactCreates && (c.action === "update" || c.action === "delete") && c.shownLive !== undefined;
+  const live = createJson ? null : compactSides ? stableStringify(c.shownLive) : c.liveYaml || null;
+  const desired = createJson ?? (compactSides ? (c.action === "update" && c.shownDoc ? stableStringify(c.shownDoc) : null) : c.desiredYaml || null);
   return {
     key: c.key,
     action: c.action,
     diff: createJson ? [] : c.diff,
-    liveYaml: createJson ? null : live,
-    desiredYaml: createJson ?? desired,
+    liveYaml: live,
+    desiredYaml: desired,
     error: c.error ?? null,
     sourcePath: c.sourcePath ?? null,
     sourceLine: c.sourceLine ?? null,
