@@ -191,4 +191,24 @@ describe("honest status against a real Git server", () => {
     await expect(definitionPageView("refuseds.honest.io", {}, null)).resolves.toBeTruthy();
     expect(new AppError("NOT_FOUND", "x").status).toBe(404);
   });
+
+  it("a refresh that a sync overtook records nothing over the sync's status (the e2e overview race)", async () => {
+    const name = "overtakens.honest.io";
+    const r = fx.repo("overtaken");
+    commitFiles(r.dir, { "resources/x.json": deployment("x", 1), "resources/y.json": deployment("y", 2) }, "two");
+    await addDefinition(definitionBody({ name, kind: "Deployment", repoURL: r.url, schema }), admin);
+    // the scheduler read the row, then a sync ran and finished while it planned against the rows before
+    const before = (await findDefinition(name))!;
+    const run = await (await startSync({ definition: name, trigger: "api", who: admin })).done;
+    expect(run.phase).toBe("Succeeded");
+    const synced = (await findDefinition(name))!.statusSummary;
+    expect(synced).toMatchObject({ Synced: 2 });
+    const stale = await refreshDefinition(before, { full: true });
+    expect(stale.kind).toBe("cheap");
+    expect((await findDefinition(name))!.statusSummary).toEqual(synced);
+    // a refresh from the current row plans and records as before
+    const fresh = await refreshDefinition((await findDefinition(name))!, { full: true });
+    expect(fresh.kind).toBe("full");
+    expect((await findDefinition(name))!.statusSummary).toMatchObject({ Synced: 2, OutOfSync: 0 });
+  });
 });

@@ -8,7 +8,8 @@ import { decryptionKeysChangedSince } from "@/lib/server/services/secrets";
 import "server-only";
 import { redactText, redactUrl } from "@/lib/engine/redact";
 import { rowToDefinition, type DefinitionRow } from "@/lib/server/data/definitions";
-import { countLiveResources, recordRefreshFailure, setRefreshedGeneration, touchRefresh } from "@/lib/server/data/definition-automation";
+import { countLiveResources, getDefinitionsByIds, recordRefreshFailure, setRefreshedGeneration, touchRefresh } from "@/lib/server/data/definition-automation";
+import { findActiveRun } from "@/lib/server/data/runs";
 import { countDrifted, type StatusSummary } from "@/lib/server/data/sync-status";
 import { AppError } from "@/lib/server/errors";
 import { isGitError } from "@/lib/server/git/git-client";
@@ -82,6 +83,13 @@ export async function refreshDefinition(
       return { ...base, kind: "new-commit", head, drifted };
     }
     const { plan, state } = await computePlan(row, def, {}, (msg) => logger.debug({ definition: row.name }, msg));
+    // A run that started or ended while this refresh planned has recorded (or will record) the
+    // status itself: this plan was made against the rows before it and must not overwrite it.
+    if (await overtakenByRun(row)) {
+      logger.debug({ definition: row.name }, "refresh overtaken by a run: its plan is not recorded");
+      counted("cheap");
+      return { ...base, kind: "cheap", head: state.commit };
+    }
     const summary = await recordSyncStatus(row.id, plan, state.commit, { applied: false });
     await recordHeadDistance(row, await repoSourceFor(gitops), state.commit, row.pinnedRevision ?? row.syncedCommit);
     await setRefreshedGeneration(row.id, row.generation);
@@ -103,4 +111,11 @@ export async function refreshDefinition(
     counted("error");
     return { ...base, kind: "error", head: null, error: message };
   }
+}
+
+/** a run is active for the definition, or one finished since `row` was read */
+async function overtakenByRun(row: DefinitionRow): Promise<boolean> {
+  if (await findActiveRun(row.id)) return true;
+  const [now] = await getDefinitionsByIds([row.id]);
+  return !now || (now.lastSyncTime?.getTime() ?? 0) !== (row.lastSyncTime?.getTime() ?? 0);
 }
